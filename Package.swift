@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The library target imports no Foundation (see STYLE: it costs ~60 MB of runtime).
+let leanLibrary: [SwiftSetting] = [
+    .unsafeFlags([
+        "-Xfrontend", "-disable-implicit-concurrency-module-import",
+        "-Xfrontend", "-disable-implicit-string-processing-module-import",
+    ]),
+]
+
+let package = Package(
+    name: "DSCFlow",
+    products: [
+        .library(name: "DSCFlow", targets: ["DSCFlow"]),
+        .executable(name: "dscflow", targets: ["DSCFlowCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Thin C shims for what Swift cannot spell portably (clock, stdio without Glibc, SIMD intrinsics).
+        .target(name: "CDSCFlowSupport"),
+        .target(
+            name: "DSCFlow",
+            dependencies: ["CDSCFlowSupport"],
+            swiftSettings: leanLibrary
+        ),
+        .executableTarget(
+            name: "DSCFlowCLI",
+            dependencies: [
+                "DSCFlow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DSCFlowTests",
+            dependencies: ["DSCFlow"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,244 @@
+/// Padding as declared by the model; the resolved amounts live in `Window2D`.
+public enum PaddingMode: UInt8, Sendable {
+    case same = 0, valid = 1, explicit = 2
+
+    public var name: String {
+        switch self {
+        case .same: return "SAME"
+        case .valid: return "VALID"
+        case .explicit: return "EXPLICIT"
+        }
+    }
+}
+
+/// A 2-D sliding window over NHWC data: kernel size, stride, dilation and resolved padding.
+public struct Window2D: Sendable, Equatable {
+    public var kernelHeight: Int, kernelWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+    public var padding: PaddingMode
+    public var padTop: Int, padLeft: Int, padBottom: Int, padRight: Int
+
+    public init(kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int = 1, dilationWidth: Int = 1, padding: PaddingMode,
+                padTop: Int = 0, padLeft: Int = 0, padBottom: Int = 0, padRight: Int = 0) {
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.strideHeight = strideHeight
+        self.strideWidth = strideWidth
+        self.dilationHeight = dilationHeight
+        self.dilationWidth = dilationWidth
+        self.padding = padding
+        self.padTop = padTop
+        self.padLeft = padLeft
+        self.padBottom = padBottom
+        self.padRight = padRight
+    }
+
+    /// TFLite `ComputePaddingHeightWidth` for one axis: output size and (before, after) padding.
+    /// Returns nil when the numbers are out of range (caller reports the error).
+    public static func resolve(input: Int, kernel: Int, stride: Int, dilation: Int, mode: PaddingMode)
+        -> (output: Int, before: Int, after: Int)? {
+        guard input >= 0, kernel >= 1, stride >= 1, dilation >= 1,
+              kernel <= 1 << 20, dilation <= 1 << 20, input <= 1 << 30, stride <= 1 << 30 else { return nil }
+        let effective = (kernel - 1) * dilation + 1
+        let out: Int
+        switch mode {
+        case .same: out = (input + stride - 1) / stride
+        case .valid, .explicit: out = (input + stride - effective) / stride
+        }
+        guard out >= 1 else { return nil }
+        let total = max((out - 1) * stride + effective - input, 0)
+        return (out, total / 2, total - total / 2)
+    }
+
+    /// Output extent of this window along an axis of size `input`, given the resolved padding.
+    public func outputSize(inputHeight: Int, inputWidth: Int) -> (Int, Int) {
+        let eh = (kernelHeight - 1) * dilationHeight + 1
+        let ew = (kernelWidth - 1) * dilationWidth + 1
+        return ((inputHeight + padTop + padBottom - eh) / strideHeight + 1,
+                (inputWidth + padLeft + padRight - ew) / strideWidth + 1)
+    }
+}
+
+/// Conv2D and DepthwiseConv2D. Inputs: [input, filter(, bias)]. Conv filters are OHWI (with
+/// I = input channels / groups); depthwise filters are [1, KH, KW, IC·depthMultiplier].
+///
+/// acc[c] = Σ w · (x̃ + inputOffset), x̃ = x inside the image and `paddingValue` outside;
+/// then acc + bias[c] → requantizer.
+public struct ConvolutionParameters: Sendable {
+    public var window: Window2D
+    /// Depthwise only: output channels per input channel.
+    public var depthMultiplier: Int
+    /// Added to every input value (TFLite: −zero point).
+    public var inputOffset: Int32
+    /// The raw input value of taps outside the image (TFLite: the input zero point, i.e. no contribution).
+    public var paddingValue: Int32
+    /// Per output channel; empty means zero.
+    public var bias: [Int32]
+    public var accumulator: Accumulator
+    public var requantizer: Requantizer
+    /// The fused activation the model declared (informational; the clamp lives in the requantizer).
+    public var activation: ActivationFunction
+
+    public init(window: Window2D, depthMultiplier: Int = 1, inputOffset: Int32, paddingValue: Int32,
+                bias: [Int32], accumulator: Accumulator = .int32, requantizer: Requantizer,
+                activation: ActivationFunction = .none) {
+        self.window = window
+        self.depthMultiplier = depthMultiplier
+        self.inputOffset = inputOffset
+        self.paddingValue = paddingValue
+        self.bias = bias
+        self.accumulator = accumulator
+        self.requantizer = requantizer
+        self.activation = activation
+    }
+}
+
+/// FullyConnected. Inputs: [input, weights [units, depth](, bias)]. The input is read as
+/// [elements / depth, depth].
+public struct FullyConnectedParameters: Sendable {
+    public var inputOffset: Int32
+    /// Added to every weight (TFLite: −weight zero point, normally 0).
+    public var weightOffset: Int32
+    public var bias: [Int32]
+    public var accumulator: Accumulator
+    public var requantizer: Requantizer
+    public var activation: ActivationFunction
+
+    public init(inputOffset: Int32, weightOffset: Int32 = 0, bias: [Int32], accumulator: Accumulator = .int32,
+                requantizer: Requantizer, activation: ActivationFunction = .none) {
+        self.inputOffset = inputOffset
+        self.weightOffset = weightOffset
+        self.bias = bias
+        self.accumulator = accumulator
+        self.requantizer = requantizer
+        self.activation = activation
+    }
+}
+
+/// AveragePool2D / MaxPool2D: window clipped to the image, result clamped to [min, max].
+public struct PoolParameters: Sendable {
+    public var window: Window2D
+    public var activationMin: Int32
+    public var activationMax: Int32
+    public var activation: ActivationFunction
+
+    public init(window: Window2D, activationMin: Int32, activationMax: Int32, activation: ActivationFunction = .none) {
+        self.window = window
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+        self.activation = activation
+    }
+}
+
+/// Mean over `axes` (TFLite Micro int8 arithmetic). `multiplier`/`shift` = QuantizeMultiplier(s_in/s_out).
+public struct MeanParameters: Sendable {
+    public var axes: [Int]
+    public var keepDims: Bool
+    public var inputZeroPoint: Int32
+    public var outputZeroPoint: Int32
+    public var multiplier: Int32
+    public var shift: Int32
+
+    public init(axes: [Int], keepDims: Bool, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32,
+                shift: Int32) {
+        self.axes = axes
+        self.keepDims = keepDims
+        self.inputZeroPoint = inputZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.multiplier = multiplier
+        self.shift = shift
+    }
+}
+
+/// Add with broadcasting (TFLite int8 arithmetic: both inputs scaled to 2·max(s1, s2) with 20 bits of headroom).
+public struct AddParameters: Sendable {
+    public var input1Offset: Int32, input2Offset: Int32
+    public var leftShift: Int32
+    public var input1Multiplier: Int32, input1Shift: Int32
+    public var input2Multiplier: Int32, input2Shift: Int32
+    public var outputMultiplier: Int32, outputShift: Int32
+    public var outputOffset: Int32
+    public var activationMin: Int32, activationMax: Int32
+    public var activation: ActivationFunction
+
+    public init(input1Offset: Int32, input2Offset: Int32, leftShift: Int32, input1Multiplier: Int32,
+                input1Shift: Int32, input2Multiplier: Int32, input2Shift: Int32, outputMultiplier: Int32,
+                outputShift: Int32, outputOffset: Int32, activationMin: Int32, activationMax: Int32,
+                activation: ActivationFunction = .none) {
+        self.input1Offset = input1Offset
+        self.input2Offset = input2Offset
+        self.leftShift = leftShift
+        self.input1Multiplier = input1Multiplier
+        self.input1Shift = input1Shift
+        self.input2Multiplier = input2Multiplier
+        self.input2Shift = input2Shift
+        self.outputMultiplier = outputMultiplier
+        self.outputShift = outputShift
+        self.outputOffset = outputOffset
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+        self.activation = activation
+    }
+}
+
+/// Pad: `paddings[d] = (before, after)` per dimension of the input; new cells hold `value`.
+public struct PadParameters: Sendable {
+    public var paddings: [(before: Int, after: Int)]
+    public var value: Int32
+
+    public init(paddings: [(before: Int, after: Int)], value: Int32) {
+        self.paddings = paddings
+        self.value = value
+    }
+}
+
+/// The channel order of space-to-depth (reorg).
+public enum SpaceToDepthOrder: UInt8, Sendable {
+    /// Output channel (dy·b + dx)·C + c: TFLite SPACE_TO_DEPTH, PyTorch-SkyNet's reorg, SkrSkr.
+    case blockMajor = 0
+    /// Output channel c·b² + dy·b + dx: PyTorch `pixel_unshuffle` order.
+    case channelMajor = 1
+
+    public var name: String { self == .blockMajor ? "block-major" : "channel-major" }
+}
+
+public struct SpaceToDepthParameters: Sendable {
+    public var blockSize: Int
+    public var order: SpaceToDepthOrder
+
+    public init(blockSize: Int, order: SpaceToDepthOrder = .blockMajor) {
+        self.blockSize = blockSize
+        self.order = order
+    }
+}
+
+/// Int8 softmax (TFLite gemmlowp arithmetic, output scale 1/256 and zero point −128).
+public struct SoftmaxParameters: Sendable {
+    public var beta: Float
+    public var inputMultiplier: Int32
+    public var inputLeftShift: Int32
+    public var diffMin: Int32
+
+    public init(beta: Float, inputMultiplier: Int32, inputLeftShift: Int32, diffMin: Int32) {
+        self.beta = beta
+        self.inputMultiplier = inputMultiplier
+        self.inputLeftShift = inputLeftShift
+        self.diffMin = diffMin
+    }
+
+    /// TFLite `PreprocessSoftmaxScaling` + `CalculateInputRadius` with 5 integer bits.
+    public init(beta: Float, inputScale: Float) {
+        let integerBits = 5
+        let maxReal = Double((Int64(1) << 31) - 1)
+        let real = min(Double(beta) * Double(inputScale) * Double(Int64(1) << (31 - integerBits)), maxReal)
+        // QuantizeMultiplierGreaterThanOne
+        let q = QuantizedMultiplier(real)
+        let leftShift = max(q.shift, 0)
+        let maxInputRescaled = Double((1 << integerBits) - 1) * Double(Int64(1) << (31 - integerBits))
+            / Double(Int64(1) << Int64(leftShift))
+        self.init(beta: beta, inputMultiplier: q.multiplier, inputLeftShift: leftShift,
+                  diffMin: -Int32(clamping: Int64(maxInputRescaled.rounded(.down))))
+    }
+}

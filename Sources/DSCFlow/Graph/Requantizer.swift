@@ -1,0 +1,75 @@
+/// How a conv-like operator's accumulator is formed, before the bias is added.
+public enum Accumulator: Sendable, Equatable {
+    /// 32-bit two's complement, wrapping (what TFLite's int32 accumulators do in practice).
+    case int32
+    /// A `bits`-wide signed accumulator saturated after every block of `channelBlock` input channels,
+    /// in ascending channel order (the SkrSkr/SEUer pointwise engine: 19 bits, blocks of 16). For
+    /// depthwise ops the block is the whole window.
+    case saturating(bits: Int, channelBlock: Int)
+
+    public var description: String {
+        switch self {
+        case .int32: return "int32"
+        case .saturating(let bits, let block): return "sat\(bits)/\(block)ch"
+        }
+    }
+}
+
+/// How an accumulator (after the bias) becomes an output value. Each conv-like operator carries one,
+/// so arithmetic schemes other than TFLite's fit without changing the kernels' structure.
+public enum Requantizer: Sendable {
+    /// TFLite int8: `clamp(MultiplyByQuantizedMultiplier(acc, M[c], S[c]) + zp, min, max)`.
+    /// The rounding (double by default, single optional) is chosen per session.
+    case fixedPoint(FixedPointRequantizer)
+    /// SkrSkr/SEUer accelerators: `clamp(floor(max(acc, 0)·M[c] / 2^shift), min, max)`
+    /// (ReLU before the multiply; negative M gives 0).
+    case mulShift(MulShiftRequantizer)
+    /// No requantization: the raw accumulator (plus bias) is stored (int32 output).
+    case none
+
+    public var name: String {
+        switch self {
+        case .fixedPoint: return "tflite"
+        case .mulShift: return "mulshift"
+        case .none: return "raw"
+        }
+    }
+}
+
+public struct FixedPointRequantizer: Sendable {
+    /// Per output channel (one entry broadcast to all channels is allowed).
+    public var multipliers: [Int32]
+    public var shifts: [Int32]
+    public var outputZeroPoint: Int32
+    public var activationMin: Int32
+    public var activationMax: Int32
+
+    public init(multipliers: [Int32], shifts: [Int32], outputZeroPoint: Int32, activationMin: Int32,
+                activationMax: Int32) {
+        self.multipliers = multipliers
+        self.shifts = shifts
+        self.outputZeroPoint = outputZeroPoint
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+    }
+}
+
+public struct MulShiftRequantizer: Sendable {
+    /// Per output channel multiplier (int16 on the accelerators).
+    public var multipliers: [Int32]
+    /// Right shift, truncating toward −∞ (17 on SkrSkr).
+    public var shift: Int32
+    /// Apply max(·, 0) before the multiply.
+    public var reluBeforeMultiply: Bool
+    public var outputMin: Int32
+    public var outputMax: Int32
+
+    public init(multipliers: [Int32], shift: Int32, reluBeforeMultiply: Bool = true, outputMin: Int32 = 0,
+                outputMax: Int32 = 255) {
+        self.multipliers = multipliers
+        self.shift = shift
+        self.reluBeforeMultiply = reluBeforeMultiply
+        self.outputMin = outputMin
+        self.outputMax = outputMax
+    }
+}

@@ -1,0 +1,97 @@
+/// One zero entry for requantizers without a table (a global, so taking its address never allocates).
+private let zeroTable: [Int32] = [0]
+
+/// A requantizer unpacked for a kernel's inner loop: raw pointers to the per-channel tables, so that
+/// applying it touches no reference counts and allocates nothing.
+struct ChannelRequantizer {
+    enum Mode { case fixedPoint, mulShift, raw }
+    let mode: Mode
+    let multipliers: UnsafePointer<Int32>
+    let multiplierStride: Int
+    let shifts: UnsafePointer<Int32>
+    let shiftStride: Int
+    let zeroPoint: Int32
+    let lo: Int32
+    let hi: Int32
+    let mulShiftShift: Int64
+    let relu: Bool
+    let rounding: RoundingMode
+
+    /// acc (bias already added) → output value of channel `c`.
+    @inline(__always)
+    func apply(_ acc: Int32, channel c: Int) -> Int32 {
+        switch mode {
+        case .fixedPoint:
+            let m = multipliers[c &* multiplierStride]
+            let s = shifts[c &* shiftStride]
+            let v = multiplyByQuantizedMultiplier(acc, m, s, rounding: rounding) &+ zeroPoint
+            return min(max(v, lo), hi)
+        case .mulShift:
+            var q = Int64(acc)
+            if relu && q < 0 { q = 0 }
+            let v = (q &* Int64(multipliers[c &* multiplierStride])) >> mulShiftShift
+            return Int32(min(max(v, Int64(lo)), Int64(hi)))
+        case .raw:
+            return acc
+        }
+    }
+
+    /// Calls `body` with the requantizer's tables pinned.
+    static func with<R>(_ r: Requantizer, rounding: RoundingMode, _ body: (ChannelRequantizer) throws -> R) rethrows -> R {
+        switch r {
+        case .fixedPoint(let q):
+            return try q.multipliers.withUnsafeBufferPointer { m in
+                try q.shifts.withUnsafeBufferPointer { s in
+                    try body(ChannelRequantizer(mode: .fixedPoint, multipliers: m.baseAddress!,
+                                                multiplierStride: m.count == 1 ? 0 : 1, shifts: s.baseAddress!,
+                                                shiftStride: s.count == 1 ? 0 : 1, zeroPoint: q.outputZeroPoint,
+                                                lo: q.activationMin, hi: q.activationMax, mulShiftShift: 0,
+                                                relu: false, rounding: rounding))
+                }
+            }
+        case .mulShift(let q):
+            return try q.multipliers.withUnsafeBufferPointer { m in
+                try zeroTable.withUnsafeBufferPointer { z in
+                    try body(ChannelRequantizer(mode: .mulShift, multipliers: m.baseAddress!,
+                                                multiplierStride: m.count == 1 ? 0 : 1, shifts: z.baseAddress!,
+                                                shiftStride: 0, zeroPoint: 0, lo: q.outputMin, hi: q.outputMax,
+                                                mulShiftShift: Int64(q.shift), relu: q.reluBeforeMultiply,
+                                                rounding: rounding))
+                }
+            }
+        case .none:
+            return try zeroTable.withUnsafeBufferPointer { z in
+                try body(ChannelRequantizer(mode: .raw, multipliers: z.baseAddress!, multiplierStride: 0,
+                                            shifts: z.baseAddress!, shiftStride: 0, zeroPoint: 0, lo: Int32.min,
+                                            hi: Int32.max, mulShiftShift: 0, relu: false, rounding: rounding))
+            }
+        }
+    }
+}
+
+/// Accumulator arithmetic shared by the conv-like reference kernels.
+struct AccumulatorRule {
+    let saturating: Bool
+    let lo: Int64
+    let hi: Int64
+    let block: Int
+
+    init(_ a: Accumulator) {
+        switch a {
+        case .int32:
+            saturating = false; lo = 0; hi = 0; block = Int.max
+        case .saturating(let bits, let channelBlock):
+            saturating = true
+            lo = -(Int64(1) << Int64(bits - 1))
+            hi = (Int64(1) << Int64(bits - 1)) - 1
+            block = channelBlock
+        }
+    }
+
+    /// acc ← acc + partial: wrapping to 32 bits, or saturating to the accumulator's width.
+    @inline(__always)
+    func add(_ acc: Int64, _ partial: Int64) -> Int64 {
+        if saturating { return min(max(acc &+ partial, lo), hi) }
+        return Int64(Int32(truncatingIfNeeded: acc &+ partial))
+    }
+}

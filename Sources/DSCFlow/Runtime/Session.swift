@@ -1,0 +1,122 @@
+import CDSCFlowSupport
+
+/// Runs a model. Everything is decided at creation: the arena (allocated here, or provided by the
+/// caller), each tensor's address, each operator's bindings. `run` performs no heap allocation.
+/// A session is not thread-safe; create one per thread (they can share the `Model`).
+public final class Session {
+    public let model: Model
+    public let options: SessionOptions
+    /// The arena's usable base (64-byte aligned) and size.
+    public let arena: UnsafeMutableRawBufferPointer
+    private let ownedArena: UnsafeMutableRawPointer?
+    private let plan: ArenaPlan
+    private let bindings: [OperatorBinding]
+    private let timings: UnsafeMutablePointer<UInt64>
+
+    /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
+    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) -> Int {
+        (options.preserveAllTensors ? model.preservingPlan : model.plan).size + ArenaPlan.alignment
+    }
+
+    /// A session whose arena DSCFlow allocates (and frees with the session).
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
+        let size = Session.requiredArenaSize(for: model, options: options)
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlan.alignment)
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
+        try self.init(model: model, arena: UnsafeMutableRawBufferPointer(start: p, count: size), options: options,
+                      owned: p)
+    }
+
+    /// A session in caller-provided memory: no heap allocation for tensors. The caller keeps the
+    /// memory alive for the session's lifetime. Throws if it is smaller than `requiredArenaSize`.
+    public convenience init(model: Model, arena: UnsafeMutableRawBufferPointer,
+                            options: SessionOptions = SessionOptions()) throws {
+        try self.init(model: model, arena: arena, options: options, owned: nil)
+    }
+
+    private init(model: Model, arena: UnsafeMutableRawBufferPointer, options: SessionOptions,
+                 owned: UnsafeMutableRawPointer?) throws {
+        let plan = options.preserveAllTensors ? model.preservingPlan : model.plan
+        guard let raw = arena.baseAddress else {
+            owned?.deallocate()
+            throw DSCError.invalidArgument("the arena is NULL")
+        }
+        let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
+        guard arena.count >= misalign, arena.count - misalign >= plan.size else {
+            owned?.deallocate()
+            throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(plan.size + ArenaPlan.alignment) (\(plan.size) + alignment slack)")
+        }
+        self.model = model
+        self.options = options
+        self.plan = plan
+        self.ownedArena = owned
+        self.arena = UnsafeMutableRawBufferPointer(start: raw + misalign, count: arena.count - misalign)
+        let base = raw + misalign
+        self.bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
+        self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
+        self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
+    }
+
+    deinit {
+        ownedArena?.deallocate()
+        timings.deallocate()
+    }
+
+    /// The bytes of activation tensor `t` in the arena, or of constant tensor `t`; nil if it has none.
+    /// After `run`, an activation holds its value only if it is still live (a model output) or the
+    /// session preserves all tensors.
+    public func tensorBytes(_ t: Int) -> UnsafeMutableRawBufferPointer? {
+        guard t >= 0 && t < model.tensors.count else { return nil }
+        if model.tensors[t].isConstant { return nil }
+        let off = plan.offsets[t]
+        if off < 0 { return nil }
+        return UnsafeMutableRawBufferPointer(start: arena.baseAddress! + off, count: model.tensors[t].byteCount)
+    }
+
+    /// Where to write input `i` (raw bytes of the tensor, NHWC, C order).
+    public func inputBytes(_ i: Int = 0) -> UnsafeMutableRawBufferPointer {
+        tensorBytes(model.inputs[i])!
+    }
+
+    /// Where output `i` is after `run`.
+    public func outputBytes(_ i: Int = 0) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(tensorBytes(model.outputs[i])!)
+    }
+
+    /// Runs every operator in order. `observer`, if given, sees each operator's output right after
+    /// it is computed (the bytes are only valid during the call).
+    public func run(observer: ((Int, UnsafeRawBufferPointer) -> Void)? = nil) {
+        let rounding = options.rounding
+        let profile = options.profile
+        for i in 0..<bindings.count {
+            let t0 = profile ? dsc_monotonic_ns() : 0
+            bindings[i].execute(model.operations[i], model: model, rounding: rounding)
+            if profile { timings[i] = dsc_monotonic_ns() &- t0 }
+            if let observer {
+                let out = model.operations[i].outputs[0]
+                observer(i, UnsafeRawBufferPointer(start: bindings[i].output, count: model.tensors[out].byteCount))
+            }
+        }
+    }
+
+    /// Copies `input` into input 0, runs, and copies output 0 into `output`. Sizes must match exactly.
+    public func run(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
+        let inBuf = inputBytes(0)
+        guard input.count == inBuf.count else {
+            throw DSCError.invalidArgument("input has \(input.count) bytes; \(model.tensors[model.inputs[0]].signature) needs \(inBuf.count)")
+        }
+        let outBuf = outputBytes(0)
+        guard output.count == outBuf.count else {
+            throw DSCError.invalidArgument("output buffer has \(output.count) bytes; \(model.tensors[model.outputs[0]].signature) needs \(outBuf.count)")
+        }
+        if let s = input.baseAddress, inBuf.count > 0 { inBuf.baseAddress!.copyMemory(from: s, byteCount: inBuf.count) }
+        run()
+        if let d = output.baseAddress, outBuf.count > 0 { d.copyMemory(from: outBuf.baseAddress!, byteCount: outBuf.count) }
+    }
+
+    /// Wall time of operator `i` in the last `run` (profiling sessions only; 0 otherwise).
+    public func operatorNanoseconds(_ i: Int) -> UInt64 {
+        guard i >= 0 && i < model.operations.count else { return 0 }
+        return timings[i]
+    }
+}
