@@ -1,0 +1,56 @@
+import DSCFlow
+import Foundation
+
+/// Reads a whole file, or throws a DSCError naming it.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let d = FileManager.default.contents(atPath: path) else {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            throw DSCError.io(path: path, reason: isDir.boolValue ? "is a directory" : "cannot be read")
+        }
+        throw DSCError.io(path: path, reason: "no such file")
+    }
+    return [UInt8](d)
+}
+
+/// Writes bytes to a file, or throws a DSCError naming it.
+func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
+    let data = Data(bytes)
+    do {
+        try data.write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw DSCError.io(path: path, reason: "cannot be written (\(error.localizedDescription))")
+    }
+}
+
+/// Creates a directory (and parents) if needed.
+func makeDirectory(_ path: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        throw DSCError.io(path: path, reason: "cannot create directory (\(error.localizedDescription))")
+    }
+}
+
+/// "1,234,567"
+func grouped(_ n: Int) -> String {
+    let s = String(n)
+    var out = ""
+    for (i, ch) in s.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+        out.append(ch)
+    }
+    return String(out.reversed())
+}
+
+/// Formats a quantization as "s=0.0078 zp=-1" (or "per-channel(8)").
+func describe(_ q: Quantization?) -> String {
+    guard let q else { return "-" }
+    if q.isPerChannel { return "per-channel(\(q.scales.count))" }
+    return "s=\(q.scale) zp=\(q.zeroPoint)"
+}
+
+/// Pads or truncates to a column width.
+func column(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import DSCFlow
+
+@main
+struct DSCFlowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dscflow",
+        abstract: "Bit-exact int8 inference for depthwise-separable CNNs.",
+        discussion: """
+            Runs fully-int8 .tflite models with TFLite Micro's exact arithmetic.
+            Every command exits with status 0 on success and prints a one-line error otherwise.
+            """,
+        version: DSCFlowVersion.string,
+        subcommands: [InfoCommand.self, RunCommand.self]
+    )
+}

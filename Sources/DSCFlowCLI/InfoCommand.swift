@@ -1,0 +1,84 @@
+import ArgumentParser
+import DSCFlow
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Print a model's operators with shapes, quantization and MACs, and its totals."
+    )
+
+    @Argument(help: "Model file (.tflite).")
+    var model: String
+
+    func run() throws {
+        let m = try Model.load(path: model)
+        print("model: \(model) (\(m.format))")
+        for (k, i) in m.inputs.enumerated() {
+            print("input \(k): \(m.tensors[i].name) \(m.tensors[i].signature) \(describe(m.tensors[i].quantization))")
+        }
+        for (k, o) in m.outputs.enumerated() {
+            print("output \(k): \(m.tensors[o].name) \(m.tensors[o].signature) \(describe(m.tensors[o].quantization))")
+        }
+        print("")
+        print(column("#", 4) + column("operator", 18) + column("input", 22) + column("output", 22)
+              + column("MACs", 13) + "details")
+        for (i, op) in m.operations.enumerated() {
+            let x = m.tensors[op.inputs[0]], y = m.tensors[op.outputs[0]]
+            print(column(String(i), 4) + column(op.name, 18) + column(x.signature, 22) + column(y.signature, 22)
+                  + column(grouped(m.macs(ofOperation: i)), 13) + OperatorDescription.details(op, m))
+        }
+        print("")
+        print("operators:   \(m.operations.count)")
+        print("MACs:        \(grouped(m.totalMACs))")
+        print("parameters:  \(grouped(m.parameterCount)) (\(grouped(m.constantBytes)) bytes of constants)")
+        print("arena:       \(grouped(m.plan.size)) bytes (\(grouped(Session.requiredArenaSize(for: m))) with alignment slack)")
+        if !m.metadata.isEmpty {
+            print("metadata:")
+            for key in m.metadata.keys.sorted() {
+                let value = m.metadata[key]!.split(separator: "\n").joined(separator: "; ")
+                print("  \(key): \(value)")
+            }
+        }
+    }
+}
+
+/// One-line descriptions of operator parameters for `info`.
+enum OperatorDescription {
+    static func window(_ w: Window2D) -> String {
+        var s = "\(w.kernelHeight)x\(w.kernelWidth)/\(w.strideHeight)x\(w.strideWidth) \(w.padding.name)"
+        if w.dilationHeight != 1 || w.dilationWidth != 1 { s += " dil \(w.dilationHeight)x\(w.dilationWidth)" }
+        if w.padTop + w.padBottom + w.padLeft + w.padRight > 0 {
+            s += " pad t\(w.padTop) l\(w.padLeft) b\(w.padBottom) r\(w.padRight)"
+        }
+        return s
+    }
+
+    static func details(_ op: Operation, _ m: Model) -> String {
+        let out = "out \(describe(m.tensors[op.outputs[0]].quantization))"
+        switch op.kind {
+        case .conv2D(let p), .depthwiseConv2D(let p):
+            var s = window(p.window)
+            if p.depthMultiplier != 1 { s += " dm \(p.depthMultiplier)" }
+            s += " \(p.activation.name) w \(describe(m.tensors[op.inputs[1]].quantization)) acc \(p.accumulator.description) rq \(p.requantizer.name)"
+            return s + " " + out
+        case .fullyConnected(let p):
+            return "\(p.activation.name) w \(describe(m.tensors[op.inputs[1]].quantization)) acc \(p.accumulator.description) rq \(p.requantizer.name) " + out
+        case .averagePool2D(let p), .maxPool2D(let p):
+            return window(p.window) + " \(p.activation.name) " + out
+        case .mean(let p):
+            return "axes \(p.axes) keep_dims \(p.keepDims) " + out
+        case .add(let p):
+            return "\(p.activation.name) " + out
+        case .concatenation(let axis):
+            return "axis \(axis), \(op.inputs.count) inputs " + out
+        case .pad(let p):
+            return "paddings \(p.paddings.map { "\($0.before),\($0.after)" }.joined(separator: " ")) value \(p.value)"
+        case .reshape:
+            return out
+        case .spaceToDepth(let p):
+            return "block \(p.blockSize) \(p.order.name) " + out
+        case .softmax(let p):
+            return "beta \(p.beta) " + out
+        }
+    }
+}
