@@ -1,0 +1,23 @@
+# DSCFlow build entry points. `make test` is the project's test command (README, .ci/run).
+SWIFT       ?= swift
+CONFIG      ?= release
+PREFIX      ?= /usr/local
+BUILD_FLAGS ?=
+
+.PHONY: all build test test-swift clean
+
+all: build
+
+## Build the library and the dscflow CLI.
+build:
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+
+## Every test the project has.
+test: test-swift
+
+## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
+test-swift:
+	$(SWIFT) test $(BUILD_FLAGS)
+
+clean:
+	rm -rf .build
