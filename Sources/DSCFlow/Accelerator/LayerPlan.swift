@@ -15,6 +15,8 @@ public struct LayerPlan: Sendable {
     public var outWidth: Int
     public var outChannels: Int
     public var inChannels: Int
+    /// Input pixels per image (H × W of the input map).
+    public var inPixels: Int
     public var kernel: Int
     public var stride: Int
     /// Tile grid (rows × columns of tiles over the stitched batch, or per image for the input layer)

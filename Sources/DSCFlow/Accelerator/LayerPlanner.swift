@@ -142,7 +142,7 @@ public enum LayerPlanner {
         let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
         let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         return LayerPlan(op: i, name: op.name, role: role, outHeight: outShape.h, outWidth: outShape.w,
-                         outChannels: outC, inChannels: inC, kernel: kernel, stride: stride,
+                         outChannels: outC, inChannels: inC, inPixels: inShape.h * inShape.w, kernel: kernel, stride: stride,
                          tileRowsCount: tr, tileColsCount: tc, tileRowRuns: runs, singleTile: single,
                          inGroups: inGroups, outGroups: outGroups, blocksPerInGroup: blocks,
                          outPassesPerOutGroup: passes, inputOnChip: false, outputOnChip: false,

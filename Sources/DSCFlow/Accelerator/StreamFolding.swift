@@ -36,44 +36,48 @@ public enum StreamFolding {
             }
             return out
         }
-        // Layer pipeline: start from one output lane and a full input vector for DW (K² taps) or SIMD 1.
-        for i in compute {
-            out[i].foldSIMD = out[i].role == .depthwise ? out[i].kernel * out[i].kernel : 1
-            out[i].foldPE = 1
-        }
-        func used() -> Int { compute.reduce(0) { $0 + out[$1].foldSIMD * out[$1].foldPE } }
-        func maxSIMD(_ p: LayerPlan) -> Int {
-            p.role == .depthwise ? p.kernel * p.kernel : (p.role == .fullyConnected ? p.inChannels : p.inChannels)
-        }
+        // Layer pipeline: every engine starts with one multiplier; the slowest engine grows (SIMD ×2,
+        // SIMD +1 or PE ×2, whichever helps most) while the multiplier budget allows, and no longer
+        // than the stream's own rate (the slowest non-compute stage) requires.
+        for i in compute { out[i].foldSIMD = 1; out[i].foldPE = 1 }
+        let floor = plans.indices.filter { !isCompute(plans[$0]) }
+            .map { ledger(plans[$0], c, nil).compute }.max() ?? 0
+        var used = compute.count
         while true {
-            // The slowest layer that can still grow.
             var best = -1, bestCycles = -1
             for i in compute {
                 let cyc = cycles(out[i], simd: out[i].foldSIMD, pe: out[i].foldPE)
                 if cyc > bestCycles { best = i; bestCycles = cyc }
             }
-            guard best >= 0 else { break }
-            var p = out[best]
-            // Grow SIMD first (up to the input vector), then PE (up to the output channels).
-            let cost = p.foldSIMD * p.foldPE
-            if p.foldSIMD * 2 <= maxSIMD(p) { p.foldSIMD *= 2 } else if p.foldPE < p.outChannels { p.foldPE = min(p.foldPE * 2, p.outChannels) } else { break }
-            if used() - cost + p.foldSIMD * p.foldPE > c.pipelineMultipliers { break }
-            if cycles(p, simd: p.foldSIMD, pe: p.foldPE) >= bestCycles { break }
-            out[best] = p
+            guard best >= 0, bestCycles > floor else { break }
+            let p = out[best]
+            let maxSIMD = p.role == .depthwise ? p.kernel * p.kernel : p.inChannels
+            var choice: (cycles: Int, simd: Int, pe: Int)? = nil
+            for (s, e) in [(p.foldSIMD * 2, p.foldPE), (p.foldSIMD + 1, p.foldPE), (p.foldSIMD, p.foldPE * 2)] {
+                let s2 = min(s, maxSIMD), e2 = min(e, p.outChannels)
+                if used - p.foldSIMD * p.foldPE + s2 * e2 > c.pipelineMultipliers { continue }
+                let cyc = cycles(p, simd: s2, pe: e2)
+                if cyc < bestCycles && (choice == nil || cyc < choice!.cycles) { choice = (cyc, s2, e2) }
+            }
+            guard let ch = choice else { break }
+            used += ch.simd * ch.pe - p.foldSIMD * p.foldPE
+            out[best].foldSIMD = ch.simd
+            out[best].foldPE = ch.pe
         }
         return out
     }
 
     /// The ledger of one folded layer for one frame. Only the first and last layers touch DDR.
-    static func ledger(_ p: LayerPlan, _ c: AcceleratorConfig, _ model: Model) -> CycleLedger {
+    static func ledger(_ p: LayerPlan, _ c: AcceleratorConfig, _ model: Model?) -> CycleLedger {
         var l = CycleLedger()
         if isCompute(p) {
             l.compute = cycles(p, simd: p.foldSIMD, pe: p.foldPE)
             l.onChipBytes = p.usefulMACs
         } else if p.role == .pool {
-            // A streaming pool takes one input pixel per cycle.
-            l.compute = p.outHeight * p.outWidth * 4
+            // A streaming pool takes one input pixel per cycle (all channels of it).
+            l.compute = p.inPixels
         }
+        guard let model else { return l }
         let op = model.operations[p.op]
         if model.inputs.contains(op.inputs[0]) { l.offChipBytes += model.tensors[op.inputs[0]].byteCount }
         if model.outputs.contains(op.outputs[0]) { l.offChipBytes += model.tensors[op.outputs[0]].byteCount }

@@ -185,6 +185,19 @@ public struct ModelBuilder {
         return y
     }
 
+    /// Average pool `size`×`size`, stride `size`, VALID (feature-map compression).
+    public mutating func averagePool(_ x: Int, size: Int, name: String) -> Int {
+        let s = tensors[x].shape
+        let win = Window2D(kernelHeight: size, kernelWidth: size, strideHeight: size, strideWidth: size, padding: .valid)
+        let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
+        let y = addActivation(name, [s[0], oh, ow, s[3]], zeroPoint: zeroPoint(x))
+        let r = tensors[x].type.range
+        operations.append(Operation(kind: .averagePool2D(PoolParameters(window: win, activationMin: r.lowerBound,
+                                                                         activationMax: r.upperBound)),
+                                    inputs: [x], outputs: [y], name: name))
+        return y
+    }
+
     /// Average over the whole feature map (global average pool as a full-size AVERAGE_POOL_2D).
     public mutating func globalAveragePool(_ x: Int, name: String) -> Int {
         let s = tensors[x].shape
