@@ -35,7 +35,7 @@ public enum OperatorKind: Sendable {
 }
 
 /// One node of the graph: its kind and the tensors it reads and writes (indices into `Model.tensors`).
-public struct Operation: Sendable {
+public struct Operator: Sendable {
     public var kind: OperatorKind
     public var inputs: [Int]
     public var outputs: [Int]
@@ -49,3 +49,7 @@ public struct Operation: Sendable {
         self.name = name ?? kind.name
     }
 }
+
+/// Former name of `Operator` (it clashed with Foundation's `Operation`).
+@available(*, deprecated, renamed: "Operator")
+public typealias Operation = Operator
