@@ -140,6 +140,8 @@ private struct Importer {
         let inputs = try graphInputs.map { try tensor(Int($0), op: -1, role: "model input") }
         for (i, op) in rawOperators.enumerated() {
             try convert(i, op)
+            // Keep the file's operator name (PADV2 stays PADV2) so dumps match TFLite's naming.
+            operations[operations.count - 1].name = op.name
         }
         let outputs = try graphOutputs.map { try tensor(Int($0), op: -1, role: "model output") }
         var md = metadata
