@@ -1,0 +1,27 @@
+import ArgumentParser
+import DSCFlow
+
+struct AblateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ablate",
+        abstract: "Switch each of Paper B's optimisations on alone, then all together (its Fig. 6).",
+        discussion: """
+            The baseline is --accel with the optimisations off; each row switches one on (channel enhancement,
+            shared PE, adjustable loop count, preload workflow) and reports the runtime per image (with the host
+            workflow) and energy per image, and their reduction against the baseline.
+            """
+    )
+
+    @Argument(help: "Model file or built-in topology name.")
+    var model: String
+
+    @Option(name: .long, help: "Accelerator preset or JSON configuration file (the baseline).")
+    var accel: String
+
+    func run() throws {
+        let m = try resolveModel(model)
+        let c = try resolveAccelerator(accel)
+        let study = try AblationStudy(model: m, base: c)
+        print(study.text(title: "\(model) on \(c.name): Paper B optimisations"), terminator: "")
+    }
+}

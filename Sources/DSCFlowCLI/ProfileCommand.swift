@@ -1,0 +1,59 @@
+import ArgumentParser
+import DSCFlow
+import Foundation
+
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Predict a model's cycles, roofline, throughput and energy on an FPGA accelerator.",
+        discussion: """
+            MODEL is a model file or a built-in topology (skynet, ultranet, paper-a, mobilenet-v1-0.25-96; random
+            weights — cycles depend only on the topology). --accel is a preset (ismart3, skrskr, seuer-a, seuer-b,
+            ultranet, gowin-pipeline) or a JSON configuration file (keys as in `--dump-config`; "base": PRESET
+            starts from a preset). --emulate runs the model through the emulator (bit-exact execution in the
+            accelerator's loop order, random input) and reports the cycles it counted instead of the prediction.
+            """
+    )
+
+    @Argument(help: "Model file or built-in topology name.")
+    var model: String
+
+    @Option(name: .long, help: "Accelerator preset or JSON configuration file.")
+    var accel: String
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Write a roofline plot (SVG) to this file.")
+    var plot: String?
+
+    @Flag(name: .long, help: "Execute the model in the emulator and report the cycles it counted.")
+    var emulate = false
+
+    @Flag(name: .long, help: "Print the accelerator configuration as JSON and exit.")
+    var dumpConfig = false
+
+    func run() throws {
+        let config = try resolveAccelerator(accel)
+        if dumpConfig { print(config.json().serialized()); return }
+        let m = try resolveModel(model)
+        let name = BuiltinTopology(rawValue: model) != nil ? model : URL(fileURLWithPath: model).lastPathComponent
+        let report: AcceleratorReport
+        if emulate {
+            let e = try AcceleratorEmulator(model: m, config: config)
+            for i in m.inputs.indices {
+                let buf = e.inputBytes(i)
+                var s: UInt64 = 0x9E37_79B9
+                for k in 0..<buf.count { s = s &* 6364136223846793005 &+ 1; buf[k] = UInt8(truncatingIfNeeded: s >> 56) }
+            }
+            report = e.runReport(name: name)
+        } else {
+            report = try AcceleratorReport.make(model: m, config: config, name: name)
+        }
+        if let plot {
+            let svg = RooflinePlot.svg(report)
+            try Array(svg.utf8).withUnsafeBytes { try writeFile(plot, $0) }
+        }
+        print(json ? report.json().serialized() : report.text(), terminator: json ? "\n" : "")
+    }
+}
