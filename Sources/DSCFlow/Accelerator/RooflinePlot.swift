@@ -75,7 +75,7 @@ public enum RooflinePlot {
     }
 
     static func label(_ d: Double) -> String {
-        if d >= 100 || d == d.rounded() { return String(Int(d.rounded())) }
+        if d >= 1000 || d == d.rounded() { return String(Int(d.rounded())) }
         if d >= 1 { return String(Int((d * 10).rounded())).withDecimal }
         return String(Double(Int((d * 1000).rounded())) / 1000)
     }

@@ -1,0 +1,140 @@
+import DSCFlow
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+
+/// Counts elements by name while checking that a document is well-formed XML.
+final class ElementCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+    }
+}
+
+final class AcceleratorConfigTests: XCTestCase {
+    func testEveryPresetRoundTripsThroughJSON() throws {
+        for name in AcceleratorConfig.presetNames {
+            let c = try AcceleratorConfig.preset(named: name)
+            let text = c.json().serialized()
+            XCTAssertEqual(try AcceleratorConfig(json: text), c, name)
+            XCTAssertEqual(try AcceleratorConfig(json: c.json().serialized(indent: nil)), c, name)
+        }
+    }
+
+    func testBaseAndOverride() throws {
+        let c = try AcceleratorConfig(json: #"{"base": "skrskr", "pwII": 2, "frameWorkflow": "preload"}"#)
+        XCTAssertEqual(c.pwII, 2)
+        XCTAssertEqual(c.frameWorkflow, .preload)
+        XCTAssertEqual(c.clockMHz, 333)
+    }
+
+    func testBadConfigsGiveClearErrors() {
+        let cases: [(String, String)] = [
+            (#"{"base": "skrskr", "nme": 1}"#, "unknown key \"nme\""),
+            (#"{"base": "nope"}"#, "unknown accelerator preset"),
+            (#"{"pwII": 1.5}"#, "\"pwII\" must be an integer"),
+            (#"{"pwII": 0}"#, "pwII = 0"),
+            (#"{"dataflow": "magic"}"#, "\"dataflow\" must be one of"),
+            (#"{"batch": 9}"#, "cannot hold a batch of 9"),
+            (#"{"clockMHz": -1}"#, "clockMHz"),
+            (#"{"streamSIMD": [1, 2]}"#, "streamSIMD has 2 entries"),
+            (#"[1, 2]"#, "must be a JSON object"),
+            (#"{"pwII": 1,}"#, "JSON at byte"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try AcceleratorConfig(json: text), text) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(text): \(error)")
+            }
+        }
+    }
+
+    func testJSONParserRejectsMalformedTextWithoutTrapping() {
+        let bad = ["", "{", "[", "{\"a\"}", "{\"a\":}", "[1,]", "tru", "nul", "\"abc", "\"\\x\"", "\"\\u12\"",
+                   "\"\\ud800\"", "01x", "-", "1.", "1e", "1e999", "{\"a\":1}}", String(repeating: "[", count: 1000),
+                   "\"\u{1}\"", "{1:2}", "[1 2]"]
+        for text in bad { XCTAssertThrowsError(try JSONValue.parse(text), text) }
+        XCTAssertEqual(try JSONValue.parse(" [1, -2.5e1, \"a\\u00e9\\n\", true, null, {\"k\": []}] "),
+                       .array([.number(1), .number(-25), .string("aé\n"), .bool(true), .null, .object([("k", .array([]))])]))
+        let v = JSONValue.object([("s", .string("q\"\\\t\u{1}")), ("x", .number(0.1)), ("n", .number(-3))])
+        XCTAssertEqual(try JSONValue.parse(v.serialized()), v)
+    }
+}
+
+final class AcceleratorReportTests: XCTestCase {
+    func testReportJSONHasTheDocumentedTopLevel() throws {
+        let r = try AcceleratorReport.make(model: try BuiltinTopology.skynet.build(), config: .skrskr)
+        let doc = try JSONValue.parse(r.json().serialized())
+        for key in ["batch", "total_cycles", "fps", "latency_ms", "gops", "energy_per_image_j", "layers"] {
+            XCTAssertNotNil(doc[key], key)
+        }
+        XCTAssertEqual(doc["batch"], .number(4))
+        XCTAssertEqual(doc["total_cycles"], .number(Double(r.totalCycles)))
+        guard case .array(let layers)? = doc["layers"] else { return XCTFail("layers") }
+        XCTAssertEqual(layers.count, r.layers.count)
+        var sum = 0.0
+        for l in layers {
+            XCTAssertNotNil(l["name"])
+            if case .number(let c)? = l["cycles"] { sum += c } else { XCTFail("cycles") }
+        }
+        XCTAssertEqual(sum, Double(r.totalCycles))
+        XCTAssertTrue(r.text().contains("conv11"))
+    }
+
+    func testRooflineSVGIsWellFormedWithOnePointPerLayer() throws {
+        let r = try AcceleratorReport.make(model: try BuiltinTopology.skynet.build(), config: .seuerB)
+        let svg = RooflinePlot.svg(r)
+        let parser = XMLParser(data: Data(svg.utf8))
+        let counter = ElementCounter()
+        parser.delegate = counter
+        XCTAssertTrue(parser.parse(), "the SVG is not well-formed XML")
+        XCTAssertEqual(counter.counts["circle"], r.layers.filter { $0.cycles > 0 && $0.usefulMACs > 0 }.count)
+        XCTAssertTrue(svg.contains("DW roof 172.8 GOPS"))
+        XCTAssertTrue(svg.contains("PW roof 307.2 GOPS"))
+    }
+
+    func testCostModelEvaluatesThousandsOfConfigurationsPerSecond() throws {
+        let m = try BuiltinTopology.skynet.build()
+        var c = AcceleratorConfig.skrskr
+        let start = Date()
+        var total = 0
+        for k in 0..<2000 {
+            c.pwInputs = [8, 16, 32][k % 3]
+            c.tileRows = [20, 40][k % 2]
+            total &+= try CostModel.evaluate(m, c).reduce(0) { $0 + $1.total }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print("2000 SkyNet cost-model evaluations in \(seconds) s")
+        XCTAssertGreaterThan(total, 0)
+        XCTAssertLessThan(seconds, 20)  // debug build; release is ~50× faster
+    }
+
+    func testExplorationKeepsOnlyNonDominatedDesignsWithinBudget() throws {
+        let m = try BuiltinTopology.skynet.build()
+        let dse = try DesignSpaceExplorer(model: m, base: .skrskr, dsp: 360, bram: 216, lut: 70560, clockMHz: 300)
+        XCTAssertFalse(dse.pareto.isEmpty)
+        for p in dse.feasible { XCTAssertTrue(p.dsp <= 360 && p.bram <= 216 && p.lut <= 70560) }
+        for p in dse.pareto {
+            XCTAssertFalse(dse.feasible.contains { q in
+                q.fps > p.fps && q.dsp <= p.dsp && q.bram <= p.bram && q.lut <= p.lut && q.energyPerImageJ <= p.energyPerImageJ
+            })
+        }
+        let tight = try DesignSpaceExplorer(model: m, base: .skrskr, dsp: 10, bram: 10, lut: 10, clockMHz: 300)
+        XCTAssertTrue(tight.feasible.isEmpty)
+    }
+
+    func testPaperBOptimisationsAllTogether() throws {
+        // Paper B Fig. 6: all four optimisations cut the runtime by 35.98 % (iSmart3) and 30.29 % (SkrSkr).
+        let m = try BuiltinTopology.skynet.build()
+        for (base, published) in [(AcceleratorConfig.ismart3, 0.3598), (.skrskr, 0.3029)] {
+            let study = try AblationStudy(model: m, base: base)
+            let all = study.rows.first { $0.name == "all" }!
+            let err = (all.runtimeReduction - published) / published
+            print("all optimisations on \(base.name): runtime cut \(all.runtimeReduction), published \(published), error \(err)")
+            XCTAssertLessThanOrEqual(abs(err), 0.10)
+            print(study.text(title: base.name))
+        }
+    }
+}
