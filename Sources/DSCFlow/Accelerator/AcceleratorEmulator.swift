@@ -87,8 +87,9 @@ public final class AcceleratorEmulator {
         if config.dataflow != .tiledEngine {
             if p.role == .pool { for _ in 0..<p.inPixels { l.compute += 1 } }
             if p.role == .fullyConnected {
-                let folds = LayerPlanner.ceilDiv(p.inChannels, p.foldSIMD) * LayerPlanner.ceilDiv(p.outChannels, p.foldPE)
+                let folds = LayerPlanner.ceilDiv(p.filterInChannels, p.foldSIMD) * LayerPlanner.ceilDiv(p.outChannels, p.foldPE)
                 for _ in 0..<folds { l.compute += 1 }
+                l.onChipBytes += p.usefulMACs
             }
             addStreamIO(p, &l)
             return l

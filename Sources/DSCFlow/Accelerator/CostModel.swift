@@ -28,11 +28,11 @@ public enum CostModel {
         let tiles = p.tileRowsCount * p.tileColsCount
         switch p.role {
         case .depthwise:
-            let dw = r.dwCycles(kernel: p.kernel, packedPixels: p.packedPixels)
+            let dw = r.dwCycles(taps: p.taps, packedPixels: p.packedPixels)
             let post = r.sweepCycles(p.outputOnChip ? c.dwPostPassesOnChip : c.dwPostPassesExported)
             let pre = r.sweepCycles(c.dwPrePasses)
             let export = p.outputOnChip ? 0 : r.exportCycles(singleTile: p.singleTile)
-            let params = p.outputOnChip ? 0 : r.dwParameterCycles(kernel: p.kernel)
+            let params = p.outputOnChip ? 0 : r.dwParameterCycles(taps: p.taps)
             let plainGroups = p.inGroups - p.reorgGroups
             // Reorg-loaded groups: serial gather, then compute.
             if p.reorgGroups > 0 {
@@ -63,7 +63,7 @@ public enum CostModel {
                     l.offChipBytes += loadBytes * p.tileRowRuns
                 }
             }
-            l.onChipBytes += p.outHeight * p.outWidth * p.inGroups * c.lanes * p.kernel * p.kernel * c.batch
+            l.onChipBytes += p.outHeight * p.outWidth * p.inGroups * c.lanes * p.taps * c.batch
         case .pointwise:
             let pre = r.sweepCycles(c.pwPrePasses), post = r.sweepCycles(c.pwPostPasses)
             var outPath = 0, outBytes = 0

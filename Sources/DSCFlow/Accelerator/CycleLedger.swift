@@ -74,9 +74,9 @@ public struct TiledCycleRules: Sendable {
         (singleTile ? c.bufferRows * c.bufferCols : c.tileRows * c.tileCols) * c.lanes * actBytes
     }
 
-    /// One DW call over a tile for one channel group (`kernel`² taps, packed pixels for channel enhancement).
-    public func dwCycles(kernel: Int, packedPixels: Int) -> Int {
-        let passes = (kernel * kernel + c.dwTapsPerPass - 1) / c.dwTapsPerPass
+    /// One DW call over a tile for one channel group (`taps` window taps, packed pixels for channel enhancement).
+    public func dwCycles(taps: Int, packedPixels: Int) -> Int {
+        let passes = (taps + c.dwTapsPerPass - 1) / c.dwTapsPerPass
         let area = (c.dwLoopRows * c.dwLoopCols + packedPixels - 1) / packedPixels
         // More channels than the DW engine has lanes take several rounds.
         let rounds = (c.lanes + c.dwChannels - 1) / c.dwChannels
@@ -97,6 +97,6 @@ public struct TiledCycleRules: Sendable {
 
     /// Loading one lanes×lanes PW weight block (one word per input channel), or a DW group's taps + bias + M.
     public var pwWeightLoadCycles: Int { c.lanes }
-    public func dwParameterCycles(kernel: Int) -> Int { kernel * kernel + 2 }
+    public func dwParameterCycles(taps: Int) -> Int { taps + 2 }
     public var weightWordBytes: Int { c.lanes * ((c.weightBits + 7) / 8) }
 }

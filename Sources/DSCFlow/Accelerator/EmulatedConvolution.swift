@@ -81,12 +81,12 @@ final class EmulatedConvolution: TypedKernel {
         let c = e.config, r = rules
         let lanes = c.lanes
         let groups = plan.inGroups
-        let dw = r.dwCycles(kernel: plan.kernel, packedPixels: plan.packedPixels)
+        let dw = r.dwCycles(taps: plan.taps, packedPixels: plan.packedPixels)
         let post = r.sweepCycles(plan.outputOnChip ? c.dwPostPassesOnChip : c.dwPostPassesExported)
         let pre = r.sweepCycles(c.dwPrePasses)
         let export = plan.outputOnChip ? 0 : r.exportCycles(singleTile: plan.singleTile)
         let exportBytes = plan.outputOnChip ? 0 : r.exportBytes(singleTile: plan.singleTile)
-        let params = plan.outputOnChip ? 0 : r.dwParameterCycles(kernel: plan.kernel)
+        let params = plan.outputOnChip ? 0 : r.dwParameterCycles(taps: plan.taps)
         let load = plan.imageInput ? r.imageLoadCycles(channels: plan.inChannels, packedPixels: plan.packedPixels)
                                    : r.loadCycles(singleTile: plan.singleTile)
         let loadBytes = plan.imageInput ? r.imageLoadBytes(channels: plan.inChannels) : r.loadBytes(singleTile: plan.singleTile)
@@ -118,7 +118,7 @@ final class EmulatedConvolution: TypedKernel {
                 }
             }
         }
-        ledger.onChipBytes += plan.outHeight * plan.outWidth * groups * lanes * plan.kernel * plan.kernel * c.batch
+        ledger.onChipBytes += plan.outHeight * plan.outWidth * groups * lanes * plan.taps * c.batch
     }
 
     /// Computes the outputs of `rect` for input channels ic0..<ic1: input rows stream into a ring of

@@ -18,6 +18,9 @@ public struct LayerPlan: Sendable {
     /// Input pixels per image (H × W of the input map).
     public var inPixels: Int
     public var kernel: Int
+    /// Window taps (kernel height × width) and input channels per filter (per group for grouped convs).
+    public var taps: Int
+    public var filterInChannels: Int
     public var stride: Int
     /// Tile grid (rows × columns of tiles over the stitched batch, or per image for the input layer)
     /// and the number of rows of tiles (each row starts a fresh ping-pong pipeline).

@@ -85,13 +85,18 @@ public enum LayerPlanner {
         let outShape = Shape4(extending: outT.shape)
         let inShape = Shape4(extending: inT.shape)
         var role: LayerRole
-        var kernel = 1, stride = 1
+        var kernel = 1, stride = 1, taps = 1, filterIn = inShape.c
         switch op.kind {
         case .depthwiseConv2D(let p):
             role = .depthwise; kernel = p.window.kernelHeight; stride = p.window.strideHeight
+            taps = p.window.kernelHeight * p.window.kernelWidth
+            filterIn = 1
         case .conv2D(let p):
             kernel = p.window.kernelHeight; stride = p.window.strideHeight
-            role = kernel == 1 && p.window.kernelWidth == 1 && stride == 1 ? .pointwise : .convolution
+            taps = p.window.kernelHeight * p.window.kernelWidth
+            filterIn = model.tensors[op.inputs[1]].shape.last ?? inShape.c
+            role = kernel == 1 && p.window.kernelWidth == 1 && stride == 1 && p.window.strideWidth == 1
+                && filterIn == inShape.c ? .pointwise : .convolution
         case .maxPool2D, .averagePool2D: role = .pool
         case .spaceToDepth: role = .reorg
         case .concatenation: role = .concat
@@ -142,7 +147,8 @@ public enum LayerPlanner {
         let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
         let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         return LayerPlan(op: i, name: op.name, role: role, outHeight: outShape.h, outWidth: outShape.w,
-                         outChannels: outC, inChannels: inC, inPixels: inShape.h * inShape.w, kernel: kernel, stride: stride,
+                         outChannels: outC, inChannels: inC, inPixels: inShape.h * inShape.w, kernel: kernel, taps: taps,
+                         filterInChannels: filterIn, stride: stride,
                          tileRowsCount: tr, tileColsCount: tc, tileRowRuns: runs, singleTile: single,
                          inGroups: inGroups, outGroups: outGroups, blocksPerInGroup: blocks,
                          outPassesPerOutGroup: passes, inputOnChip: false, outputOnChip: false,

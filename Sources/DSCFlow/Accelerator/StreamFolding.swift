@@ -16,9 +16,9 @@ public enum StreamFolding {
         let hw = p.outHeight * p.outWidth
         func cd(_ a: Int, _ b: Int) -> Int { (a + b - 1) / max(b, 1) }
         switch p.role {
-        case .depthwise: return hw * cd(p.kernel * p.kernel, simd) * cd(p.outChannels, pe)
-        case .fullyConnected: return cd(p.inChannels, simd) * cd(p.outChannels, pe)
-        case .pointwise, .convolution: return hw * p.kernel * p.kernel * cd(p.inChannels, simd) * cd(p.outChannels, pe)
+        case .depthwise: return hw * cd(p.taps, simd) * cd(p.outChannels, pe)
+        case .fullyConnected: return cd(p.filterInChannels, simd) * cd(p.outChannels, pe)
+        case .pointwise, .convolution: return hw * p.taps * cd(p.filterInChannels, simd) * cd(p.outChannels, pe)
         default: return 0
         }
     }
@@ -51,7 +51,7 @@ public enum StreamFolding {
             }
             guard best >= 0, bestCycles > floor else { break }
             let p = out[best]
-            let maxSIMD = p.role == .depthwise ? p.kernel * p.kernel : p.inChannels
+            let maxSIMD = p.role == .depthwise ? p.taps : p.filterInChannels
             var choice: (cycles: Int, simd: Int, pe: Int)? = nil
             for (s, e) in [(p.foldSIMD * 2, p.foldPE), (p.foldSIMD + 1, p.foldPE), (p.foldSIMD, p.foldPE * 2)] {
                 let s2 = min(s, maxSIMD), e2 = min(e, p.outChannels)
