@@ -213,7 +213,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
 
     /// Checks the numbers a cost model divides by or loops over; throws `DSCError.invalidArgument`.
     public func validate() throws {
-        func positive(_ v: Int, _ what: String, max: Int = 1 << 20) throws {
+        func positive(_ v: Int, _ what: String, max: Int = 4096) throws {
             if v < 1 || v > max { throw DSCError.invalidArgument("accelerator '\(name)': \(what) = \(v) must be in 1…\(max)") }
         }
         func nonNegative(_ v: Double, _ what: String) throws {

@@ -85,11 +85,11 @@ public final class AcceleratorEmulator {
     private func countOther(_ p: LayerPlan, _ r: TiledCycleRules) -> CycleLedger {
         var l = CycleLedger()
         if config.dataflow != .tiledEngine {
-            if p.role == .pool { for _ in 0..<p.inPixels { l.compute += 1 } }
+            if p.role == .pool { for _ in 0..<p.inPixels { l.compute &+= 1 } }
             if p.role == .fullyConnected {
                 let folds = LayerPlanner.ceilDiv(p.filterInChannels, p.foldSIMD) * LayerPlanner.ceilDiv(p.outChannels, p.foldPE)
-                for _ in 0..<folds { l.compute += 1 }
-                l.onChipBytes += p.usefulMACs
+                for _ in 0..<folds { l.compute &+= 1 }
+                l.onChipBytes &+= p.usefulMACs
             }
             addStreamIO(p, &l)
             return l
@@ -101,8 +101,8 @@ public final class AcceleratorEmulator {
 
     func addStreamIO(_ p: LayerPlan, _ l: inout CycleLedger) {
         let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes += model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes += model.tensors[op.outputs[0]].byteCount }
+        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
+        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
     }
 
     func address(_ t: Int) -> UnsafeRawPointer {

@@ -68,7 +68,7 @@ public struct DesignSpaceExplorer: Sendable {
             }
         } else {
             var m = 16
-            while m <= max(16, dsp) {
+            while m <= min(max(16, dsp), 4096) {
                 var c = base
                 c.clockMHz = clockMHz
                 c.dataflow = .layerPipeline

@@ -95,20 +95,20 @@ final class EmulatedConvolution: TypedKernel {
         let mult = p.depthMultiplier
         for ty in 0..<plan.tileRowsCount {
             if plan.overlapLoads {
-                ledger.memory += load   // fill the first buffer of this row of tiles
-                ledger.offChipBytes += loadBytes
+                ledger.memory &+= load   // fill the first buffer of this row of tiles
+                ledger.offChipBytes &+= loadBytes
             }
             for tx in 0..<plan.tileColsCount {
                 for g in 0..<groups {
                     if g < plan.reorgGroups {
-                        ledger.memory += c.reorgCyclesPerGroup + export + params
-                        ledger.compute += pre + dw + post
-                        ledger.offChipBytes += r.exportBytes(singleTile: plan.singleTile) * 2
+                        ledger.memory &+= c.reorgCyclesPerGroup &+ export &+ params
+                        ledger.compute &+= pre &+ dw &+ post
+                        ledger.offChipBytes &+= r.exportBytes(singleTile: plan.singleTile) &* 2
                     } else {
-                        ledger.memory += params + export
-                        ledger.compute += pre + post
-                        if plan.overlapLoads { ledger.overlapped(load: load, work: dw) } else { ledger.memory += load; ledger.compute += dw }
-                        ledger.offChipBytes += loadBytes + exportBytes
+                        ledger.memory &+= params &+ export
+                        ledger.compute &+= pre &+ post
+                        if plan.overlapLoads { ledger.overlapped(load: load, work: dw) } else { ledger.memory &+= load; ledger.compute &+= dw }
+                        ledger.offChipBytes &+= loadBytes &+ exportBytes
                     }
                     let ic0 = g * lanes, ic1 = min(inShape.c, ic0 + lanes)
                     for n in 0..<dataImages {
@@ -118,7 +118,7 @@ final class EmulatedConvolution: TypedKernel {
                 }
             }
         }
-        ledger.onChipBytes += plan.outHeight * plan.outWidth * groups * lanes * plan.taps * c.batch
+        ledger.onChipBytes &+= plan.outHeight &* plan.outWidth &* groups &* lanes &* plan.taps &* c.batch
     }
 
     /// Computes the outputs of `rect` for input channels ic0..<ic1: input rows stream into a ring of
@@ -201,8 +201,8 @@ final class EmulatedConvolution: TypedKernel {
         let load = r.loadCycles(singleTile: plan.singleTile)
         if plan.weightsResident {
             for _ in 0..<(plan.outGroups * plan.inGroups) {
-                ledger.memory += r.pwWeightLoadCycles
-                ledger.offChipBytes += r.pwWeightLoadCycles * r.weightWordBytes
+                ledger.memory &+= r.pwWeightLoadCycles
+                ledger.offChipBytes &+= r.pwWeightLoadCycles &* r.weightWordBytes
             }
         }
         let rule = AccumulatorRule(p.accumulator)
@@ -215,12 +215,12 @@ final class EmulatedConvolution: TypedKernel {
                     for tx in 0..<plan.tileColsCount {
                         for mx in 0..<plan.outGroups {
                             let oc0 = mx * lanes, oc1 = min(outShape.c, oc0 + lanes)
-                            ledger.compute += pre + post
-                            ledger.memory += outPath
-                            ledger.offChipBytes += outBytes
+                            ledger.compute &+= pre &+ post
+                            ledger.memory &+= outPath
+                            ledger.offChipBytes &+= outBytes
                             if !plan.inputOnChip && plan.overlapLoads {
-                                ledger.memory += load
-                                ledger.offChipBytes += load * c.busBytes
+                                ledger.memory &+= load
+                                ledger.offChipBytes &+= load &* c.busBytes
                             }
                             let rects = (0..<dataImages).map { tileRect(ty: ty, tx: tx, image: $0) }
                             var count = 0
@@ -230,17 +230,17 @@ final class EmulatedConvolution: TypedKernel {
                             partial = [Int64](repeating: 0, count: count * ocs)
                             for nx in 0..<plan.inGroups {
                                 let pw = r.pwCycles(blocks: plan.blocksPerInGroup[nx], passes: plan.outPassesPerOutGroup[mx])
-                                ledger.memory += wload
-                                ledger.offChipBytes += wload * r.weightWordBytes
+                                ledger.memory &+= wload
+                                ledger.offChipBytes &+= wload &* r.weightWordBytes
                                 if plan.inputOnChip {
-                                    ledger.compute += pw
+                                    ledger.compute &+= pw
                                 } else if plan.overlapLoads {
                                     ledger.overlapped(load: load, work: pw)
-                                    ledger.offChipBytes += load * c.busBytes
+                                    ledger.offChipBytes &+= load &* c.busBytes
                                 } else {
-                                    ledger.memory += load
-                                    ledger.compute += pw
-                                    ledger.offChipBytes += load * c.busBytes
+                                    ledger.memory &+= load
+                                    ledger.compute &+= pw
+                                    ledger.offChipBytes &+= load &* c.busBytes
                                 }
                                 // The input group's channels, ascending; blocks of the op's accumulator.
                                 let ic0 = nx * lanes, ic1 = min(inC, ic0 + lanes)
@@ -288,7 +288,7 @@ final class EmulatedConvolution: TypedKernel {
                 }
             }
         }
-        ledger.onChipBytes += plan.issuedMACs * c.batch
+        ledger.onChipBytes &+= plan.issuedMACs &* c.batch
     }
 
     // MARK: folded engines (streaming, layer pipeline)
@@ -310,11 +310,11 @@ final class EmulatedConvolution: TypedKernel {
                         }
                         oc0 += pe
                     }
-                    if b == 0 { ledger.compute += perPixel }
+                    if b == 0 { ledger.compute &+= perPixel }
                 }
             }
         }
-        ledger.onChipBytes += plan.usefulMACs
+        ledger.onChipBytes &+= plan.usefulMACs
         e.addStreamIO(plan, &ledger)
     }
 

@@ -107,8 +107,8 @@ public enum LayerPlanner {
         let inC = inShape.c, outC = outShape.c
         let inGroups = ceilDiv(inC, lanes), outGroups = ceilDiv(outC, lanes)
         // Stitched map: the batch in a grid with 1-pixel separators (SkrSkr transform.cpp).
-        let stitchedRows = c.batchGridRows * outShape.h + c.batchGridRows + 1
-        let stitchedCols = c.batchGridCols * outShape.w + c.batchGridCols + 1
+        let stitchedRows = c.batchGridRows &* outShape.h &+ c.batchGridRows &+ 1
+        let stitchedCols = c.batchGridCols &* outShape.w &+ c.batchGridCols &+ 1
         let single = stitchedRows <= c.bufferRows && stitchedCols <= c.bufferCols
         var tr = 1, tc = 1, runs = 1
         if !single {
@@ -135,14 +135,14 @@ public enum LayerPlanner {
         var issued = useful
         if role == .pointwise {
             let blocksTotal = blocks.reduce(0, +), passesTotal = passes.reduce(0, +)
-            issued = outShape.h * outShape.w * blocksTotal * c.pwInputs * passesTotal * c.pwOutputs
+            issued = outShape.h &* outShape.w &* blocksTotal &* c.pwInputs &* passesTotal &* c.pwOutputs
         } else if role == .depthwise {
-            issued = outShape.h * outShape.w * inGroups * lanes * kernel * kernel
+            issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
         }
         var packed = 1
         if isImage && role == .depthwise && c.channelEnhancement && inC * c.channelEnhancementPixels <= lanes {
             packed = c.channelEnhancementPixels
-            issued = outShape.h * outShape.w * kernel * kernel * lanes / packed
+            issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
         }
         let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
         let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)

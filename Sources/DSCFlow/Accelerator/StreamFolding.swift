@@ -13,12 +13,12 @@ public enum StreamFolding {
     /// Cycles of one frame through layer `p` folded as `simd` × `pe`.
     /// Conv/PW/FC (FINN MVAU): H·W·K²·⌈Cin/SIMD⌉·⌈Cout/PE⌉. DW: H·W·⌈K²/SIMD⌉·⌈C/PE⌉ (SIMD over taps).
     public static func cycles(_ p: LayerPlan, simd: Int, pe: Int) -> Int {
-        let hw = p.outHeight * p.outWidth
-        func cd(_ a: Int, _ b: Int) -> Int { (a + b - 1) / max(b, 1) }
+        let hw = p.outHeight &* p.outWidth
+        func cd(_ a: Int, _ b: Int) -> Int { (a &+ b - 1) / max(b, 1) }
         switch p.role {
-        case .depthwise: return hw * cd(p.taps, simd) * cd(p.outChannels, pe)
-        case .fullyConnected: return cd(p.filterInChannels, simd) * cd(p.outChannels, pe)
-        case .pointwise, .convolution: return hw * p.taps * cd(p.filterInChannels, simd) * cd(p.outChannels, pe)
+        case .depthwise: return hw &* cd(p.taps, simd) &* cd(p.outChannels, pe)
+        case .fullyConnected: return cd(p.filterInChannels, simd) &* cd(p.outChannels, pe)
+        case .pointwise, .convolution: return hw &* p.taps &* cd(p.filterInChannels, simd) &* cd(p.outChannels, pe)
         default: return 0
         }
     }
@@ -53,14 +53,14 @@ public enum StreamFolding {
             let p = out[best]
             let maxSIMD = p.role == .depthwise ? p.taps : p.filterInChannels
             var choice: (cycles: Int, simd: Int, pe: Int)? = nil
-            for (s, e) in [(p.foldSIMD * 2, p.foldPE), (p.foldSIMD + 1, p.foldPE), (p.foldSIMD, p.foldPE * 2)] {
+            for (s, e) in [(p.foldSIMD &* 2, p.foldPE), (p.foldSIMD &+ 1, p.foldPE), (p.foldSIMD, p.foldPE &* 2)] {
                 let s2 = min(s, maxSIMD), e2 = min(e, p.outChannels)
-                if used - p.foldSIMD * p.foldPE + s2 * e2 > c.pipelineMultipliers { continue }
+                if used - p.foldSIMD &* p.foldPE &+ s2 &* e2 > c.pipelineMultipliers { continue }
                 let cyc = cycles(p, simd: s2, pe: e2)
                 if cyc < bestCycles && (choice == nil || cyc < choice!.cycles) { choice = (cyc, s2, e2) }
             }
             guard let ch = choice else { break }
-            used += ch.simd * ch.pe - p.foldSIMD * p.foldPE
+            used &+= ch.simd &* ch.pe - p.foldSIMD &* p.foldPE
             out[best].foldSIMD = ch.simd
             out[best].foldPE = ch.pe
         }
@@ -79,8 +79,8 @@ public enum StreamFolding {
         }
         guard let model else { return l }
         let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes += model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes += model.tensors[op.outputs[0]].byteCount }
+        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
+        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
         return l
     }
 }
