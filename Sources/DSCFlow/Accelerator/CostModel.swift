@@ -28,81 +28,22 @@ public enum CostModel {
         let tiles = p.tileRowsCount &* p.tileColsCount
         switch p.role {
         case .depthwise:
-            let dw = r.dwCycles(taps: p.taps, packedPixels: p.packedPixels)
-            let post = r.sweepCycles(p.outputOnChip ? c.dwPostPassesOnChip : c.dwPostPassesExported)
-            let pre = r.sweepCycles(c.dwPrePasses)
-            let export = p.outputOnChip ? 0 : r.exportCycles(singleTile: p.singleTile)
-            let params = p.outputOnChip ? 0 : r.dwParameterCycles(taps: p.taps)
-            let plainGroups = p.inGroups - p.reorgGroups
-            // Reorg-loaded groups: serial gather, then compute.
-            if p.reorgGroups > 0 {
-                var g = CycleLedger()
-                g.memory &+= c.reorgCyclesPerGroup &+ export &+ params
-                g.compute &+= pre &+ dw &+ post
-                g.offChipBytes &+= r.exportBytes(singleTile: p.singleTile) &* 2
-                l = l &+ g.times(p.reorgGroups &* tiles)
-            }
-            if plainGroups > 0 {
-                let load = p.imageInput ? r.imageLoadCycles(channels: p.inChannels, packedPixels: p.packedPixels)
-                                        : r.loadCycles(singleTile: p.singleTile)
-                let loadBytes = p.imageInput ? r.imageLoadBytes(channels: p.inChannels) : r.loadBytes(singleTile: p.singleTile)
-                var g = CycleLedger()
-                g.memory &+= params &+ export
-                g.compute &+= pre &+ post
-                if p.overlapLoads {
-                    g.overlapped(load: load, work: dw)
-                } else {
-                    g.memory &+= load
-                    g.compute &+= dw
-                }
-                g.offChipBytes &+= loadBytes &+ (p.outputOnChip ? 0 : r.exportBytes(singleTile: p.singleTile))
-                l = l &+ g.times(plainGroups &* tiles)
-                if p.overlapLoads {
-                    // Each row of tiles (or the single-tile layer) starts by filling the first buffer.
-                    l.memory &+= load &* p.tileRowRuns
-                    l.offChipBytes &+= loadBytes &* p.tileRowRuns
-                }
-            }
+            // One tile's groups, times the tiles; plus the pipeline fill of each row of tiles.
+            var tile = CycleLedger()
+            for g in 0..<p.inGroups { r.recordDepthwiseGroup(p, reorg: g < p.reorgGroups, into: &tile) }
+            l = tile.times(tiles)
+            var fill = CycleLedger()
+            r.recordPipelineFill(p, into: &fill)
+            l = l + fill.times(p.tileRowRuns)
             l.onChipBytes &+= p.outHeight &* p.outWidth &* p.inGroups &* c.lanes &* p.taps &* c.batch
         case .pointwise:
-            let pre = r.sweepCycles(c.pwPrePasses), post = r.sweepCycles(c.pwPostPasses)
-            var outPath = 0, outBytes = 0
-            if p.fusedPool { outPath &+= r.poolCycles(); outBytes &+= r.poolBytes() }
-            if !p.fusedPool || p.exportAlongsidePool {
-                outPath &+= r.exportCycles(singleTile: p.singleTile); outBytes &+= r.exportBytes(singleTile: p.singleTile)
-            }
-            let wload = p.weightsResident ? 0 : r.pwWeightLoadCycles
-            let load = r.loadCycles(singleTile: p.singleTile)
+            var tile = CycleLedger()
             for mx in 0..<p.outGroups {
-                var m = CycleLedger()
-                m.compute &+= pre &+ post
-                m.memory &+= outPath
-                m.offChipBytes &+= outBytes
-                if !p.inputOnChip && p.overlapLoads {
-                    m.memory &+= load  // the first input group
-                    m.offChipBytes &+= load &* c.busBytes
-                }
-                for nx in 0..<p.inGroups {
-                    let pw = r.pwCycles(blocks: p.blocksPerInGroup[nx], passes: p.outPassesPerOutGroup[mx])
-                    m.memory &+= wload
-                    m.offChipBytes &+= wload &* r.weightWordBytes
-                    if p.inputOnChip {
-                        m.compute &+= pw
-                    } else if p.overlapLoads {
-                        m.overlapped(load: load, work: pw)
-                        m.offChipBytes &+= load &* c.busBytes
-                    } else {
-                        m.memory &+= load
-                        m.compute &+= pw
-                        m.offChipBytes &+= load &* c.busBytes
-                    }
-                }
-                l = l &+ m.times(tiles)
+                r.recordPointwiseOutputGroup(p, into: &tile)
+                for nx in 0..<p.inGroups { r.recordPointwiseInputGroup(p, inGroup: nx, outGroup: mx, into: &tile) }
             }
-            if p.weightsResident {
-                l.memory &+= p.outGroups &* p.inGroups &* r.pwWeightLoadCycles
-                l.offChipBytes &+= p.outGroups &* p.inGroups &* r.pwWeightLoadCycles &* r.weightWordBytes
-            }
+            l = tile.times(tiles)
+            r.recordResidentWeights(p, into: &l)
             l.onChipBytes &+= p.issuedMACs &* c.batch
         case .pool, .reorg:
             // Stand-alone (not fused): load, sweep, export per tile and group.

@@ -81,35 +81,14 @@ final class EmulatedConvolution: TypedKernel {
         let c = e.config, r = rules
         let lanes = c.lanes
         let groups = plan.inGroups
-        let dw = r.dwCycles(taps: plan.taps, packedPixels: plan.packedPixels)
-        let post = r.sweepCycles(plan.outputOnChip ? c.dwPostPassesOnChip : c.dwPostPassesExported)
-        let pre = r.sweepCycles(c.dwPrePasses)
-        let export = plan.outputOnChip ? 0 : r.exportCycles(singleTile: plan.singleTile)
-        let exportBytes = plan.outputOnChip ? 0 : r.exportBytes(singleTile: plan.singleTile)
-        let params = plan.outputOnChip ? 0 : r.dwParameterCycles(taps: plan.taps)
-        let load = plan.imageInput ? r.imageLoadCycles(channels: plan.inChannels, packedPixels: plan.packedPixels)
-                                   : r.loadCycles(singleTile: plan.singleTile)
-        let loadBytes = plan.imageInput ? r.imageLoadBytes(channels: plan.inChannels) : r.loadBytes(singleTile: plan.singleTile)
         // Groups are numbered over the input channels; with a depth multiplier a group's outputs are
         // lanes·m channels (the reorg-fed groups come first, as in the concatenated map).
         let mult = p.depthMultiplier
         for ty in 0..<plan.tileRowsCount {
-            if plan.overlapLoads {
-                ledger.memory &+= load   // fill the first buffer of this row of tiles
-                ledger.offChipBytes &+= loadBytes
-            }
+            if ty < plan.tileRowRuns { r.recordPipelineFill(plan, into: &ledger) }
             for tx in 0..<plan.tileColsCount {
                 for g in 0..<groups {
-                    if g < plan.reorgGroups {
-                        ledger.memory &+= c.reorgCyclesPerGroup &+ export &+ params
-                        ledger.compute &+= pre &+ dw &+ post
-                        ledger.offChipBytes &+= r.exportBytes(singleTile: plan.singleTile) &* 2
-                    } else {
-                        ledger.memory &+= params &+ export
-                        ledger.compute &+= pre &+ post
-                        if plan.overlapLoads { ledger.overlapped(load: load, work: dw) } else { ledger.memory &+= load; ledger.compute &+= dw }
-                        ledger.offChipBytes &+= loadBytes &+ exportBytes
-                    }
+                    r.recordDepthwiseGroup(plan, reorg: g < plan.reorgGroups, into: &ledger)
                     let ic0 = g * lanes, ic1 = min(inShape.c, ic0 + lanes)
                     for n in 0..<dataImages {
                         guard let rect = tileRect(ty: ty, tx: tx, image: n) else { continue }
@@ -191,20 +170,7 @@ final class EmulatedConvolution: TypedKernel {
     func tiledPointwise<In: QuantizedElement, Out: QuantizedElement>(_ x: UnsafePointer<In>, _ y: UnsafeMutablePointer<Out>) {
         let c = e.config, r = rules
         let lanes = c.lanes
-        let pre = r.sweepCycles(c.pwPrePasses), post = r.sweepCycles(c.pwPostPasses)
-        var outPath = 0, outBytes = 0
-        if plan.fusedPool { outPath += r.poolCycles(); outBytes += r.poolBytes() }
-        if !plan.fusedPool || plan.exportAlongsidePool {
-            outPath += r.exportCycles(singleTile: plan.singleTile); outBytes += r.exportBytes(singleTile: plan.singleTile)
-        }
-        let wload = plan.weightsResident ? 0 : r.pwWeightLoadCycles
-        let load = r.loadCycles(singleTile: plan.singleTile)
-        if plan.weightsResident {
-            for _ in 0..<(plan.outGroups * plan.inGroups) {
-                ledger.memory &+= r.pwWeightLoadCycles
-                ledger.offChipBytes &+= r.pwWeightLoadCycles &* r.weightWordBytes
-            }
-        }
+        r.recordResidentWeights(plan, into: &ledger)
         let rule = AccumulatorRule(p.accumulator)
         let inC = inShape.c
         var acc: [Int64] = []
@@ -215,13 +181,7 @@ final class EmulatedConvolution: TypedKernel {
                     for tx in 0..<plan.tileColsCount {
                         for mx in 0..<plan.outGroups {
                             let oc0 = mx * lanes, oc1 = min(outShape.c, oc0 + lanes)
-                            ledger.compute &+= pre &+ post
-                            ledger.memory &+= outPath
-                            ledger.offChipBytes &+= outBytes
-                            if !plan.inputOnChip && plan.overlapLoads {
-                                ledger.memory &+= load
-                                ledger.offChipBytes &+= load &* c.busBytes
-                            }
+                            r.recordPointwiseOutputGroup(plan, into: &ledger)
                             let rects = (0..<dataImages).map { tileRect(ty: ty, tx: tx, image: $0) }
                             var count = 0
                             for rect in rects { if let (a, b, cc, d) = rect { count += (b - a) * (d - cc) } }
@@ -229,19 +189,7 @@ final class EmulatedConvolution: TypedKernel {
                             acc = [Int64](repeating: 0, count: count * ocs)
                             partial = [Int64](repeating: 0, count: count * ocs)
                             for nx in 0..<plan.inGroups {
-                                let pw = r.pwCycles(blocks: plan.blocksPerInGroup[nx], passes: plan.outPassesPerOutGroup[mx])
-                                ledger.memory &+= wload
-                                ledger.offChipBytes &+= wload &* r.weightWordBytes
-                                if plan.inputOnChip {
-                                    ledger.compute &+= pw
-                                } else if plan.overlapLoads {
-                                    ledger.overlapped(load: load, work: pw)
-                                    ledger.offChipBytes &+= load &* c.busBytes
-                                } else {
-                                    ledger.memory &+= load
-                                    ledger.compute &+= pw
-                                    ledger.offChipBytes &+= load &* c.busBytes
-                                }
+                                r.recordPointwiseInputGroup(plan, inGroup: nx, outGroup: mx, into: &ledger)
                                 // The input group's channels, ascending; blocks of the op's accumulator.
                                 let ic0 = nx * lanes, ic1 = min(inC, ic0 + lanes)
                                 var k = 0
