@@ -219,7 +219,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
         func nonNegative(_ v: Double, _ what: String) throws {
             if !(v >= 0 && v < 1e12) { throw DSCError.invalidArgument("accelerator '\(name)': \(what) = \(v) must be ≥ 0") }
         }
-        if !(clockMHz > 0 && clockMHz < 1e6) { throw DSCError.invalidArgument("accelerator '\(name)': clockMHz = \(clockMHz) must be > 0") }
+        if !(clockMHz > 0 && clockMHz < 1e6) { throw DSCError.invalidArgument("accelerator '\(name)': clockMHz = \(clockMHz) must be in (0, 1e6)") }
         try positive(batch, "batch", max: 1 << 16)
         try positive(batchGridRows, "batchGridRows", max: 1 << 8)
         try positive(batchGridCols, "batchGridCols", max: 1 << 8)

@@ -64,8 +64,8 @@ public struct AcceleratorReport: Sendable {
         var layers: [LayerReport] = []
         var macs = 0
         for (p, l) in zip(plans, ledgers) {
-            let useful = p.usefulMACs * c.batch
-            macs += p.usefulMACs
+            let useful = p.usefulMACs &* c.batch
+            macs &+= p.usefulMACs
             let roofMACs = p.role == .depthwise ? c.dwPeakMACsPerCycle : c.pwPeakMACsPerCycle
             let peak = c.dataflow == .tiledEngine ? roofMACs : Double(max(1, p.foldSIMD * p.foldPE))
             let roof = peak * c.opsPerMAC * c.clockMHz / 1000
@@ -74,16 +74,16 @@ public struct AcceleratorReport: Sendable {
             let attainable = min(roof, ctc * c.bandwidthGBps)
             let achieved = l.total > 0 ? ops / (Double(l.total) / f) / 1e9 : 0
             let util = l.total > 0 ? Double(useful) / (Double(l.total) * peak) : 0
-            layers.append(LayerReport(name: p.name, role: p.role, tiles: p.tileRowsCount * p.tileColsCount,
+            layers.append(LayerReport(name: p.name, role: p.role, tiles: p.tileRowsCount &* p.tileColsCount,
                                       inGroups: p.inGroups, outGroups: p.outGroups,
                                       pwBlocks: p.blocksPerInGroup.reduce(0, +), ledger: l, usefulMACs: useful,
-                                      issuedMACs: p.issuedMACs * c.batch, peUtilisation: min(util, 1), ctc: ctc,
+                                      issuedMACs: p.issuedMACs &* c.batch, peUtilisation: min(util, 1), ctc: ctc,
                                       roofGOPS: roof, attainableGOPS: attainable, achievedGOPS: achieved,
                                       memoryBound: ctc * c.bandwidthGBps < roof))
         }
         self.layers = layers
         self.usefulMACsPerImage = macs
-        let sum = ledgers.reduce(0) { $0 + $1.total }
+        let sum = ledgers.reduce(0) { $0 &+ $1.total }
         if c.dataflow == .tiledEngine {
             totalCycles = sum
             latencyCycles = sum

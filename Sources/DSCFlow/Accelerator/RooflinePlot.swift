@@ -16,7 +16,7 @@ public enum RooflinePlot {
             let v = min(max(y, yMin), yMax)
             return height - bottom - (log10(v) - log10(yMin)) / (log10(yMax) - log10(yMin)) * (height - top - bottom)
         }
-        func f(_ d: Double) -> String { String(Int((d * 10).rounded())) .withDecimal }
+        func f(_ d: Double) -> String { String(saturatingInt((d * 10).rounded())) .withDecimal }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(Int(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">Roofline: \(escape(r.modelName)) on \(escape(r.config.name))</text>\n"
@@ -54,8 +54,8 @@ public enum RooflinePlot {
     }
 
     static func log10(_ x: Double) -> Double { ln(x) / ln(10) }
-    static func floorLog10(_ x: Double) -> Int { Int(log10(x).rounded(.down)) }
-    static func ceilLog10(_ x: Double) -> Int { Int(log10(x).rounded(.up)) }
+    static func floorLog10(_ x: Double) -> Int { min(max(saturatingInt(log10(x).rounded(.down)), -30), 30) }
+    static func ceilLog10(_ x: Double) -> Int { min(max(saturatingInt(log10(x).rounded(.up)), -30), 30) }
     static func pow10(_ k: Int) -> Double {
         var v = 1.0
         if k >= 0 { for _ in 0..<k { v *= 10 } } else { for _ in 0..<(-k) { v /= 10 } }
@@ -75,9 +75,9 @@ public enum RooflinePlot {
     }
 
     static func label(_ d: Double) -> String {
-        if d >= 1000 || d == d.rounded() { return String(Int(d.rounded())) }
-        if d >= 1 { return String(Int((d * 10).rounded())).withDecimal }
-        return String(Double(Int((d * 1000).rounded())) / 1000)
+        if d >= 1000 || d == d.rounded() { return String(saturatingInt(d.rounded())) }
+        if d >= 1 { return String(saturatingInt((d * 10).rounded())).withDecimal }
+        return String(Double(saturatingInt((d * 1000).rounded())) / 1000)
     }
 
     static func escape(_ s: String) -> String {
