@@ -64,34 +64,33 @@ public enum BuiltinTopology: String, CaseIterable, Sendable {
         return try b.build(outputs: [y], metadata: ["topology": "ultranet"])
     }
 
-    static func paperA(seed: UInt64) throws -> Model {
-        var b = ModelBuilder(arithmetic: .tflite, seed: seed)
-        var x = b.input("image", shape: [1, 384, 384, 3])
-        x = b.averagePool(x, size: 4, name: "compress")
-        x = b.conv(x, outChannels: 16, kernel: 3, stride: 2, name: "conv0")
-        // (output channels, stride) of the 7 DSC layers kept after pruning.
-        let layers: [(Int, Int)] = [(32, 1), (32, 2), (128, 2), (128, 1), (128, 2), (128, 1), (128, 1)]
+    /// A MobileNetV1-style classifier: 3×3/2 stem, DSC layers given as (output channels, stride),
+    /// global average pool, fully connected.
+    static func mobileNetStyle(_ b: inout ModelBuilder, _ x: Int, stem: Int, layers: [(Int, Int)], classes: Int) -> Int {
+        var x = b.conv(x, outChannels: stem, kernel: 3, stride: 2, name: "conv0")
         for (i, (c, s)) in layers.enumerated() {
             x = b.depthwise(x, stride: s, name: "dw\(i + 1)")
             x = b.conv(x, outChannels: c, name: "pw\(i + 1)")
         }
         x = b.globalAveragePool(x, name: "avgpool")
-        let y = b.fullyConnected(x, units: 10, name: "fc")
+        return b.fullyConnected(x, units: classes, name: "fc")
+    }
+
+    static func paperA(seed: UInt64) throws -> Model {
+        var b = ModelBuilder(arithmetic: .tflite, seed: seed)
+        var x = b.input("image", shape: [1, 384, 384, 3])
+        x = b.averagePool(x, size: 4, name: "compress")
+        // (output channels, stride) of the 7 DSC layers kept after pruning.
+        let y = mobileNetStyle(&b, x, stem: 16, layers: [(32, 1), (32, 2), (128, 2), (128, 1), (128, 2), (128, 1), (128, 1)],
+                               classes: 10)
         return try b.build(outputs: [y], metadata: ["topology": "paper-a"])
     }
 
     static func mobilenet(seed: UInt64) throws -> Model {
         var b = ModelBuilder(arithmetic: .tflite, seed: seed)
-        var x = b.input("image", shape: [1, 96, 96, 1])
-        x = b.conv(x, outChannels: 8, kernel: 3, stride: 2, name: "conv0")
-        let layers: [(Int, Int)] = [(16, 1), (32, 2), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1), (128, 1),
-                                    (128, 1), (128, 1), (128, 1), (256, 2), (256, 1)]
-        for (i, (c, s)) in layers.enumerated() {
-            x = b.depthwise(x, stride: s, name: "dw\(i + 1)")
-            x = b.conv(x, outChannels: c, name: "pw\(i + 1)")
-        }
-        x = b.globalAveragePool(x, name: "avgpool")
-        let y = b.fullyConnected(x, units: 2, name: "fc")
+        let x = b.input("image", shape: [1, 96, 96, 1])
+        let y = mobileNetStyle(&b, x, stem: 8, layers: [(16, 1), (32, 2), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1), (128, 1),
+                                                       (128, 1), (128, 1), (128, 1), (256, 2), (256, 1)], classes: 2)
         return try b.build(outputs: [y], metadata: ["topology": "mobilenet-v1-0.25-96"])
     }
 }

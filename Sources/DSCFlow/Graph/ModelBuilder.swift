@@ -71,7 +71,7 @@ public struct ModelBuilder {
 
     private func zeroPoint(_ t: Int) -> Int32 { tensors[t].quantization?.zeroPoint ?? 0 }
 
-    private mutating func weights(_ count: Int, realInputs: Int, perInput: Int) -> [UInt8] {
+    private mutating func weights(_ count: Int) -> [UInt8] {
         // SkrSkr weights are int6 stored one per byte: [-32, 31]. TFLite: full int8 but never -128.
         let lo = arithmetic == .skrskr ? -32 : -127, hi = arithmetic == .skrskr ? 31 : 127
         var w = [UInt8](repeating: 0, count: count)
@@ -80,7 +80,7 @@ public struct ModelBuilder {
     }
 
     /// Requantizer, accumulator and bias for a conv-like op with `channels` outputs, `fanIn` taps per output.
-    private mutating func arithmeticFor(channels: Int, fanIn: Int, pointwise: Bool, raw: Bool, outputZeroPoint: Int32)
+    private mutating func arithmeticFor(channels: Int, fanIn: Int, raw: Bool, outputZeroPoint: Int32)
         -> (Accumulator, Requantizer, [Int32]) {
         switch arithmetic {
         case .skrskr:
@@ -98,7 +98,6 @@ public struct ModelBuilder {
                 m[c] = r == 0 ? 0 : r == 1 ? -Int32(uniform(1...32768)) : Int32(min(32767, max(1, base + uniform(-base / 2...base / 2))))
                 b[c] = Int32(uniform(-4000...4000))
             }
-            _ = pointwise
             return (acc, .mulShift(MulShiftRequantizer(multipliers: m, shift: 17)), b)
         case .tflite:
             if raw { return (.int32, .none, []) }
@@ -138,9 +137,9 @@ public struct ModelBuilder {
         let win = Self.window(kernel: kernel, stride: stride, input: s)
         let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
         let f = addConstant(name + "/weights", [1, kernel, kernel, c],
-                            bytes: weights(kernel * kernel * c, realInputs: 1, perInput: kernel * kernel))
+                            bytes: weights(kernel * kernel * c))
         let outZp: Int32 = arithmetic == .skrskr ? 0 : Int32(uniform(-128 ... -100))
-        let (acc, rq, bias) = arithmeticFor(channels: c, fanIn: kernel * kernel, pointwise: false, raw: false,
+        let (acc, rq, bias) = arithmeticFor(channels: c, fanIn: kernel * kernel, raw: false,
                                             outputZeroPoint: outZp)
         let y = addActivation(name, [s[0], oh, ow, c], zeroPoint: outZp)
         let zp = zeroPoint(x)
@@ -160,9 +159,9 @@ public struct ModelBuilder {
         let win = Self.window(kernel: kernel, stride: stride, input: s)
         let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
         let f = addConstant(name + "/weights", [outChannels, kernel, kernel, c],
-                            bytes: weights(outChannels * kernel * kernel * c, realInputs: c, perInput: kernel * kernel))
+                            bytes: weights(outChannels * kernel * kernel * c))
         let outZp: Int32 = arithmetic == .skrskr || raw ? 0 : Int32(uniform(-128 ... -100))
-        let (acc, rq, bias) = arithmeticFor(channels: outChannels, fanIn: kernel * kernel * c, pointwise: kernel == 1,
+        let (acc, rq, bias) = arithmeticFor(channels: outChannels, fanIn: kernel * kernel * c,
                                             raw: raw, outputZeroPoint: outZp)
         let y = addActivation(name, [s[0], oh, ow, outChannels], type: raw ? .int32 : nil, zeroPoint: outZp)
         let zp = zeroPoint(x)
@@ -174,39 +173,28 @@ public struct ModelBuilder {
 
     /// Max pool `size`×`size`, stride `size`, VALID.
     public mutating func maxPool(_ x: Int, size: Int = 2, name: String) -> Int {
-        let s = tensors[x].shape
-        let win = Window2D(kernelHeight: size, kernelWidth: size, strideHeight: size, strideWidth: size, padding: .valid)
-        let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
-        let y = addActivation(name, [s[0], oh, ow, s[3]], zeroPoint: zeroPoint(x))
-        let r = tensors[x].type.range
-        operations.append(Operation(kind: .maxPool2D(PoolParameters(window: win, activationMin: r.lowerBound,
-                                                                     activationMax: r.upperBound)),
-                                    inputs: [x], outputs: [y], name: name))
-        return y
+        pool(x, height: size, width: size, stride: size, average: false, name: name)
     }
 
     /// Average pool `size`×`size`, stride `size`, VALID (feature-map compression).
     public mutating func averagePool(_ x: Int, size: Int, name: String) -> Int {
-        let s = tensors[x].shape
-        let win = Window2D(kernelHeight: size, kernelWidth: size, strideHeight: size, strideWidth: size, padding: .valid)
-        let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
-        let y = addActivation(name, [s[0], oh, ow, s[3]], zeroPoint: zeroPoint(x))
-        let r = tensors[x].type.range
-        operations.append(Operation(kind: .averagePool2D(PoolParameters(window: win, activationMin: r.lowerBound,
-                                                                         activationMax: r.upperBound)),
-                                    inputs: [x], outputs: [y], name: name))
-        return y
+        pool(x, height: size, width: size, stride: size, average: true, name: name)
     }
 
     /// Average over the whole feature map (global average pool as a full-size AVERAGE_POOL_2D).
     public mutating func globalAveragePool(_ x: Int, name: String) -> Int {
         let s = tensors[x].shape
-        let win = Window2D(kernelHeight: s[1], kernelWidth: s[2], strideHeight: 1, strideWidth: 1, padding: .valid)
-        let y = addActivation(name, [s[0], 1, 1, s[3]], zeroPoint: zeroPoint(x))
+        return pool(x, height: s[1], width: s[2], stride: 1, average: true, name: name)
+    }
+
+    private mutating func pool(_ x: Int, height: Int, width: Int, stride: Int, average: Bool, name: String) -> Int {
+        let s = tensors[x].shape
+        let win = Window2D(kernelHeight: height, kernelWidth: width, strideHeight: stride, strideWidth: stride, padding: .valid)
+        let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
+        let y = addActivation(name, [s[0], oh, ow, s[3]], zeroPoint: zeroPoint(x))
         let r = tensors[x].type.range
-        operations.append(Operation(kind: .averagePool2D(PoolParameters(window: win, activationMin: r.lowerBound,
-                                                                         activationMax: r.upperBound)),
-                                    inputs: [x], outputs: [y], name: name))
+        let p = PoolParameters(window: win, activationMin: r.lowerBound, activationMax: r.upperBound)
+        operations.append(Operation(kind: average ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y], name: name))
         return y
     }
 
@@ -231,9 +219,9 @@ public struct ModelBuilder {
     /// Fully connected layer over the flattened input.
     public mutating func fullyConnected(_ x: Int, units: Int, name: String) -> Int {
         let depth = tensors[x].elementCount / tensors[x].shape[0]
-        let w = addConstant(name + "/weights", [units, depth], bytes: weights(units * depth, realInputs: depth, perInput: 1))
+        let w = addConstant(name + "/weights", [units, depth], bytes: weights(units * depth))
         let outZp: Int32 = arithmetic == .skrskr ? 0 : Int32(uniform(-20...20))
-        let (acc, rq, bias) = arithmeticFor(channels: units, fanIn: depth, pointwise: true, raw: false, outputZeroPoint: outZp)
+        let (acc, rq, bias) = arithmeticFor(channels: units, fanIn: depth, raw: false, outputZeroPoint: outZp)
         var rq2 = rq
         if case .fixedPoint(var q) = rq { q.activationMin = -128; rq2 = .fixedPoint(q) }
         let y = addActivation(name, [tensors[x].shape[0], units], zeroPoint: outZp)
