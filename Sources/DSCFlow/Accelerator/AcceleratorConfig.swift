@@ -106,7 +106,8 @@ public struct AcceleratorConfig: Sendable, Equatable {
     // MARK: memory
     /// Bytes of one feature-map bus word (32 lanes × activation bytes).
     public var busBytes: Int
-    /// Off-chip bandwidth available to the accelerator, GB/s (for the roofline).
+    /// Off-chip bandwidth available to the accelerator, GB/s (for the roofline); 0 means one bus
+    /// word per cycle, what the schedule's loaders move (`effectiveBandwidthGBps`).
     public var bandwidthGBps: Double
     /// Activation and weight storage bits.
     public var activationBits: Int
@@ -188,7 +189,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
         imageLoadCols = 82
         imageChannelsPerBeat = 4
         busBytes = 32
-        bandwidthGBps = 4.2
+        bandwidthGBps = 0
         activationBits = 8
         weightBits = 6
         onChipBufferKiB = 4 * 32 * 43 * 83 / 1024
@@ -259,6 +260,11 @@ public struct AcceleratorConfig: Sendable, Equatable {
         for (v, w) in [(dsp, "dsp"), (bram, "bram"), (lut, "lut"), (budgetDSP, "budgetDSP"), (budgetBRAM, "budgetBRAM"), (budgetLUT, "budgetLUT")] {
             if v < 0 || v > 1 << 30 { throw DSCError.invalidArgument("accelerator '\(name)': \(w) = \(v) out of range") }
         }
+    }
+
+    /// The roofline's bandwidth: `bandwidthGBps`, or one `busBytes` word per cycle when it is 0.
+    public var effectiveBandwidthGBps: Double {
+        bandwidthGBps > 0 ? bandwidthGBps : Double(busBytes) * clockMHz / 1000
     }
 
     /// Peak depthwise multiply-accumulates per cycle.

@@ -37,7 +37,6 @@ extension AcceleratorConfig {
         c.reorgCyclesPerGroup = (4 * 10 * 20 * 16 + 22 * 84) / 4
         c.imageLoadRows = 44; c.imageLoadCols = 84; c.imageChannelsPerBeat = 1
         c.busBytes = 64
-        c.bandwidthGBps = 4.2
         c.activationBits = 16; c.weightBits = 16
         c.onChipBufferKiB = Double(5 * 32 * 44 * 84 * 2) / 1024
         c.frameWorkflow = .parallel

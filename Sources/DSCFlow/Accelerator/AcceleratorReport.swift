@@ -71,7 +71,7 @@ public struct AcceleratorReport: Sendable {
             let roof = peak * c.opsPerMAC * c.clockMHz / 1000
             let ops = Double(useful) * c.opsPerMAC
             let ctc = l.offChipBytes > 0 ? ops / Double(l.offChipBytes) : .infinity
-            let attainable = min(roof, ctc * c.bandwidthGBps)
+            let attainable = min(roof, ctc * c.effectiveBandwidthGBps)
             let achieved = l.total > 0 ? ops / (Double(l.total) / f) / 1e9 : 0
             let util = l.total > 0 ? Double(useful) / (Double(l.total) * peak) : 0
             layers.append(LayerReport(name: p.name, role: p.role, tiles: p.tileRowsCount &* p.tileColsCount,
@@ -79,7 +79,7 @@ public struct AcceleratorReport: Sendable {
                                       pwBlocks: p.blocksPerInGroup.reduce(0, +), ledger: l, usefulMACs: useful,
                                       issuedMACs: p.issuedMACs &* c.batch, peUtilisation: min(util, 1), ctc: ctc,
                                       roofGOPS: roof, attainableGOPS: attainable, achievedGOPS: achieved,
-                                      memoryBound: ctc * c.bandwidthGBps < roof))
+                                      memoryBound: ctc * c.effectiveBandwidthGBps < roof))
         }
         self.layers = layers
         self.usefulMACsPerImage = macs
@@ -160,12 +160,13 @@ public struct AcceleratorReport: Sendable {
         var out = "\(modelName) on \(config.name) (\(config.dataflow.rawValue), \(fmt(config.clockMHz, 2)) MHz, batch \(batch))\n"
         out += pad("layer", 10, right: false) + pad("role", 12, right: false) + pad("tiles", 6) + pad("grp", 8)
             + pad("cycles", 11) + pad("compute", 11) + pad("memory", 10) + pad("stall", 9) + pad("util", 7)
-            + pad("CTC", 8) + pad("GOPS", 8) + pad("roof", 8) + "  bound\n"
+            + pad("MACeff", 7) + pad("offKB", 9) + pad("CTC", 8) + pad("GOPS", 8) + pad("roof", 8) + "  bound\n"
         for l in layers where l.cycles > 0 {
             out += pad(l.name, 10, right: false) + pad(l.role.rawValue, 12, right: false) + pad(String(l.tiles), 6)
                 + pad("\(l.inGroups)/\(l.outGroups)", 8) + pad(String(l.cycles), 11) + pad(String(l.ledger.compute), 11)
                 + pad(String(l.ledger.memory), 10) + pad(String(l.ledger.stall), 9) + pad(fmt(l.peUtilisation, 2), 7)
-                + pad(fmt(l.ctc, 1), 8) + pad(fmt(l.achievedGOPS, 1), 8) + pad(fmt(l.roofGOPS, 1), 8)
+                + pad(fmt(l.issuedMACs > 0 ? Double(l.usefulMACs) / Double(l.issuedMACs) : 0, 2), 7)
+                + pad(String(l.ledger.offChipBytes / 1024), 9) + pad(fmt(l.ctc, 1), 8) + pad(fmt(l.achievedGOPS, 1), 8) + pad(fmt(l.roofGOPS, 1), 8)
                 + "  " + (l.memoryBound ? "memory" : "compute") + "\n"
         }
         let label = config.dataflow == .tiledEngine ? "cycles per run" : "cycles per frame (slowest layer)"

@@ -36,7 +36,7 @@ public enum RooflinePlot {
         s += "<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 20))\" text-anchor=\"middle\">computation-to-communication ratio (ops/byte)</text>\n"
         s += "<text x=\"16\" y=\"\(Int(height / 2))\" transform=\"rotate(-90 16 \(Int(height / 2)))\" text-anchor=\"middle\">GOPS</text>\n"
         // Roofs: min(roof, CTC × bandwidth).
-        let bw = r.config.bandwidthGBps
+        let bw = r.config.effectiveBandwidthGBps
         for (name, roof, colour) in [("DW", r.config.dwRoofGOPS, "#c0392b"), ("PW", r.config.pwRoofGOPS, "#2471a3")] where roof > 0 {
             let knee = roof / max(bw, 1e-9)
             let x0 = xMin, x1 = min(max(knee, xMin), xMax)
