@@ -18,8 +18,9 @@ public struct AblationStudy: Sendable {
 
     /// Runs the study for `model` over `base` (which should have the optimisations off).
     public init(model: Model, base: AcceleratorConfig) throws {
+        let usage = ChannelUsage(model)
         func row(_ name: String, _ c: AcceleratorConfig) throws -> Row {
-            let r = try AcceleratorReport.make(model: model, config: c)
+            let r = try AcceleratorReport.make(model: model, config: c, usage: usage)
             return Row(name: name, secondsPerImage: r.fpsWithWorkflow > 0 ? 1 / r.fpsWithWorkflow : 0,
                        energyPerImageJ: r.energyPerImageJ, cycles: r.totalCycles, runtimeReduction: 0, energyReduction: 0)
         }

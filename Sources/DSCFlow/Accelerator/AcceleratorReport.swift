@@ -47,8 +47,9 @@ public struct AcceleratorReport: Sendable {
     public var usefulMACsPerImage: Int
 
     /// Report from the analytic cost model.
-    public static func make(model: Model, config: AcceleratorConfig, name: String? = nil) throws -> AcceleratorReport {
-        let plans = try LayerPlanner.plan(model, config)
+    public static func make(model: Model, config: AcceleratorConfig, name: String? = nil,
+                            usage: ChannelUsage? = nil) throws -> AcceleratorReport {
+        let plans = try LayerPlanner.plan(model, config, usage: usage)
         let folded = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
         let ledgers = CostModel.evaluate(plans: folded, model: model, config)
         return AcceleratorReport(model: model, config: config, plans: folded, ledgers: ledgers,

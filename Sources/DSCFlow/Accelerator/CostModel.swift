@@ -3,8 +3,8 @@
 /// second for design-space exploration).
 public enum CostModel {
     /// Per-op ledgers for one accelerator run (a batch of `config.batch` images).
-    public static func evaluate(_ model: Model, _ c: AcceleratorConfig) throws -> [CycleLedger] {
-        let plans = try LayerPlanner.plan(model, c)
+    public static func evaluate(_ model: Model, _ c: AcceleratorConfig, usage: ChannelUsage? = nil) throws -> [CycleLedger] {
+        let plans = try LayerPlanner.plan(model, c, usage: usage)
         return evaluate(plans: plans, model: model, c)
     }
 

@@ -78,13 +78,14 @@ public struct DesignSpaceExplorer: Sendable {
                 m = m * 3 / 2
             }
         }
+        let usage = ChannelUsage(model)
         for (c, d) in candidates {
             count += 1
             let res = Self.resources(c)
             guard res.dsp <= dsp, res.bram <= bram, res.lut <= lut else { continue }
             var c2 = c
             c2.dsp = res.dsp; c2.bram = res.bram; c2.lut = res.lut
-            let r = try AcceleratorReport.make(model: model, config: c2)
+            let r = try AcceleratorReport.make(model: model, config: c2, usage: usage)
             points.append(Point(config: c2, fps: r.fpsWithWorkflow, energyPerImageJ: r.energyPerImageJ,
                                 dsp: res.dsp, bram: res.bram, lut: res.lut, description: d))
         }

@@ -15,6 +15,8 @@ public struct LayerPlan: Sendable {
     public var outWidth: Int
     public var outChannels: Int
     public var inChannels: Int
+    /// Input channels that carry data (`ChannelUsage`): what the image loader fetches.
+    public var realInChannels: Int
     /// Input pixels per image (H × W of the input map).
     public var inPixels: Int
     public var kernel: Int

@@ -8,9 +8,11 @@
 /// - loads overlap compute (ping-pong) when the map is a single tile, or for the image loader;
 /// - space-to-depth feeding a concat feeding a DW is done by the DW's reorg loader.
 public enum LayerPlanner {
-    /// Plans every operator. Throws if the model has a shape the planner cannot tile.
-    public static func plan(_ model: Model, _ c: AcceleratorConfig) throws -> [LayerPlan] {
+    /// Plans every operator. Throws if the configuration is invalid. `usage` (the real channels of
+    /// each layer) is computed from the weights when not given; pass it when planning one model many times.
+    public static func plan(_ model: Model, _ c: AcceleratorConfig, usage: ChannelUsage? = nil) throws -> [LayerPlan] {
         try c.validate()
+        let usage = usage ?? ChannelUsage(model)
         var consumers = [[Int]](repeating: [], count: model.tensors.count)
         for (i, op) in model.operations.enumerated() {
             for t in op.inputs where !model.tensors[t].isConstant { consumers[t].append(i) }
@@ -19,7 +21,7 @@ public enum LayerPlanner {
         var plans: [LayerPlan] = []
         plans.reserveCapacity(model.operations.count)
         for (i, op) in model.operations.enumerated() {
-            plans.append(try basePlan(i, op, model, c, isImage: op.inputs.first.map { modelInputs.contains($0) } ?? false))
+            plans.append(try basePlan(i, op, model, c, realIn: usage.inputs[i], realOut: usage.outputs[i], isImage: op.inputs.first.map { modelInputs.contains($0) } ?? false))
         }
         // Fusion decisions need the neighbours' roles.
         for i in plans.indices {
@@ -79,7 +81,7 @@ public enum LayerPlanner {
     static func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? 0 : (a + b - 1) / b }
 
     private static func basePlan(_ i: Int, _ op: Operation, _ model: Model, _ c: AcceleratorConfig,
-                                 isImage: Bool) throws -> LayerPlan {
+                                 realIn: Int, realOut: Int, isImage: Bool) throws -> LayerPlan {
         let outT = model.tensors[op.outputs[0]]
         let inT = model.tensors[op.inputs[0]]
         let outShape = Shape4(extending: outT.shape)
@@ -123,12 +125,13 @@ public enum LayerPlanner {
         }
         var blocks = [Int](repeating: 0, count: inGroups)
         for g in 0..<inGroups {
-            let real = min(lanes, inC - g * lanes)
+            // Adjustable loop count: only the blocks holding real channels (at least one per group).
+            let real = min(lanes, max(min(realIn, inC) - g * lanes, 1))
             blocks[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwInputs) : ceilDiv(lanes, c.pwInputs)
         }
         var passes = [Int](repeating: 0, count: outGroups)
         for g in 0..<outGroups {
-            let real = min(lanes, outC - g * lanes)
+            let real = min(lanes, max(min(realOut, outC) - g * lanes, 1))
             passes[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwOutputs) : ceilDiv(lanes, c.pwOutputs)
         }
         let useful = model.macs(ofOperation: i) / max(1, outShape.n)
@@ -140,14 +143,14 @@ public enum LayerPlanner {
             issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
         }
         var packed = 1
-        if isImage && role == .depthwise && c.channelEnhancement && inC * c.channelEnhancementPixels <= lanes {
+        if isImage && role == .depthwise && c.channelEnhancement && min(realIn, inC) * c.channelEnhancementPixels <= lanes {
             packed = c.channelEnhancementPixels
             issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
         }
         let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
         let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         return LayerPlan(op: i, name: op.name, role: role, outHeight: outShape.h, outWidth: outShape.w,
-                         outChannels: outC, inChannels: inC, inPixels: inShape.h * inShape.w, kernel: kernel, taps: taps,
+                         outChannels: outC, inChannels: inC, realInChannels: max(1, min(realIn, inC)), inPixels: inShape.h * inShape.w, kernel: kernel, taps: taps,
                          filterInChannels: filterIn, stride: stride,
                          tileRowsCount: tr, tileColsCount: tc, tileRowRuns: runs, singleTile: single,
                          inGroups: inGroups, outGroups: outGroups, blocksPerInGroup: blocks,

@@ -92,7 +92,7 @@ public struct TiledCycleRules: Sendable {
 
     /// The load feeding a DW group: the image loader for the input layer, a tile load otherwise.
     public func depthwiseLoad(_ p: LayerPlan) -> (cycles: Int, bytes: Int) {
-        p.imageInput ? (imageLoadCycles(channels: p.inChannels, packedPixels: p.packedPixels), imageLoadBytes(channels: p.inChannels))
+        p.imageInput ? (imageLoadCycles(channels: p.realInChannels, packedPixels: p.packedPixels), imageLoadBytes(channels: p.realInChannels))
                      : (loadCycles(singleTile: p.singleTile), loadBytes(singleTile: p.singleTile))
     }
 

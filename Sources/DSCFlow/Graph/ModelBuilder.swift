@@ -130,14 +130,16 @@ public struct ModelBuilder {
 
     /// Depthwise `kernel`×`kernel` conv, SAME padding. `paddingValue` is the raw value of taps outside
     /// the image (SkrSkr: 128 for the image layer, 0 elsewhere; TFLite: the input zero point).
+    /// `activeChannels` keeps only the first channels' weights nonzero (a map padded to lanes).
     public mutating func depthwise(_ x: Int, kernel: Int = 3, stride: Int = 1, name: String,
-                                   paddingValue: Int32? = nil) -> Int {
+                                   paddingValue: Int32? = nil, activeChannels: Int? = nil) -> Int {
         let s = tensors[x].shape
         let c = s[3]
         let win = Self.window(kernel: kernel, stride: stride, input: s)
         let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
-        let f = addConstant(name + "/weights", [1, kernel, kernel, c],
-                            bytes: weights(kernel * kernel * c))
+        var wd = weights(kernel * kernel * c)
+        if let a = activeChannels { for k in wd.indices where k % c >= a { wd[k] = 0 } }
+        let f = addConstant(name + "/weights", [1, kernel, kernel, c], bytes: wd)
         let outZp: Int32 = arithmetic == .skrskr ? 0 : Int32(uniform(-128 ... -100))
         let (acc, rq, bias) = arithmeticFor(channels: c, fanIn: kernel * kernel, raw: false,
                                             outputZeroPoint: outZp)
@@ -152,14 +154,18 @@ public struct ModelBuilder {
 
     /// Standard conv (pointwise when `kernel` is 1), SAME padding. `raw` stores the int32 accumulator
     /// (no bias, no activation), like SkyNet's last layer.
+    /// `activeInputs` / `activeOutputs` keep only those channels' weights nonzero (padded maps).
     public mutating func conv(_ x: Int, outChannels: Int, kernel: Int = 1, stride: Int = 1, name: String,
-                              raw: Bool = false) -> Int {
+                              raw: Bool = false, activeInputs: Int? = nil, activeOutputs: Int? = nil) -> Int {
         let s = tensors[x].shape
         let c = s[3]
         let win = Self.window(kernel: kernel, stride: stride, input: s)
         let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
-        let f = addConstant(name + "/weights", [outChannels, kernel, kernel, c],
-                            bytes: weights(outChannels * kernel * kernel * c))
+        var wd = weights(outChannels * kernel * kernel * c)
+        for k in wd.indices where k % c >= (activeInputs ?? c) || k / (kernel * kernel * c) >= (activeOutputs ?? outChannels) {
+            wd[k] = 0
+        }
+        let f = addConstant(name + "/weights", [outChannels, kernel, kernel, c], bytes: wd)
         let outZp: Int32 = arithmetic == .skrskr || raw ? 0 : Int32(uniform(-128 ... -100))
         let (acc, rq, bias) = arithmeticFor(channels: outChannels, fanIn: kernel * kernel * c,
                                             raw: raw, outputZeroPoint: outZp)

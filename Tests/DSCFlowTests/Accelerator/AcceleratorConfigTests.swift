@@ -98,12 +98,13 @@ final class AcceleratorReportTests: XCTestCase {
     func testCostModelEvaluatesThousandsOfConfigurationsPerSecond() throws {
         let m = try BuiltinTopology.skynet.build()
         var c = AcceleratorConfig.skrskr
+        let usage = ChannelUsage(m)
         let start = Date()
         var total = 0
         for k in 0..<2000 {
             c.pwInputs = [8, 16, 32][k % 3]
             c.tileRows = [20, 40][k % 2]
-            total &+= try CostModel.evaluate(m, c).reduce(0) { $0 + $1.total }
+            total &+= try CostModel.evaluate(m, c, usage: usage).reduce(0) { $0 + $1.total }
         }
         let seconds = Date().timeIntervalSince(start)
         print("2000 SkyNet cost-model evaluations in \(seconds) s")

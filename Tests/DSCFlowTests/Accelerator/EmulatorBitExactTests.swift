@@ -117,3 +117,9 @@ final class EmulatorBitExactTests: XCTestCase {
         print("project fixtures run on the emulator: \(ran)")
     }
 }
+
+extension EmulatorBitExactTests {
+    func testUltraNetOnItsStreamingEngine() throws {
+        try Self.check(try BuiltinTopology.ultranet.build(seed: 4), .ultranet, what: "ultranet")
+    }
+}

@@ -48,3 +48,43 @@ final class PublishedFiguresTests: XCTestCase {
         within(r.fps, 366, "Paper A FPS at 54 MHz on 48 DSPs")
     }
 }
+
+/// SkyNet as the SkrSkr files store it (FACTS.md §1: maps padded to 32-lane groups, zero weights in
+/// the padding) must cost what the real-channel topology costs: the planner reads real channels
+/// from the weights, so real SkrSkr weights can replace the random ones.
+final class PaddedSkyNetTests: XCTestCase {
+    static func paddedSkyNet() throws -> Model {
+        var b = ModelBuilder(arithmetic: .skrskr, seed: 11)
+        var x = b.input("image", shape: [1, 160, 320, 32])
+        x = b.depthwise(x, name: "conv1", paddingValue: 128, activeChannels: 3)
+        x = b.conv(x, outChannels: 64, name: "conv2", activeInputs: 3, activeOutputs: 48)
+        x = b.maxPool(x, name: "pool1")
+        x = b.depthwise(x, name: "conv3", activeChannels: 48)
+        x = b.conv(x, outChannels: 96, name: "conv4", activeInputs: 48)
+        x = b.maxPool(x, name: "pool2")
+        x = b.depthwise(x, name: "conv5")
+        let c6 = b.conv(x, outChannels: 192, name: "conv6")
+        let reorg = b.spaceToDepth(c6, name: "reorg")
+        x = b.maxPool(c6, name: "pool3")
+        x = b.depthwise(x, name: "conv7")
+        x = b.conv(x, outChannels: 384, name: "conv8")
+        x = b.depthwise(x, name: "conv9")
+        x = b.conv(x, outChannels: 512, name: "conv10")
+        x = b.concat([reorg, x], name: "cat")
+        x = b.depthwise(x, name: "conv11")
+        x = b.conv(x, outChannels: 96, name: "conv12")
+        let head = b.conv(x, outChannels: 32, name: "conv13", raw: true, activeOutputs: 10)
+        return try b.build(outputs: [head])
+    }
+
+    func testPaddedAndRealChannelSkyNetCostTheSame() throws {
+        let padded = try Self.paddedSkyNet(), real = try BuiltinTopology.skynet.build()
+        for name in AcceleratorConfig.presetNames where name != "ultranet" && name != "gowin-pipeline" {
+            let c = try AcceleratorConfig.preset(named: name)
+            for variant in [c, c.withPaperBOptimisations()] {
+                XCTAssertEqual(try AcceleratorReport.make(model: padded, config: variant).totalCycles,
+                               try AcceleratorReport.make(model: real, config: variant).totalCycles, name)
+            }
+        }
+    }
+}
