@@ -135,6 +135,8 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var powerPerDSPWatts: Double
     /// Multiply/accumulates counted as this many operations in GOPS (2: multiply and add).
     public var opsPerMAC: Double
+    /// Multipliers one DSP block provides at the design's operand widths (2: two narrow products per DSP).
+    public var multipliersPerDSP: Int
     /// Resources the design uses and the device's budget.
     public var dsp: Int
     public var bram: Int
@@ -204,6 +206,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
         powerWatts = 5
         powerPerDSPWatts = 0
         opsPerMAC = 2
+        multipliersPerDSP = 1
         dsp = 0
         bram = 0
         lut = 0
@@ -234,7 +237,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
                        (dwLoopRows, "dwLoopRows"), (dwLoopCols, "dwLoopCols"), (pwLoopRows, "pwLoopRows"),
                        (pwLoopCols, "pwLoopCols"), (featureBuffers, "featureBuffers"),
                        (weightBufferSlots, "weightBufferSlots"), (poolII, "poolII"), (imageLoadRows, "imageLoadRows"),
-                       (imageLoadCols, "imageLoadCols"), (imageChannelsPerBeat, "imageChannelsPerBeat"),
+                       (imageLoadCols, "imageLoadCols"), (imageChannelsPerBeat, "imageChannelsPerBeat"), (multipliersPerDSP, "multipliersPerDSP"),
                        (busBytes, "busBytes"), (activationBits, "activationBits"), (weightBits, "weightBits")] {
             try positive(v, w)
         }

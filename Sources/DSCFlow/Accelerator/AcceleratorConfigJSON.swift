@@ -39,7 +39,7 @@ extension AcceleratorConfig {
         ("frameWorkflow", .workflow), ("hostPreprocessMs", .double(\.hostPreprocessMs)),
         ("hostCopyMs", .double(\.hostCopyMs)), ("hostPostprocessMs", .double(\.hostPostprocessMs)),
         ("powerWatts", .double(\.powerWatts)), ("powerPerDSPWatts", .double(\.powerPerDSPWatts)),
-        ("opsPerMAC", .double(\.opsPerMAC)), ("dsp", .int(\.dsp)), ("bram", .int(\.bram)), ("lut", .int(\.lut)),
+        ("opsPerMAC", .double(\.opsPerMAC)), ("multipliersPerDSP", .int(\.multipliersPerDSP)), ("dsp", .int(\.dsp)), ("bram", .int(\.bram)), ("lut", .int(\.lut)),
         ("budgetDSP", .int(\.budgetDSP)), ("budgetBRAM", .int(\.budgetBRAM)), ("budgetLUT", .int(\.budgetLUT)),
     ]
 

@@ -53,6 +53,7 @@ extension AcceleratorConfig {
         c.frameWorkflow = .parallel
         c.hostPreprocessMs = 2.5
         c.powerWatts = 133.613382133 / 15.036086797714233
+        c.multipliersPerDSP = 2
         c.dsp = 360; c.bram = 216; c.lut = 70560
         return c
     }
@@ -113,7 +114,8 @@ extension AcceleratorConfig {
         c.dataflow = .layerPipeline
         c.clockMHz = 54
         c.batch = 1; c.batchGridRows = 1; c.batchGridCols = 1
-        c.pipelineMultipliers = 48 * 2
+        c.multipliersPerDSP = 2
+        c.pipelineMultipliers = 48 * c.multipliersPerDSP
         c.dataReorderers = true
         c.activationBits = 8; c.weightBits = 8
         c.frameWorkflow = .parallel

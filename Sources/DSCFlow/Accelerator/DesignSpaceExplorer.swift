@@ -17,21 +17,22 @@ public struct DesignSpaceExplorer: Sendable {
     public var feasible: [Point]
     public var pareto: [Point]
 
-    /// DSPs, BRAM36 blocks and LUTs a tiled-engine design needs (first-order estimate: one DSP per
-    /// multiplier; one BRAM36 per channel lane and buffer; ~40 LUTs per multiplier plus control).
+    /// DSPs, BRAM36 blocks and LUTs a design needs (first-order estimate: `multipliersPerDSP`
+    /// multipliers per DSP; one BRAM36 per channel lane and buffer; ~40 LUTs per multiplier plus control).
     public static func resources(_ c: AcceleratorConfig) -> (dsp: Int, bram: Int, lut: Int) {
         switch c.dataflow {
         case .tiledEngine:
             let pw = c.pwInputs * c.pwOutputs
             let dw = c.dwChannels * c.dwTapsPerPass
-            let dsp = c.sharedEngine ? max(pw, dw) : pw + dw
+            let multipliers = c.sharedEngine ? max(pw, dw) : pw + dw
+            let dsp = (multipliers + c.multipliersPerDSP - 1) / c.multipliersPerDSP
             let bytes = c.bufferRows * c.bufferCols * ((c.activationBits + 7) / 8)
             let perLane = (bytes + 4607) / 4608
             let bram = (c.featureBuffers + 2) * c.lanes * perLane + 8
-            return (dsp, bram, dsp * 40 + 12_000)
+            return (dsp, bram, multipliers * 40 + 12_000)
         case .streaming, .layerPipeline:
             let m = c.dataflow == .streaming ? zip(c.streamSIMD, c.streamPE).reduce(0) { $0 + $1.0 * $1.1 } : c.pipelineMultipliers
-            return (m, 0, m * 40 + 4_000)
+            return ((m + c.multipliersPerDSP - 1) / c.multipliersPerDSP, 0, m * 40 + 4_000)
         }
     }
 
@@ -67,15 +68,19 @@ public struct DesignSpaceExplorer: Sendable {
                 }
             }
         } else {
+            // Multiplier budgets growing by half up to what the DSP budget allows.
+            let most = min(max(16, dsp), 4096) * base.multipliersPerDSP
+            var budgets: [Int] = []
             var m = 16
-            while m <= min(max(16, dsp), 4096) {
+            while m < most { budgets.append(m); m = m * 3 / 2 }
+            budgets.append(most)
+            for m in budgets {
                 var c = base
                 c.clockMHz = clockMHz
                 c.dataflow = .layerPipeline
                 c.pipelineMultipliers = m
                 c.name = "\(base.name)-m\(m)"
                 candidates.append((c, "\(m) multipliers, greedy folding"))
-                m = m * 3 / 2
             }
         }
         let usage = ChannelUsage(model)
