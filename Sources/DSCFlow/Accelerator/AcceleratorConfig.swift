@@ -119,8 +119,9 @@ public struct AcceleratorConfig: Sendable, Equatable {
     /// Streaming: per conv layer (in model order) SIMD (input lanes) and PE (output lanes).
     public var streamSIMD: [Int]
     public var streamPE: [Int]
-    /// Layer pipeline: multipliers available (DSPs × multipliers per DSP) and whether DW/PW pairs are
-    /// chained through data reorderers (one layer buffer saved per pair).
+    /// Layer pipeline: multipliers available (DSPs × multipliers per DSP) and whether PW→DW pairs are
+    /// chained through data reorderers (layers start after a K-row fill instead of a whole frame:
+    /// it changes the latency, not the frame interval).
     public var pipelineMultipliers: Int
     public var dataReorderers: Bool
 

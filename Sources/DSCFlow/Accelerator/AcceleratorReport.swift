@@ -90,7 +90,19 @@ public struct AcceleratorReport: Sendable {
             latencyCycles = sum
         } else {
             totalCycles = ledgers.map(\.total).max() ?? 0
-            latencyCycles = sum
+            if c.dataflow == .streaming || c.dataReorderers {
+                // Layers stream through line buffers (and, in Paper A's pipeline, data reorderers between
+                // PW and DW): a layer starts once its producer has filled K rows, so the frame's latency
+                // is the slowest layer's interval plus every layer's K-row fill.
+                var fill = 0
+                for (p, l) in zip(plans, ledgers) where p.outHeight > 0 {
+                    fill &+= l.total / p.outHeight &* min(p.kernel, p.outHeight)
+                }
+                latencyCycles = totalCycles &+ fill
+            } else {
+                // Store-and-forward between layers.
+                latencyCycles = sum
+            }
         }
         let runSeconds = Double(totalCycles) / f
         fps = runSeconds > 0 ? Double(c.batch) / runSeconds : 0

@@ -139,3 +139,62 @@ final class AcceleratorReportTests: XCTestCase {
         }
     }
 }
+
+/// Mutated configuration files either load (and then evaluate without trapping) or fail with a DSCError.
+final class AcceleratorConfigFuzzTests: XCTestCase {
+    func testMutatedConfigFilesNeverTrap() throws {
+        let model = try BuiltinTopology.mobilenetV1_025_96.build()
+        let usage = ChannelUsage(model)
+        var state: UInt64 = 0xC0FFEE
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(n, 1)))
+        }
+        let alphabet = Array("0123456789-+.eE{}[]\",:truefalsnl \\u".utf8)
+        var loaded = 0, rejected = 0
+        for name in AcceleratorConfig.presetNames {
+            let base = Array(try AcceleratorConfig.preset(named: name).json().serialized(indent: nil).utf8)
+            for _ in 0..<300 {
+                var bytes = base
+                for _ in 0...next(4) {
+                    let at = next(bytes.count)
+                    switch next(3) {
+                    case 0: bytes[at] = alphabet[next(alphabet.count)]
+                    case 1: bytes.insert(alphabet[next(alphabet.count)], at: at)
+                    default: if !bytes.isEmpty { bytes.remove(at: at) }
+                    }
+                }
+                guard let text = String(validating: bytes, as: UTF8.self) else { continue }
+                do {
+                    let c = try AcceleratorConfig(json: text)
+                    _ = try AcceleratorReport.make(model: model, config: c, usage: usage).json().serialized()
+                    loaded += 1
+                } catch is DSCError {
+                    rejected += 1
+                }
+            }
+        }
+        // Field-level mutations: extreme values in random fields.
+        let extremes: [JSONValue] = [.number(0), .number(1), .number(-1), .number(4096), .number(4097), .number(0.5),
+                                     .number(1e11), .number(1e13), .number(Double(1 << 40)), .bool(true), .string("x"),
+                                     .array([.number(1)]), .null]
+        for name in AcceleratorConfig.presetNames {
+            guard case .object(var members) = try AcceleratorConfig.preset(named: name).json() else { return XCTFail() }
+            let original = members
+            for _ in 0..<300 {
+                members = original
+                for _ in 0...next(3) { members[next(members.count)].1 = extremes[next(extremes.count)] }
+                do {
+                    let c = try AcceleratorConfig(json: JSONValue.object(members).serialized())
+                    _ = try AcceleratorReport.make(model: model, config: c, usage: usage).text()
+                    loaded += 1
+                } catch is DSCError {
+                    rejected += 1
+                }
+            }
+        }
+        print("mutated configs: \(loaded) loaded and evaluated, \(rejected) rejected")
+        XCTAssertGreaterThan(loaded, 0)
+        XCTAssertGreaterThan(rejected, 0)
+    }
+}
