@@ -72,8 +72,14 @@ final class EmulatedConvolution: TypedKernel {
         return (y0 - gr * h, y1 - gr * h, x0 - gc * w, x1 - gc * w)
     }
 
-    /// Images of the run that carry data (the model's batch, at most the accelerator's).
-    var dataImages: Int { min(outShape.n, e.config.batch) }
+    /// The model's images; image n sits in batch slot n mod `batch` (a model batch larger than the
+    /// accelerator's is several runs; the ledger counts one run, like the cost model).
+    var dataImages: Int { outShape.n }
+
+    /// The rectangle of tile (ty, tx) inside model image `n`, placed in its batch slot.
+    func imageRect(ty: Int, tx: Int, image n: Int) -> (Int, Int, Int, Int)? {
+        tileRect(ty: ty, tx: tx, image: n % e.config.batch)
+    }
 
     // MARK: depthwise through a line buffer
 
@@ -91,7 +97,7 @@ final class EmulatedConvolution: TypedKernel {
                     r.recordDepthwiseGroup(plan, reorg: g < plan.reorgGroups, into: &ledger)
                     let ic0 = g * lanes, ic1 = min(inShape.c, ic0 + lanes)
                     for n in 0..<dataImages {
-                        guard let rect = tileRect(ty: ty, tx: tx, image: n) else { continue }
+                        guard let rect = imageRect(ty: ty, tx: tx, image: n) else { continue }
                         lineBufferWindow(x, y, image: n, rect: rect, ic0: ic0, ic1: ic1, mult: mult)
                     }
                 }
@@ -182,7 +188,7 @@ final class EmulatedConvolution: TypedKernel {
                         for mx in 0..<plan.outGroups {
                             let oc0 = mx * lanes, oc1 = min(outShape.c, oc0 + lanes)
                             r.recordPointwiseOutputGroup(plan, into: &ledger)
-                            let rects = (0..<dataImages).map { tileRect(ty: ty, tx: tx, image: $0) }
+                            let rects = (0..<dataImages).map { imageRect(ty: ty, tx: tx, image: $0) }
                             var count = 0
                             for rect in rects { if let (a, b, cc, d) = rect { count += (b - a) * (d - cc) } }
                             let ocs = oc1 - oc0

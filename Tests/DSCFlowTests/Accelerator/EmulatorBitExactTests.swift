@@ -123,3 +123,18 @@ extension EmulatorBitExactTests {
         try Self.check(try BuiltinTopology.ultranet.build(seed: 4), .ultranet, what: "ultranet")
     }
 }
+
+extension EmulatorBitExactTests {
+    /// A model batch larger than the accelerator's (6 images on a batch-of-4 design) is several runs.
+    func testModelBatchLargerThanTheAcceleratorBatch() throws {
+        for arithmetic in [ModelBuilder.Arithmetic.skrskr, .tflite] {
+            var b = ModelBuilder(arithmetic: arithmetic, seed: 21)
+            var x = b.input("in", shape: [6, 12, 18, 5])
+            x = b.depthwise(x, name: "dw")
+            x = b.conv(x, outChannels: 37, name: "pw")
+            x = b.maxPool(x, name: "pool")
+            let model = try b.build(outputs: [x])
+            for c in [AcceleratorConfig.skrskr, .ismart3, .ultranet] { try Self.check(model, c, what: "batch-6 \(arithmetic)") }
+        }
+    }
+}
