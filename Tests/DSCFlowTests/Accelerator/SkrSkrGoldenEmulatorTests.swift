@@ -112,3 +112,27 @@ final class SkrSkrGoldenEmulatorTests: XCTestCase {
         print("SkrSkr golden blobs reproduced by the emulator: \(checked) layers")
     }
 }
+
+extension SkrSkrGoldenEmulatorTests {
+    /// A DAC-SDC image through the emulator gives the C model's raw conv13 accumulators (cases/002).
+    func testEmulatorReproducesACaseEndToEnd() throws {
+        let dir = try TestPaths.requireShared("skrskr")
+        let model = try Self.skyNet(weights: try readBytes(dir.appendingPathComponent("SkyNet.wt")),
+                                    biasM: try readBytes(dir.appendingPathComponent("SkyNet.bm")))
+        let rgba = try readBytes(dir.appendingPathComponent("cases/002.input.bin"))  // (160, 320, 4) HWC
+        let expected = try readBytes(dir.appendingPathComponent("cases/002.conv13.bin"))  // int32 (32, 20, 40) CHW
+        let e = try AcceleratorEmulator(model: model, config: .seuerB)
+        let input = e.inputBytes()
+        // The image loader fills lanes 0–2 (R, G, B); alpha and the other lanes are not used.
+        for p in 0..<(160 * 320) { for c in 0..<3 { input[p * 32 + c] = rgba[p * 4 + c] } }
+        e.run()
+        let out = e.outputBytes()
+        var bad = 0
+        for c in 0..<32 { for y in 0..<20 { for x in 0..<40 {
+            let mine = out.loadUnaligned(fromByteOffset: 4 * ((y * 40 + x) * 32 + c), as: Int32.self)
+            let want = expected.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4 * ((c * 20 + y) * 40 + x), as: Int32.self) }
+            if Int32(littleEndian: want) != mine { bad += 1 }
+        } } }
+        XCTAssertEqual(bad, 0, "conv13 values differing from cases/002.conv13.bin")
+    }
+}
