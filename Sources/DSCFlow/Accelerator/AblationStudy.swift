@@ -4,16 +4,23 @@
 public struct AblationStudy: Sendable {
     /// One row: the optimisation, its runtime and energy, and the change against the baseline.
     public struct Row: Sendable {
+        /// The optimisation switched on ("baseline", "all" or one of the four).
         public var name: String
+        /// Seconds per image with the host frame workflow.
         public var secondsPerImage: Double
+        /// Joules per image.
         public var energyPerImageJ: Double
+        /// Accelerator cycles of one run.
         public var cycles: Int
         /// Relative reduction against the baseline (0.18 = 18 % less).
         public var runtimeReduction: Double
+        /// Relative energy reduction against the baseline (0.18 = 18 % less).
         public var energyReduction: Double
     }
 
+    /// The design with the optimisations as given (normally all off).
     public var baseline: Row
+    /// One row per optimisation switched on alone, then "all".
     public var rows: [Row]
 
     /// Runs the study for `model` over `base` (which should have the optimisations off).

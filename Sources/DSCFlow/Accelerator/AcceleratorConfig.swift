@@ -28,7 +28,9 @@ public struct AcceleratorConfig: Sendable, Equatable {
         case preload
     }
 
+    /// Name shown in reports (the preset name for presets).
     public var name: String
+    /// How layers map onto the hardware.
     public var dataflow: Dataflow
     /// Accelerator clock.
     public var clockMHz: Double
@@ -36,6 +38,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var batch: Int
     /// How the batch is stitched into one feature map (rows × columns of images; 2×2 for DAC-SDC).
     public var batchGridRows: Int
+    /// Columns of the stitching grid.
     public var batchGridCols: Int
     /// The input layer tiles the stitched batch (true, iSmart3) or each image on its own (SkrSkr).
     public var stitchedImageInput: Bool
@@ -45,18 +48,23 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var lanes: Int
     /// Shared processing elements (Paper B: 32), each with `multipliersPerPE` multipliers (9: a 3×3 window).
     public var peCount: Int
+    /// Multipliers per shared PE (9: one 3×3 window).
     public var multipliersPerPE: Int
     /// DW and PW run on the same PE array (Paper B's stackable shared PE) instead of separate engines.
     public var sharedEngine: Bool
     /// Pointwise unrolling: input channels × output channels per cycle, and its initiation interval.
     public var pwInputs: Int
+    /// Pointwise output channels computed in parallel.
     public var pwOutputs: Int
+    /// Pointwise initiation interval (cycles per pixel per input block).
     public var pwII: Int
     /// Cycles to move one block's weights into the PW registers before the block starts (iSmart3: 16×32).
     public var pwBlockSetupCycles: Int
     /// Depthwise: channels in parallel, taps per pass (9 with a line buffer, 1 without), initiation interval.
     public var dwChannels: Int
+    /// Depthwise window taps computed per pass (9 with a line buffer; 1: one tap per pass).
     public var dwTapsPerPass: Int
+    /// Depthwise initiation interval (cycles per pixel).
     public var dwII: Int
     /// Adjust the PW input-block loop count to the layer's real channels (Paper B §3.3).
     public var adjustableLoopCount: Bool
@@ -68,15 +76,19 @@ public struct AcceleratorConfig: Sendable, Equatable {
     // MARK: tiles and buffers
     /// Output rows × columns computed per tile.
     public var tileRows: Int
+    /// Output columns per tile.
     public var tileCols: Int
     /// On-chip tile buffer (tile + halo + stitch separators).
     public var bufferRows: Int
+    /// Columns of the tile buffer.
     public var bufferCols: Int
     /// The region the DW loop walks (SkrSkr: the whole 43×83 buffer through a line buffer; iSmart3: 42×82).
     public var dwLoopRows: Int
+    /// Columns the DW loop walks.
     public var dwLoopCols: Int
     /// The region the PW and activation loops walk.
     public var pwLoopRows: Int
+    /// Columns the PW and activation loops walk.
     public var pwLoopCols: Int
     /// Rows of the DW line buffer.
     public var lineBufferRows: Int
@@ -88,9 +100,13 @@ public struct AcceleratorConfig: Sendable, Equatable {
     /// Extra passes over the PW region per call: bias initialisation before DW / PW, activation after
     /// DW when the result stays on chip / is exported, activation after PW.
     public var dwPrePasses: Double
+    /// Activation sweeps after a DW whose output stays on chip.
     public var dwPostPassesOnChip: Double
+    /// Activation sweeps after a DW whose output is exported.
     public var dwPostPassesExported: Double
+    /// Bias-initialisation sweeps before a PW output group.
     public var pwPrePasses: Double
+    /// Activation sweeps after a PW output group.
     public var pwPostPasses: Double
     /// Exports write the whole buffer (iSmart3) instead of the tile (SkrSkr).
     public var exportWholeBuffer: Bool
@@ -100,7 +116,9 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var reorgCyclesPerGroup: Int
     /// Image loader: rows × columns per tile and channels per bus beat (1: 8-bit bus; 4: RGBA word).
     public var imageLoadRows: Int
+    /// Columns the image loader fetches per tile.
     public var imageLoadCols: Int
+    /// Image channels per bus beat (1: 8-bit bus; 4: RGBA word).
     public var imageChannelsPerBeat: Int
 
     // MARK: memory
@@ -111,6 +129,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var bandwidthGBps: Double
     /// Activation and weight storage bits.
     public var activationBits: Int
+    /// Weight storage bits.
     public var weightBits: Int
     /// On-chip buffer capacity in KiB (reported; DSE checks it against BRAM).
     public var onChipBufferKiB: Double
@@ -118,21 +137,27 @@ public struct AcceleratorConfig: Sendable, Equatable {
     // MARK: streaming and layer pipeline
     /// Streaming: per conv layer (in model order) SIMD (input lanes) and PE (output lanes).
     public var streamSIMD: [Int]
+    /// Streaming: per compute layer, output lanes (PE).
     public var streamPE: [Int]
     /// Layer pipeline: multipliers available (DSPs × multipliers per DSP) and whether PW→DW pairs are
     /// chained through data reorderers (layers start after a K-row fill instead of a whole frame:
     /// it changes the latency, not the frame interval).
     public var pipelineMultipliers: Int
+    /// PW→DW pairs chained through data reorderers (Paper A).
     public var dataReorderers: Bool
 
     // MARK: system
+    /// How host and accelerator overlap on a stream of frames.
     public var frameWorkflow: FrameWorkflow
     /// Host milliseconds per image: preprocessing, copy into DDR, postprocessing.
     public var hostPreprocessMs: Double
+    /// Host milliseconds per image to copy it into DDR.
     public var hostCopyMs: Double
+    /// Host milliseconds per image of postprocessing.
     public var hostPostprocessMs: Double
     /// Board power while computing, W, and the part of it that scales with the DSPs in use.
     public var powerWatts: Double
+    /// Watts per DSP in use, added to `powerWatts`.
     public var powerPerDSPWatts: Double
     /// Multiply/accumulates counted as this many operations in GOPS (2: multiply and add).
     public var opsPerMAC: Double
@@ -140,10 +165,15 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var multipliersPerDSP: Int
     /// Resources the design uses and the device's budget.
     public var dsp: Int
+    /// BRAM36 blocks the design uses.
     public var bram: Int
+    /// LUTs the design uses.
     public var lut: Int
+    /// The device's DSP budget.
     public var budgetDSP: Int
+    /// The device's BRAM36 budget.
     public var budgetBRAM: Int
+    /// The device's LUT budget.
     public var budgetLUT: Int
 
     /// A neutral tiled-engine configuration (SkrSkr's numbers); presets and JSON override fields.
@@ -283,5 +313,6 @@ public struct AcceleratorConfig: Sendable, Equatable {
 
     /// Compute roofs, GOPS (peak MACs/cycle × ops per MAC × clock).
     public var dwRoofGOPS: Double { dwPeakMACsPerCycle * opsPerMAC * clockMHz / 1000 }
+    /// Pointwise compute roof, GOPS.
     public var pwRoofGOPS: Double { pwPeakMACsPerCycle * opsPerMAC * clockMHz / 1000 }
 }

@@ -8,8 +8,11 @@
 /// The accelerator processes `config.batch` images per run; the model's own batch (normally 1)
 /// fills the first slots of it, and the cycles of the whole run are counted.
 public final class AcceleratorEmulator {
+    /// The model being executed.
     public let model: Model
+    /// The accelerator it is executed on.
     public let config: AcceleratorConfig
+    /// Each operator's mapping (folded for streaming and layer-pipeline designs).
     public let plans: [LayerPlan]
     private let arena: UnsafeMutableRawPointer
     private let arenaSize: Int
@@ -48,6 +51,7 @@ public final class AcceleratorEmulator {
     /// Runs every operator in the accelerator's loop order; returns each operator's ledger as counted
     /// during execution.
     @discardableResult
+    /// Runs every operator in the accelerator's loop order and returns each operator's ledger, counted while executing.
     public func run() -> [CycleLedger] {
         var ledgers: [CycleLedger] = []
         ledgers.reserveCapacity(plans.count)

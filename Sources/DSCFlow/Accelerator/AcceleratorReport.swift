@@ -1,25 +1,36 @@
 /// One layer of an `AcceleratorReport`.
 public struct LayerReport: Sendable {
+    /// Operator name.
     public var name: String
+    /// What the operator is on the accelerator.
     public var role: LayerRole
     /// Loop counts: tiles (rows × columns), input and output channel groups, PW input blocks.
     public var tiles: Int
+    /// Input channel groups.
     public var inGroups: Int
+    /// Output channel groups.
     public var outGroups: Int
+    /// PW input blocks over all input groups.
     public var pwBlocks: Int
+    /// Cycles and traffic of the layer in one run.
     public var ledger: CycleLedger
     /// Wall cycles of the layer in one accelerator run.
     public var cycles: Int { ledger.total }
     /// Multiply-accumulates the model needs and the engine issues, per run.
     public var usefulMACs: Int
+    /// Multiply-accumulates the engine issues per run (lanes padded, blocks rounded).
     public var issuedMACs: Int
     /// Useful MACs over the engine's peak for the layer's cycles (0…1).
     public var peUtilisation: Double
     /// Operations per off-chip byte, the roof and the attainable / achieved performance, GOPS.
     public var ctc: Double
+    /// Compute roof of the layer's engine, GOPS.
     public var roofGOPS: Double
+    /// min(roof, CTC × bandwidth), GOPS.
     public var attainableGOPS: Double
+    /// Useful operations per second the schedule achieves, GOPS.
     public var achievedGOPS: Double
+    /// CTC × bandwidth is below the roof.
     public var memoryBound: Bool
 }
 
@@ -27,8 +38,11 @@ public struct LayerReport: Sendable {
 /// throughput with and without the frame workflow, GOPS, energy). Built from the cost model
 /// (`make`) or from an emulator run (`init(model:config:ledgers:)`).
 public struct AcceleratorReport: Sendable {
+    /// The accelerator configuration.
     public var config: AcceleratorConfig
+    /// The model's name in the report.
     public var modelName: String
+    /// One entry per operator.
     public var layers: [LayerReport]
     /// Images per accelerator run.
     public var batch: Int
@@ -38,12 +52,19 @@ public struct AcceleratorReport: Sendable {
     public var latencyCycles: Int
     /// Images per second from the accelerator alone, and with the host frame workflow.
     public var fps: Double
+    /// Images per second including the host frame workflow.
     public var fpsWithWorkflow: Double
+    /// Milliseconds from the start of a run to its last output.
     public var latencyMs: Double
+    /// Useful giga-operations per second at `fps`.
     public var gops: Double
+    /// Board power while computing, W.
     public var powerWatts: Double
+    /// Joules per image with the frame workflow.
     public var energyPerImageJ: Double
+    /// `gops` per watt.
     public var gopsPerWatt: Double
+    /// Multiply-accumulates one image needs.
     public var usefulMACsPerImage: Int
 
     /// Report from the analytic cost model.

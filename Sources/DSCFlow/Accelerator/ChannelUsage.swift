@@ -5,6 +5,7 @@
 public struct ChannelUsage: Sendable {
     /// Per operator: real input and output channels (the tensor's channels for ops without weights).
     public let inputs: [Int]
+    /// Per operator: real output channels.
     public let outputs: [Int]
 
     /// Scans every conv-like operator's weights.

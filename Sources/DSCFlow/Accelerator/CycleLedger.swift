@@ -11,6 +11,7 @@ public struct CycleLedger: Sendable, Equatable {
     /// Bytes moved between on-chip buffers and the engines.
     public var onChipBytes: Int = 0
 
+    /// An empty ledger.
     public init() {}
 
     /// Wall cycles of the layer.
@@ -18,6 +19,7 @@ public struct CycleLedger: Sendable, Equatable {
 
     /// A step whose `load` runs in parallel with its `work` (ping-pong buffers).
     @inline(__always)
+    /// Records a step whose `load` runs in parallel with its `work` (ping-pong buffers): the work counts as compute, any excess of the load as stall.
     public mutating func overlapped(load: Int, work: Int) {
         compute &+= work
         if load > work { stall &+= load - work }

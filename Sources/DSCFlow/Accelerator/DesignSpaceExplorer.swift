@@ -4,17 +4,27 @@
 public struct DesignSpaceExplorer: Sendable {
     /// One evaluated design.
     public struct Point: Sendable {
+        /// The design (resources filled in).
         public var config: AcceleratorConfig
+        /// Images per second with the frame workflow.
         public var fps: Double
+        /// Joules per image.
         public var energyPerImageJ: Double
+        /// Estimated DSPs.
         public var dsp: Int
+        /// Estimated BRAM36 blocks.
         public var bram: Int
+        /// Estimated LUTs.
         public var lut: Int
+        /// What was swept, in words.
         public var description: String
     }
 
+    /// Designs generated.
     public var evaluated: Int
+    /// Designs within the budget.
     public var feasible: [Point]
+    /// The non-dominated designs, fastest first.
     public var pareto: [Point]
 
     /// DSPs, BRAM36 blocks and LUTs a design needs (first-order estimate: `multipliersPerDSP`

@@ -1,19 +1,23 @@
 /// The cost of each primitive of a tiled engine (one call of a loop nest in the HLS sources),
 /// shared by the cost model (which multiplies) and the emulator (which adds as it executes).
 public struct TiledCycleRules: Sendable {
+    /// The configuration the costs are for.
     public let c: AcceleratorConfig
 
+    /// Rules for configuration `c`.
     public init(_ c: AcceleratorConfig) { self.c = c }
 
     private var actBytes: Int { (c.activationBits &+ 7) / 8 }
     /// Bus words per pixel of one channel group.
     public var wordsPerPixel: Int { max(1, (c.lanes &* actBytes &+ c.busBytes - 1) / c.busBytes) }
+    /// Pixels the PW and activation loops walk per tile.
     public var pwArea: Int { c.pwLoopRows &* c.pwLoopCols }
 
     /// Pixels a load brings in: the tile plus its halo, or the whole buffer for a single-tile map.
     public func loadCycles(singleTile: Bool) -> Int {
         (singleTile ? c.bufferRows &* c.bufferCols : (c.tileRows &+ 2) &* (c.tileCols &+ 2)) &* wordsPerPixel
     }
+    /// DDR bytes of one tile load.
     public func loadBytes(singleTile: Bool) -> Int { loadCycles(singleTile: singleTile) &* c.busBytes }
 
     /// Image loader for one tile of `channels` channels.
@@ -22,6 +26,7 @@ public struct TiledCycleRules: Sendable {
         if packedPixels > 1 { return (pixels &+ packedPixels - 1) / packedPixels }
         return pixels &* ((channels &+ c.imageChannelsPerBeat - 1) / c.imageChannelsPerBeat)
     }
+    /// DDR bytes the image loader reads per tile.
     public func imageLoadBytes(channels: Int) -> Int { c.imageLoadRows &* c.imageLoadCols &* channels &* actBytes }
 
     /// Export of one channel group of a tile.
@@ -30,6 +35,7 @@ public struct TiledCycleRules: Sendable {
         if singleTile { return (pwArea &+ c.bufferRows &+ c.bufferCols) &* wordsPerPixel }
         return c.tileRows &* c.tileCols &* wordsPerPixel
     }
+    /// DDR bytes of one exported channel group of a tile.
     public func exportBytes(singleTile: Bool) -> Int {
         (singleTile ? c.bufferRows &* c.bufferCols : c.tileRows &* c.tileCols) &* c.lanes &* actBytes
     }
@@ -53,11 +59,14 @@ public struct TiledCycleRules: Sendable {
 
     /// The fused 2×2 max-pool writing one channel group of a tile.
     public func poolCycles() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.poolII }
+    /// DDR bytes the fused pool writes per group and tile.
     public func poolBytes() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.lanes &* actBytes }
 
     /// Loading one lanes×lanes PW weight block (one word per input channel), or a DW group's taps &+ bias &+ M.
     public var pwWeightLoadCycles: Int { c.lanes }
+    /// Loading a DW group's taps, bias and multiplier words.
     public func dwParameterCycles(taps: Int) -> Int { taps &+ 2 }
+    /// Bytes of one weight bus word.
     public var weightWordBytes: Int { c.lanes &* ((c.weightBits &+ 7) / 8) }
 
     // MARK: steps — what one call of a layer's loop body costs, recorded on a ledger. The cost model

@@ -13,6 +13,7 @@ public struct ModelBuilder {
         case tflite
     }
 
+    /// The arithmetic style of every operator the builder adds.
     public let arithmetic: Arithmetic
     private var tensors: [Tensor] = []
     private var operations: [Operation] = []
