@@ -4,7 +4,7 @@
 /// reference kernels apply them; only the order of the loops around each output changes.
 final class EmulatedConvolution: TypedKernel {
     let e: AcceleratorEmulator
-    let op: Operation
+    let op: Operator
     let p: ConvolutionParameters
     let plan: LayerPlan
     let depthwise: Bool
@@ -13,7 +13,7 @@ final class EmulatedConvolution: TypedKernel {
     let inShape: Shape4, outShape: Shape4, filterShape: Shape4
     let filter: UnsafePointer<Int8>
 
-    init(emulator: AcceleratorEmulator, op: Operation, params: ConvolutionParameters, plan: LayerPlan,
+    init(emulator: AcceleratorEmulator, op: Operator, params: ConvolutionParameters, plan: LayerPlan,
          depthwise: Bool, rules: TiledCycleRules) {
         self.e = emulator
         self.op = op

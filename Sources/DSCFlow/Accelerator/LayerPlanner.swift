@@ -71,7 +71,7 @@ public enum LayerPlanner {
         model.operations.firstIndex { $0.outputs.contains(tensor) }
     }
 
-    static func isFusablePool(_ op: Operation) -> Bool {
+    static func isFusablePool(_ op: Operator) -> Bool {
         if case .maxPool2D(let p) = op.kind {
             return p.window.kernelHeight == 2 && p.window.kernelWidth == 2 && p.window.strideHeight == 2 && p.window.strideWidth == 2
         }
@@ -80,7 +80,7 @@ public enum LayerPlanner {
 
     static func ceilDiv(_ a: Int, _ b: Int) -> Int { b <= 0 ? 0 : (a + b - 1) / b }
 
-    private static func basePlan(_ i: Int, _ op: Operation, _ model: Model, _ c: AcceleratorConfig,
+    private static func basePlan(_ i: Int, _ op: Operator, _ model: Model, _ c: AcceleratorConfig,
                                  realIn: Int, realOut: Int, isImage: Bool) throws -> LayerPlan {
         let outT = model.tensors[op.outputs[0]]
         let inT = model.tensors[op.inputs[0]]

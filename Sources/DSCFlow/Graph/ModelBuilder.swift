@@ -16,7 +16,7 @@ public struct ModelBuilder {
     /// The arithmetic style of every operator the builder adds.
     public let arithmetic: Arithmetic
     private var tensors: [Tensor] = []
-    private var operations: [Operation] = []
+    private var operations: [Operator] = []
     private var inputs: [Int] = []
     private var state: UInt64
 
@@ -149,7 +149,7 @@ public struct ModelBuilder {
         let p = ConvolutionParameters(window: win, inputOffset: arithmetic == .skrskr ? 0 : -zp,
                                       paddingValue: paddingValue ?? zp, bias: bias, accumulator: acc,
                                       requantizer: rq, activation: .relu)
-        operations.append(Operation(kind: .depthwiseConv2D(p), inputs: [x, f], outputs: [y], name: name))
+        operations.append(Operator(kind: .depthwiseConv2D(p), inputs: [x, f], outputs: [y], name: name))
         return y
     }
 
@@ -174,7 +174,7 @@ public struct ModelBuilder {
         let zp = zeroPoint(x)
         let p = ConvolutionParameters(window: win, inputOffset: arithmetic == .skrskr ? 0 : -zp, paddingValue: zp,
                                       bias: bias, accumulator: acc, requantizer: rq, activation: raw ? .none : .relu)
-        operations.append(Operation(kind: .conv2D(p), inputs: [x, f], outputs: [y], name: name))
+        operations.append(Operator(kind: .conv2D(p), inputs: [x, f], outputs: [y], name: name))
         return y
     }
 
@@ -201,7 +201,7 @@ public struct ModelBuilder {
         let y = addActivation(name, [s[0], oh, ow, s[3]], zeroPoint: zeroPoint(x))
         let r = tensors[x].type.range
         let p = PoolParameters(window: win, activationMin: r.lowerBound, activationMax: r.upperBound)
-        operations.append(Operation(kind: average ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y], name: name))
+        operations.append(Operator(kind: average ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y], name: name))
         return y
     }
 
@@ -209,7 +209,7 @@ public struct ModelBuilder {
     public mutating func spaceToDepth(_ x: Int, block: Int = 2, name: String) -> Int {
         let s = tensors[x].shape
         let y = addActivation(name, [s[0], s[1] / block, s[2] / block, s[3] * block * block], zeroPoint: zeroPoint(x))
-        operations.append(Operation(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: block)),
+        operations.append(Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: block)),
                                     inputs: [x], outputs: [y], name: name))
         return y
     }
@@ -219,7 +219,7 @@ public struct ModelBuilder {
         var s = tensors[xs[0]].shape
         s[3] = xs.reduce(0) { $0 + tensors[$1].shape[3] }
         let y = addActivation(name, s, zeroPoint: zeroPoint(xs[0]))
-        operations.append(Operation(kind: .concatenation(axis: 3), inputs: xs, outputs: [y], name: name))
+        operations.append(Operator(kind: .concatenation(axis: 3), inputs: xs, outputs: [y], name: name))
         return y
     }
 
@@ -234,7 +234,7 @@ public struct ModelBuilder {
         let y = addActivation(name, [tensors[x].shape[0], units], zeroPoint: outZp)
         let p = FullyConnectedParameters(inputOffset: arithmetic == .skrskr ? 0 : -zeroPoint(x), bias: bias,
                                          accumulator: acc, requantizer: rq2)
-        operations.append(Operation(kind: .fullyConnected(p), inputs: [x, w], outputs: [y], name: name))
+        operations.append(Operator(kind: .fullyConnected(p), inputs: [x, w], outputs: [y], name: name))
         return y
     }
 

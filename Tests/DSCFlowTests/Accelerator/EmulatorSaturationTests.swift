@@ -21,7 +21,7 @@ final class EmulatorSaturationTests: XCTestCase {
         let p = ConvolutionParameters(window: Window2D(kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padding: .valid),
                                       inputOffset: 0, paddingValue: 0, bias: [],
                                       accumulator: .saturating(bits: 19, channelBlock: 16), requantizer: .none)
-        let model = try Model(tensors: tensors, operations: [Operation(kind: .conv2D(p), inputs: [0, 1], outputs: [2])],
+        let model = try Model(tensors: tensors, operations: [Operator(kind: .conv2D(p), inputs: [0, 1], outputs: [2])],
                               inputs: [0], outputs: [2], format: "test")
         let session = try Session(model: model)
         for k in 0..<session.inputBytes().count { session.inputBytes()[k] = 255 }

@@ -20,7 +20,7 @@ final class SkrSkrGoldenEmulatorTests: XCTestCase {
 
     static func skyNet(weights wt: [UInt8], biasM bm: [UInt8]) throws -> Model {
         var tensors: [Tensor] = []
-        var ops: [DSCFlow.Operation] = []
+        var ops: [Operator] = []
         func activation(_ name: String, _ shape: [Int], _ type: ElementType = .uint8) -> Int {
             tensors.append(Tensor(name: name, type: type, shape: shape))
             return tensors.count - 1
@@ -51,13 +51,13 @@ final class SkrSkrGoldenEmulatorTests: XCTestCase {
                 accumulator: .saturating(bits: 19, channelBlock: 16),
                 requantizer: raw ? .none : .mulShift(MulShiftRequantizer(multipliers: (0..<oc).map { int16(16 * offM + $0) }, shift: 17)))
             let y = activation(name, [1, s[1], s[2], oc], raw ? .int32 : .uint8)
-            ops.append(DSCFlow.Operation(kind: dw ? .depthwiseConv2D(p) : .conv2D(p), inputs: [x, w], outputs: [y], name: name))
+            ops.append(Operator(kind: dw ? .depthwiseConv2D(p) : .conv2D(p), inputs: [x, w], outputs: [y], name: name))
             return y
         }
         func pool(_ x: Int, _ name: String) -> Int {
             let s = tensors[x].shape
             let y = activation(name, [1, s[1] / 2, s[2] / 2, s[3]])
-            ops.append(DSCFlow.Operation(kind: .maxPool2D(PoolParameters(window: Window2D(kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2, padding: .valid),
+            ops.append(Operator(kind: .maxPool2D(PoolParameters(window: Window2D(kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2, padding: .valid),
                                                                  activationMin: 0, activationMax: 255)), inputs: [x], outputs: [y], name: name))
             return y
         }
@@ -66,10 +66,10 @@ final class SkrSkrGoldenEmulatorTests: XCTestCase {
         x = pool(conv(conv(x, L[2]), L[3]), "pool2")
         let c6 = conv(conv(x, L[4]), L[5])
         let reorg = activation("reorg", [1, 20, 40, 768])
-        ops.append(DSCFlow.Operation(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: 2)), inputs: [c6], outputs: [reorg], name: "reorg"))
+        ops.append(Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: 2)), inputs: [c6], outputs: [reorg], name: "reorg"))
         x = conv(conv(conv(conv(pool(c6, "pool3"), L[6]), L[7]), L[8]), L[9])
         let cat = activation("cat", [1, 20, 40, 1280])
-        ops.append(DSCFlow.Operation(kind: .concatenation(axis: 3), inputs: [reorg, x], outputs: [cat], name: "cat"))
+        ops.append(Operator(kind: .concatenation(axis: 3), inputs: [reorg, x], outputs: [cat], name: "cat"))
         let head = conv(conv(conv(cat, L[10]), L[11]), L[12])
         return try Model(tensors: tensors, operations: ops, inputs: [input], outputs: [head], format: "test")
     }
