@@ -69,6 +69,9 @@ public struct LayerPlan: Sendable {
     public var imageInput: Bool
     /// Channel enhancement packs this many pixels per word in this layer (1: off).
     public var packedPixels: Int
+    /// Channel enhancement carried into the PW after the packed image DW: its output lanes are
+    /// shared by the packed pixels (block-diagonal weights), so its compute scales by this factor.
+    public var packedComputeFactor: Double
     /// All PW weight blocks fit the weight buffer: loaded once per layer.
     public var weightsResident: Bool
     /// Multiply-accumulates the model needs (useful) and the engine issues (lanes padded, blocks rounded).

@@ -34,6 +34,16 @@ public enum LayerPlanner {
                    plans[readers[0]].inGroups == plans[i].outGroups {
                     plans[i].outputOnChip = true
                     plans[readers[0]].inputOnChip = true
+                    // Channel enhancement (Paper B §3.4) also fills the first PW: P packed pixels share
+                    // its output lanes, so a pixel needs ⌈realOut·P / pwOutputs⌉ / P output passes.
+                    let P = plans[i].packedPixels
+                    if P > 1 {
+                        let pw = readers[0]
+                        let realOut = max(1, min(usage.outputs[pw], plans[pw].outChannels))
+                        let packed = Double(ceilDiv(realOut &* P, c.pwOutputs)) / Double(P)
+                        let unpacked = Double(plans[pw].outPassesPerOutGroup.reduce(0, +))
+                        if unpacked > 0 && packed < unpacked { plans[pw].packedComputeFactor = packed / unpacked }
+                    }
                 }
                 // Reorg loader: DW input is a concat with a space-to-depth part.
                 if let src = producer(of: op.inputs[0], model), case .concatenation = model.operations[src].kind {
@@ -156,7 +166,7 @@ public enum LayerPlanner {
                          inGroups: inGroups, outGroups: outGroups, blocksPerInGroup: blocks,
                          outPassesPerOutGroup: passes, inputOnChip: false, outputOnChip: false,
                          fusedPool: false, exportAlongsidePool: false, absorbed: false, overlapLoads: overlap,
-                         reorgGroups: 0, imageInput: isImage, packedPixels: packed,
+                         reorgGroups: 0, imageInput: isImage, packedPixels: packed, packedComputeFactor: 1,
                          weightsResident: weightsResident, usefulMACs: useful, issuedMACs: issued,
                          foldSIMD: 1, foldPE: 1)
     }

@@ -129,7 +129,8 @@ public struct TiledCycleRules: Sendable {
 
     /// One input group of one output group of a PW layer on one tile: weights, input, compute.
     public func recordPointwiseInputGroup(_ p: LayerPlan, inGroup nx: Int, outGroup mx: Int, into l: inout CycleLedger) {
-        let pw = pwCycles(blocks: p.blocksPerInGroup[nx], passes: p.outPassesPerOutGroup[mx])
+        var pw = pwCycles(blocks: p.blocksPerInGroup[nx], passes: p.outPassesPerOutGroup[mx])
+        if p.packedComputeFactor < 1 { pw = saturatingInt((Double(pw) * p.packedComputeFactor).rounded(.up)) }
         let wload = p.weightsResident ? 0 : pwWeightLoadCycles
         let load = loadCycles(singleTile: p.singleTile)
         l.memory &+= wload
