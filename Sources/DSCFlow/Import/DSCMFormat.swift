@@ -45,6 +45,13 @@ public enum DSCMFormat {
             throw DSCError.malformedModel(".dscm: \(bytes.count) bytes is shorter than the \(headerSize)-byte header")
         }
         guard recognizes(bytes) else { throw DSCError.malformedModel(".dscm: bad magic") }
+        let headerCRC = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 60, as: UInt32.self))
+        if verifyChecksums {
+            let actual = CRC32.of(UnsafeRawBufferPointer(rebasing: bytes[0..<60]))
+            guard actual == headerCRC else {
+                throw DSCError.malformedModel(".dscm: header checksum mismatch (stored \(hex(headerCRC)), computed \(hex(actual))): the file is corrupt")
+            }
+        }
         var h = DSCMCursor(bytes, from: 8, to: headerSize, what: "header")
         let fileVersion = try h.u32()
         guard fileVersion == version else {
@@ -55,13 +62,6 @@ public enum DSCMFormat {
         let sectionCount = try h.u32()
         let flags = try h.u32()
         let bodyCRC = try h.u32()
-        let headerCRC = bytes.loadUnaligned(fromByteOffset: 60, as: UInt32.self).littleEndian
-        if verifyChecksums {
-            let actual = CRC32.of(UnsafeRawBufferPointer(rebasing: bytes[0..<60]))
-            guard actual == headerCRC else {
-                throw DSCError.malformedModel(".dscm: header checksum mismatch (stored \(hex(headerCRC)), computed \(hex(actual))): the file is corrupt")
-            }
-        }
         guard declaredHeader == UInt32(headerSize) else {
             throw DSCError.malformedModel(".dscm: header size \(declaredHeader); expected \(headerSize)")
         }
@@ -126,7 +126,7 @@ public enum DSCMFormat {
             metadata[k] = try meta.string()
         }
         try meta.finish()
-        if metadata["dscflow.origin"] == nil { metadata["dscflow.origin"] = origin }
+        metadata["dscflow.origin"] = origin
 
         // TENS.
         var tc = cursor(.tensors)

@@ -17,7 +17,8 @@ public enum DSCMWriter {
 
         var meta = DSCMSink()
         meta.string(model.metadata["dscflow.origin"] ?? model.format)
-        let keys = model.metadata.keys.sorted()
+        // The origin is its own field; every other pair is stored as is.
+        let keys = model.metadata.keys.filter { $0 != "dscflow.origin" }.sorted()
         meta.u32(UInt32(keys.count))
         for k in keys { meta.string(k); meta.string(model.metadata[k]!) }
 

@@ -115,7 +115,7 @@ struct SkrSkrParameters {
         let m = Int64(multiplier(l, channel: c))
         if m <= 0 { return 0 }
         guard accumulatorIsZero else { return nil }
-        let q = max(Int64(bias(l, channel: c)), 0) * m >> 17
+        let q = (max(Int64(bias(l, channel: c)), 0) * m) >> 17
         return Int32(min(max(q, 0), 255))
     }
 
