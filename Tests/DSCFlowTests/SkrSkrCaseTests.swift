@@ -8,8 +8,7 @@ final class SkrSkrCaseTests: XCTestCase {
     /// Runs the model on RGBA HWC case input and returns the int32 output (NHWC [1,20,40,10]).
     private func run(_ model: Model, rgba: [UInt8]) throws -> [Int32] {
         XCTAssertEqual(rgba.count, 160 * 320 * 4)
-        var rgb = [UInt8](repeating: 0, count: 160 * 320 * 3)
-        for p in 0..<(160 * 320) { for c in 0..<3 { rgb[3 * p + c] = rgba[4 * p + c] } }
+        let rgb = SkrSkrTestData.rgb(fromRGBA: rgba)
         let session = try Session(model: model)
         rgb.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
         session.run()
@@ -56,9 +55,7 @@ final class SkrSkrCaseTests: XCTestCase {
             let image = try PNGCodec.read(path: "\(shared)/dacsdc/\(n).png")
             let tensor = try SkrSkrPreprocessing.inputTensor(from: image, for: model)
             let rgba = try SkrSkrTestData.bytes("\(shared)/skrskr/cases/\(n).input.bin")
-            var rgb = [UInt8](repeating: 0, count: 160 * 320 * 3)
-            for p in 0..<(160 * 320) { for c in 0..<3 { rgb[3 * p + c] = rgba[4 * p + c] } }
-            XCTAssertEqual(tensor, rgb, "\(n): NEAREST 640×360→320×160 differs from the board's input")
+            XCTAssertEqual(tensor, SkrSkrTestData.rgb(fromRGBA: rgba), "\(n): NEAREST 640×360→320×160 differs from the board's input")
         }
     }
 

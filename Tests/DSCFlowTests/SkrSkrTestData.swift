@@ -59,6 +59,13 @@ enum SkrSkrTestData {
         return out
     }
 
+    /// RGB bytes of interleaved RGBA bytes (the case inputs are the accelerator's RGBA words).
+    static func rgb(fromRGBA rgba: [UInt8]) -> [UInt8] {
+        var rgb = [UInt8](repeating: 0, count: rgba.count / 4 * 3)
+        for p in 0..<(rgba.count / 4) { for c in 0..<3 { rgb[3 * p + c] = rgba[4 * p + c] } }
+        return rgb
+    }
+
     /// Reads whitespace-separated integers from a text file.
     static func integers(_ path: String) throws -> [Int] {
         let text = String(decoding: try bytes(path), as: UTF8.self)

@@ -32,7 +32,8 @@ public struct SkrSkrHead: DetectionHead {
             throw DSCError.invalidArgument("skrskr head: multipliers must be 10 integers; got \(multipliers.count)")
         }
         guard qm.isFinite, qm > 0 else { throw DSCError.invalidArgument("skrskr head: qm must be positive; got \(qm)") }
-        guard gridWidth >= 1, gridHeight >= 1, gridWidth <= 1 << 16, gridHeight <= 1 << 16 else {
+        // The grid position travels in int16 PL words.
+        guard gridWidth >= 1, gridHeight >= 1, gridWidth <= 32767, gridHeight <= 32767 else {
             throw DSCError.invalidArgument("skrskr head: grid \(gridWidth)x\(gridHeight) out of range")
         }
         guard imageWidth >= 1, imageHeight >= 1, imageWidth <= 1 << 20, imageHeight <= 1 << 20 else {
