@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(
             name: "DSCFlowTests",
             dependencies: ["DSCFlow"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]

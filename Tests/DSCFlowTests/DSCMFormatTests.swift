@@ -70,7 +70,7 @@ final class DSCMFormatTests: XCTestCase {
                 }
                 compared += a.reduce(0) { $0 + $1.count }
             }
-            print("\((path as NSString).lastPathComponent): .dscm \(bytes.count) bytes, \(compared) output bytes identical over 3 inputs")
+            print("\(path.hasSuffix("/model.tflite") ? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent : (path as NSString).lastPathComponent): .dscm \(bytes.count) bytes, \(compared) output bytes identical over 3 inputs")
         }
     }
 
@@ -88,10 +88,10 @@ final class DSCMFormatTests: XCTestCase {
             Tensor(name: "out", type: .int32, shape: [1, 6, 8, 4]),
         ]
         let ops = [
-            Operation(kind: .depthwiseConv2D(ConvolutionParameters(window: w, inputOffset: 0, paddingValue: 128, bias: [5, -7, 32767],
+            Operator(kind: .depthwiseConv2D(ConvolutionParameters(window: w, inputOffset: 0, paddingValue: 128, bias: [5, -7, 32767],
                                                                    accumulator: .saturating(bits: 19, channelBlock: 16), requantizer: rq)),
                       inputs: [0, 1], outputs: [2], name: "dw"),
-            Operation(kind: .conv2D(ConvolutionParameters(window: pw, inputOffset: 0, paddingValue: 0, bias: [],
+            Operator(kind: .conv2D(ConvolutionParameters(window: pw, inputOffset: 0, paddingValue: 0, bias: [],
                                                           accumulator: .saturating(bits: 19, channelBlock: 2), requantizer: .none)),
                       inputs: [2, 3], outputs: [4], name: "pw"),
         ]
@@ -183,19 +183,6 @@ final class DSCMFormatTests: XCTestCase {
 
     func testCRC32KnownValue() {
         XCTAssertEqual(CRC32.of("123456789"), 0xCBF4_3926)
-    }
-}
-
-/// A tiny deterministic generator for test data.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

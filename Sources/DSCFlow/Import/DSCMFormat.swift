@@ -177,7 +177,7 @@ public enum DSCMFormat {
         // OPER.
         var oc = cursor(.operations)
         let opCount = try oc.count(minimumBytesEach: 16)
-        var operations: [Operation] = []
+        var operations: [Operator] = []
         operations.reserveCapacity(opCount)
         for i in 0..<opCount {
             operations.append(try DSCMOperationCodec.read(&oc, index: i))

@@ -9,7 +9,7 @@ enum DSCMOperationCodec {
 
     // MARK: writing
 
-    static func write(_ op: Operation, into s: inout DSCMSink) {
+    static func write(_ op: Operator, into s: inout DSCMSink) {
         s.string(op.name)
         switch op.kind {
         case .conv2D(let p): s.u32(Kind.conv2D.rawValue)
@@ -52,7 +52,7 @@ enum DSCMOperationCodec {
         }
     }
 
-    private static func indices(_ op: Operation, _ s: inout DSCMSink) {
+    private static func indices(_ op: Operator, _ s: inout DSCMSink) {
         s.int32s(op.inputs.map { Int32(truncatingIfNeeded: $0) })
         s.int32s(op.outputs.map { Int32(truncatingIfNeeded: $0) })
     }
@@ -99,7 +99,7 @@ enum DSCMOperationCodec {
 
     // MARK: reading
 
-    static func read(_ c: inout DSCMCursor, index i: Int) throws -> Operation {
+    static func read(_ c: inout DSCMCursor, index i: Int) throws -> Operator {
         let name = try c.string()
         let code = try c.u32()
         guard let kind = Kind(rawValue: code) else {
@@ -156,7 +156,7 @@ enum DSCMOperationCodec {
             k = .softmax(SoftmaxParameters(beta: beta, inputMultiplier: try c.i32(), inputLeftShift: try c.i32(),
                                            diffMin: try c.i32()))
         }
-        return Operation(kind: k, inputs: inputs, outputs: outputs, name: name)
+        return Operator(kind: k, inputs: inputs, outputs: outputs, name: name)
     }
 
     private static func activation(_ c: inout DSCMCursor, _ i: Int) throws -> ActivationFunction {

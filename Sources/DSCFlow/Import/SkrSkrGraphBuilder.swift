@@ -6,7 +6,7 @@ struct SkrSkrGraphBuilder {
     let source: String
 
     private var tensors: [Tensor] = []
-    private var operations: [Operation] = []
+    private var operations: [Operator] = []
 
     init(params: SkrSkrParameters, source: String) {
         self.params = params
@@ -38,7 +38,7 @@ struct SkrSkrGraphBuilder {
         x = try conv(L[4], x, inReal: 96, outReal: 96)
         let conv6 = try conv(L[5], x, inReal: 96, outReal: 192)
         let reorg = addTensor("reorg", .uint8, [1, 20, 40, 768])
-        operations.append(Operation(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: 2, order: .blockMajor)),
+        operations.append(Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: 2, order: .blockMajor)),
                                     inputs: [conv6], outputs: [reorg], name: "reorg"))
         x = maxPool("pool3", conv6)
         x = try conv(L[6], x, inReal: 192, outReal: 192)
@@ -46,7 +46,7 @@ struct SkrSkrGraphBuilder {
         x = try conv(L[8], x, inReal: 384, outReal: 384)
         let conv10 = try conv(L[9], x, inReal: 384, outReal: 512)
         let cat = addTensor("cat", .uint8, [1, 20, 40, 1280])
-        operations.append(Operation(kind: .concatenation(axis: 3), inputs: [reorg, conv10], outputs: [cat], name: "cat"))
+        operations.append(Operator(kind: .concatenation(axis: 3), inputs: [reorg, conv10], outputs: [cat], name: "cat"))
         x = try conv(L[10], cat, inReal: 1280, outReal: 1280)
         x = try conv(L[11], x, inReal: 1280, outReal: 96)
         // The head: 2 anchors × (tx, ty, tw, th, conf); lanes 10–31 never reach Compute_BBOX.
@@ -130,7 +130,7 @@ struct SkrSkrGraphBuilder {
                                       bias: bias, accumulator: Self.accumulator, requantizer: requantizer,
                                       activation: raw ? .none : .relu)
         let out = addTensor(l.name, raw ? .int32 : .uint8, [shape[0], shape[1], shape[2], outReal])
-        operations.append(Operation(kind: l.depthwise ? .depthwiseConv2D(p) : .conv2D(p), inputs: [input, f],
+        operations.append(Operator(kind: l.depthwise ? .depthwiseConv2D(p) : .conv2D(p), inputs: [input, f],
                                     outputs: [out], name: l.name))
         return out
     }
@@ -138,7 +138,7 @@ struct SkrSkrGraphBuilder {
     private mutating func maxPool(_ name: String, _ input: Int) -> Int {
         let s = tensors[input].shape
         let out = addTensor(name, .uint8, [s[0], s[1] / 2, s[2] / 2, s[3]])
-        operations.append(Operation(kind: .maxPool2D(PoolParameters(window: Self.pool, activationMin: 0, activationMax: 255)),
+        operations.append(Operator(kind: .maxPool2D(PoolParameters(window: Self.pool, activationMin: 0, activationMax: 255)),
                                     inputs: [input], outputs: [out], name: name))
         return out
     }
