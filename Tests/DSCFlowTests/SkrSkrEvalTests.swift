@@ -28,10 +28,21 @@ final class SkrSkrEvalTests: XCTestCase {
         XCTAssertEqual(DACSDCScore.iou(a, DACSDCScore.Entry(name: "c", xmin: 10, xmax: 20, ymin: 0, ymax: 10)), 0)
     }
 
+    /// The release CLI, unless it is missing or older than a source file (then it would test stale code).
     private var releaseCLI: String? {
         if let p = ProcessInfo.processInfo.environment["DSCFLOW_CLI"] { return p }
         let p = SkrSkrTestData.packageRoot + "/.build/release/dscflow"
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: p),
+              let built = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date else { return nil }
+        let sources = SkrSkrTestData.packageRoot + "/Sources"
+        for file in fm.enumerator(atPath: sources)?.compactMap({ $0 as? String }) ?? [] {
+            if let m = (try? fm.attributesOfItem(atPath: sources + "/" + file))?[.modificationDate] as? Date, m > built {
+                print("eval-dacsdc: \(p) is older than Sources/\(file); not using it")
+                return nil
+            }
+        }
+        return p
     }
 
     private func cli(_ exe: String, _ args: [String]) throws -> String {
@@ -51,7 +62,8 @@ final class SkrSkrEvalTests: XCTestCase {
         let shared = try SkrSkrTestData.sharedOrSkip()
         let expectedBoxes = try expected(shared)
         let full = ProcessInfo.processInfo.environment["DSCFLOW_FULL_EVAL"] == "1"
-        if let exe = releaseCLI, !full {
+        let cliPath = full ? nil : releaseCLI
+        if let exe = cliPath {
             let tmp = NSTemporaryDirectory() + "/dscflow-skrskr-\(getpid())"
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: tmp) }
@@ -67,7 +79,7 @@ final class SkrSkrEvalTests: XCTestCase {
         }
         // In-process (debug): a subset unless DSCFLOW_FULL_EVAL=1.
         let count = full ? 50 : 3
-        print("eval-dacsdc: \(full ? "all 50" : "3") images in-process" + (releaseCLI == nil ? " (no release CLI at .build/release/dscflow: run `make test` or `swift build -c release` for the full 50)" : ""))
+        print("eval-dacsdc: \(full ? "all 50" : "3") images in-process" + (cliPath == nil && !full ? " (no up-to-date release CLI at .build/release/dscflow: `make test` builds it for the full 50)" : ""))
         let model = try SkrSkrTestData.model()
         let head = try DetectionHeads.make(for: model)
         let session = try Session(model: model)
