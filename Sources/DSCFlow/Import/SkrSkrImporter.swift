@@ -115,8 +115,9 @@ struct SkrSkrParameters {
         let m = Int64(multiplier(l, channel: c))
         if m <= 0 { return 0 }
         guard accumulatorIsZero else { return nil }
-        let q = (max(Int64(bias(l, channel: c)), 0) * m) >> 17
-        return Int32(min(max(q, 0), 255))
+        // The kernels' own requantizer applied to the bias alone.
+        let rq = Requantizer.mulShift(MulShiftRequantizer(multipliers: [Int32(m)], shift: 17))
+        return ChannelRequantizer.with(rq, rounding: .double) { $0.apply(bias(l, channel: c), channel: 0) }
     }
 
     func depthwiseWeightsAreZero(_ l: SkrSkrLayer, channel c: Int) -> Bool {
