@@ -75,6 +75,17 @@ final class SkrSkrEvalTests: XCTestCase {
             XCTAssertEqual(predicted.count, 50)
             for (p, e) in zip(predicted, expectedBoxes) { XCTAssertEqual(p, e, "box of \(e.name)") }
             XCTAssertTrue(summary.contains("\"mean_iou\": 0.7709"), summary)
+            // `dscflow run` on the .dscm: case 000's RGB input gives the C model's conv13 (NHWC vs CHW).
+            let rgba = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.input.bin")
+            try Data(SkrSkrTestData.rgb(fromRGBA: rgba)).write(to: URL(fileURLWithPath: tmp + "/in.bin"))
+            _ = try cli(exe, ["run", tmp + "/skynet.dscm", "--input", tmp + "/in.bin", "--output", tmp + "/out.bin",
+                              "--dump-dir", tmp + "/dump"])
+            let out = try SkrSkrTestData.bytes(tmp + "/out.bin"), chw = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.conv13.bin")
+            XCTAssertEqual(out.count, 800 * 10 * 4)
+            var differing = 0
+            for cell in 0..<800 { for c in 0..<10 { for b in 0..<4 where out[(cell * 10 + c) * 4 + b] != chw[(c * 800 + cell) * 4 + b] { differing += 1 } } }
+            XCTAssertEqual(differing, 0, "dscflow run: conv13 differs")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: tmp + "/dump/op017_conv13.bin"))
             return
         }
         // In-process (debug): a subset unless DSCFLOW_FULL_EVAL=1.
