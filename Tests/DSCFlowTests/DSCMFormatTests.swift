@@ -181,6 +181,28 @@ final class DSCMFormatTests: XCTestCase {
         XCTAssertEqual(loadedCount + rejected, 3000)
     }
 
+    /// A .dscm file mapped read-only (PROT_READ) loads in place and runs: nothing writes to, or copies,
+    /// the weights (a write would fault).
+    func testLoadsInPlaceFromReadOnlyMappedFile() throws {
+        let bytes = try DSCMWriter.serialize(try smallModel())
+        let path = NSTemporaryDirectory() + "/dscflow-ro-\(getpid()).dscm"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = open(path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        guard let map = mmap(nil, bytes.count, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            return XCTFail("mmap failed")
+        }
+        defer { munmap(map, bytes.count) }
+        let model = try Model.load(bytes: UnsafeRawBufferPointer(start: map, count: bytes.count), copy: false)
+        for t in model.tensors where t.data != nil {
+            XCTAssertTrue(t.data!.pointer >= UnsafeRawPointer(map) && t.data!.pointer < UnsafeRawPointer(map) + bytes.count)
+        }
+        let input = (0..<(6 * 8 * 3)).map { UInt8(($0 * 37) % 256) }
+        XCTAssertEqual(try allOutputs(model, input), try allOutputs(try smallModel(), input))
+    }
+
     func testCRC32KnownValue() {
         XCTAssertEqual(CRC32.of("123456789"), 0xCBF4_3926)
     }
