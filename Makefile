@@ -4,7 +4,8 @@ CONFIG      ?= release
 PREFIX      ?= /usr/local
 BUILD_FLAGS ?=
 
-.PHONY: all build test test-swift clean
+.PHONY: all build test test-swift clean lib install stage test-capi examples \
+        example-c example-cpp example-python example-firmware
 
 all: build
 
@@ -13,11 +14,97 @@ build:
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
 ## Every test the project has.
-test: test-swift
+test: test-swift test-capi examples
 
 ## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
 test-swift:
 	$(SWIFT) test $(BUILD_FLAGS)
 
 clean:
-	rm -rf .build
+	rm -rf .build $(BUILD_DIR)
+
+# ---- C ABI: libdscflow.so, install, the C surface's tests, examples ---------------------------------
+
+VERSION    := $(shell sed -n 's/^\#define DSCFLOW_VERSION_STRING "\(.*\)"/\1/p' include/dscflow.h)
+BUILD_DIR  ?= build
+# A prefix installed exactly as a user would (`make install PREFIX=...`); tests and examples build
+# against it with pkg-config only.
+STAGE      ?= $(CURDIR)/$(BUILD_DIR)/prefix
+STAGE_ENV  := PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig
+CC         ?= cc
+CXX        ?= c++
+PYTHON     ?= python3
+# Third-party models and goldens (absent on a fresh clone: what needs them skips, saying so).
+SHARED     ?= ../shared
+PERSON_MODEL  := $(SHARED)/models/person_detect.tflite
+PERSON_BMP    := $(SHARED)/images/person.bmp
+PERSON_GOLDEN := $(SHARED)/goldens/person_detect/person
+# The project's own models (Tests/DSCFlowTests/Fixtures/tflite/<name>/model.tflite).
+FIXTURE_MODELS := $(wildcard Tests/DSCFlowTests/Fixtures/tflite/*/model.tflite)
+CAPI_MODELS    := $(wildcard $(PERSON_MODEL)) $(FIXTURE_MODELS)
+PKG        = $(STAGE_ENV) pkg-config
+EXAMPLES   := $(BUILD_DIR)/examples
+
+## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib beside the Swift
+## runtime libraries it needs (its RUNPATH is $$ORIGIN).
+lib:
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC
+	@set -e; bin=$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path); \
+	runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
+	rm -rf $(BUILD_DIR)/lib && mkdir -p $(BUILD_DIR)/lib; \
+	cp "$$bin/libDSCFlowC.so" $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
+	ln -s libdscflow.so.$(VERSION) $(BUILD_DIR)/lib/libdscflow.so.0; \
+	ln -s libdscflow.so.0 $(BUILD_DIR)/lib/libdscflow.so; \
+	for dep in $$(readelf -d $(BUILD_DIR)/lib/libdscflow.so.$(VERSION) | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
+		if [ -f "$$runtime/$$dep" ]; then cp "$$runtime/$$dep" $(BUILD_DIR)/lib/; echo "lib: bundling $$dep"; fi; \
+	done
+
+## Install the library, the Swift runtime it needs, the headers and pkgconfig/dscflow.pc under PREFIX.
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	cp -P $(BUILD_DIR)/lib/* $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/dscflow.h include/dscflow.hpp $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/dscflow.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dscflow.pc
+
+## Install into $(STAGE) for the tests and examples.
+stage:
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR=
+
+## The C surface: header vs compiler-generated header vs exports, C99/C++ compatibility, and the
+## C test program (NULL arguments, sizes, status codes, threads) on every model available.
+test-capi: stage
+	@mkdir -p $(BUILD_DIR)/tests
+	sh Tests/CAPI/check_header.sh "$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path)/DSCFlowCAPI.build/include" \
+		$(STAGE)/lib/libdscflow.so
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_c99.c
+	$(CXX) -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_cxx.cpp
+	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/capi_test.c $$($(PKG) --cflags --libs dscflow) \
+		-o $(BUILD_DIR)/tests/capi_test
+	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
+
+## Build and run every example against the staged install.
+examples: example-c example-cpp example-python example-firmware
+
+example-c: stage
+	@mkdir -p $(EXAMPLES)
+	$(CC) -std=c99 -Wall -Wextra -Werror Examples/c/dscflow_run.c $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run
+	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" $(EXAMPLES)/dscflow_run $(PERSON_MODEL) $(PERSON_BMP)
+	@for m in $(FIXTURE_MODELS); do echo "example-c: $$m"; $(EXAMPLES)/dscflow_run $$m || exit 1; done
+
+example-cpp: stage
+	@mkdir -p $(EXAMPLES)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror Examples/cpp/dscflow_run.cpp $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run_cpp
+	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" $(EXAMPLES)/dscflow_run_cpp $(PERSON_MODEL) $(PERSON_BMP)
+	@for m in $(FIXTURE_MODELS); do echo "example-cpp: $$m"; $(EXAMPLES)/dscflow_run_cpp $$m || exit 1; done
+
+example-python: stage
+	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" env $(STAGE_ENV) PYTHONPATH=Examples/python \
+		$(PYTHON) Examples/python/dscflow_run.py $(PERSON_MODEL) $(PERSON_BMP)
+	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+example-firmware: stage
+	$(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) OUT=$(abspath $(EXAMPLES))/firmware \
+		SHARED=$(abspath $(SHARED)) FIXTURE_MODELS="$(abspath $(FIXTURE_MODELS))"
