@@ -41,7 +41,7 @@ PERSON_BMP    := $(SHARED)/images/person.bmp
 PERSON_GOLDEN := $(SHARED)/goldens/person_detect/person
 # The project's own models (Tests/DSCFlowTests/Fixtures/tflite/<name>/model.tflite).
 FIXTURE_MODELS := $(wildcard Tests/DSCFlowTests/Fixtures/tflite/*/model.tflite)
-CAPI_MODELS    := $(wildcard $(PERSON_MODEL)) $(FIXTURE_MODELS)
+CAPI_MODELS    := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
 PKG        = $(STAGE_ENV) pkg-config
 EXAMPLES   := $(BUILD_DIR)/examples
 

@@ -3,8 +3,8 @@
  *
  * Without models: NULL in every pointer argument, status codes and names, messages, load errors.
  * For each MODEL (a .tflite file): info, sizes, every session kind and flag, wrong sizes and states,
- * loading in place vs from a file, truncated models, a model freed before its session, and two threads
- * running two sessions of one model giving the same bytes as one thread.
+ * loading in place vs from a file, truncated and randomly mutated models, a model freed before its
+ * session, and two threads running two sessions of one model giving the same bytes as one thread.
  *
  * Not tested, because it is documented as unsafe: freeing the same session or model twice.
  */
@@ -235,6 +235,49 @@ static void test_threads(const fixture *f) {
     free(got);
 }
 
+/* Models with a few random bytes changed: every call returns a known status (a load may succeed or
+ * fail; a model that loads must also create a session and run), and nothing crashes. */
+static void test_mutations(const unsigned char *file, size_t size) {
+    enum { MUTANTS = 60 };
+    unsigned char *copy = malloc(size);
+    unsigned char noise[16];
+    if (!copy || size == 0) { free(copy); return; }
+    int loaded = 0;
+    for (uint32_t k = 0; k < MUTANTS; k++) {
+        memcpy(copy, file, size);
+        fill(noise, sizeof noise, 1000u + k);
+        int flips = 1 + noise[0] % 8;
+        for (int j = 0; j < flips; j++) {
+            size_t at = ((size_t)noise[1 + j] << 16 | (size_t)noise[9 + (j & 7)] << 8 | noise[j + 2]) % size;
+            copy[at] ^= (unsigned char)(1 + noise[(j + 5) % 16] % 255);
+        }
+        dsc_model *m = NULL;
+        int st = dsc_model_load_memory(copy, size, &m);
+        CHECK(st == DSC_OK || st == DSC_ERR_MALFORMED_MODEL || st == DSC_ERR_UNSUPPORTED || st == DSC_ERR_OUT_OF_MEMORY,
+              "mutant %u: load returned %d", (unsigned)k, st);
+        if (st != DSC_OK) continue;
+        loaded++;
+        dsc_session *s = NULL;
+        dsc_tensor_info in, out;
+        st = dsc_session_create(m, &s);
+        CHECK(st == DSC_OK || st == DSC_ERR_OUT_OF_MEMORY, "mutant %u: create returned %d", (unsigned)k, st);
+        if (st == DSC_OK && dsc_model_input(m, 0, &in) == DSC_OK && dsc_model_output(m, 0, &out) == DSC_OK) {
+            unsigned char *i = calloc(1, in.byte_size), *o = calloc(1, out.byte_size);
+            size_t inputs = 0, outputs = 0;
+            dsc_model_input_count(m, &inputs);
+            dsc_model_output_count(m, &outputs);
+            if (i && o && inputs == 1 && outputs == 1)
+                CHECK(dsc_session_run(s, i, in.byte_size, o, out.byte_size) == DSC_OK, "mutant %u: run", (unsigned)k);
+            free(i);
+            free(o);
+        }
+        dsc_session_free(s);
+        dsc_model_free(m);
+    }
+    printf("capi_test: %d mutants, %d loaded and ran, the rest rejected with a status\n", MUTANTS, loaded);
+    free(copy);
+}
+
 static void test_model(const char *path) {
     printf("capi_test: model %s\n", path);
     fixture f = {NULL, 0, 0, 0, 0};
@@ -377,6 +420,7 @@ static void test_model(const char *path) {
             CHECK(m == SENTINEL_MODEL, "failed load wrote *out");
         }
     }
+    if (file) test_mutations(file, file_size);
     free(file);
 
     /* Preserve-all-tensors: every op's output readable; the last one is the model output. */
