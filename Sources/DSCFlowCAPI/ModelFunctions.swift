@@ -53,20 +53,25 @@ public func dscModelOutputCount(_ model: UnsafePointer<dsc_model>?, _ count: Uns
     query(model, count) { UInt($0.model.outputs.count) }
 }
 
+/// Describes the model input or output (`list` picks which) at C index `index`.
+private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?,
+                    _ list: KeyPath<Model, [Int]>, _ what: StaticString) -> Int32 {
+    query(model, info) { h in
+        let tensors = h.model[keyPath: list]
+        return try h.tensorInfo(tensors[try checkedIndex(index, below: tensors.count, what)])
+    }
+}
+
 /// `dsc_model_input`: describes model input `index`.
 @c(dsc_model_input)
 public func dscModelInput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    query(model, info) { h in
-        try h.tensorInfo(h.model.inputs[try checkedIndex(index, below: h.model.inputs.count, "input index")])
-    }
+    ioInfo(model, index, info, \.inputs, "input index")
 }
 
 /// `dsc_model_output`: describes model output `index`.
 @c(dsc_model_output)
 public func dscModelOutput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    query(model, info) { h in
-        try h.tensorInfo(h.model.outputs[try checkedIndex(index, below: h.model.outputs.count, "output index")])
-    }
+    ioInfo(model, index, info, \.outputs, "output index")
 }
 
 /// `dsc_model_op_count`: number of operators.

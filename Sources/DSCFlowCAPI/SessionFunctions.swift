@@ -65,17 +65,28 @@ public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input
     }
 }
 
-/// `dsc_session_input`: the session's buffer for model input `index`.
-@c(dsc_session_input)
-public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ index: UInt,
-                            _ data: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
+/// Hands a session buffer to C: checks `session`, `data` and `size` for NULL, lets `body` pick the
+/// buffer, then writes its address and byte count.
+private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data: UnsafeMutablePointer<Address?>?,
+                                  _ size: UnsafeMutablePointer<UInt>?,
+                                  _ body: (SessionHandle) throws -> (Address?, Int)) -> Int32 {
     Status.guarded {
         let h = SessionHandle.from(try required(session, "session"))
         let data = try required(data, "data")
         let size = try required(size, "size")
+        let (address, count) = try body(h)
+        data.pointee = address
+        size.pointee = UInt(count)
+    }
+}
+
+/// `dsc_session_input`: the session's buffer for model input `index`.
+@c(dsc_session_input)
+public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ index: UInt,
+                            _ data: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
+    bufferQuery(session.map { UnsafePointer($0) }, data, size) { h in
         let buffer = h.session.inputBytes(try checkedIndex(index, below: h.session.model.inputs.count, "input index"))
-        data.pointee = buffer.baseAddress
-        size.pointee = UInt(buffer.count)
+        return (buffer.baseAddress, buffer.count)
     }
 }
 
@@ -93,15 +104,11 @@ public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> I
 @c(dsc_session_output)
 public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UInt,
                              _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
-        let data = try required(data, "data")
-        let size = try required(size, "size")
+    bufferQuery(session, data, size) { h in
         let i = try checkedIndex(index, below: h.session.model.outputs.count, "output index")
         try h.requireRun("dsc_session_output")
         let buffer = h.session.outputBytes(i)
-        data.pointee = buffer.baseAddress
-        size.pointee = UInt(buffer.count)
+        return (buffer.baseAddress, buffer.count)
     }
 }
 
@@ -109,10 +116,7 @@ public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UI
 @c(dsc_session_op_output)
 public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
-        let data = try required(data, "data")
-        let size = try required(size, "size")
+    bufferQuery(session, data, size) { h in
         let model = h.session.model
         let i = try checkedIndex(op, below: model.operations.count, "operator index")
         guard h.session.options.preserveAllTensors else {
@@ -122,8 +126,7 @@ public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UIn
         guard let buffer = h.session.tensorBytes(model.operations[i].outputs[0]) else {
             throw DSCError.wrongState("operator \(i) has no output bytes in the arena")
         }
-        data.pointee = UnsafeRawPointer(buffer.baseAddress)
-        size.pointee = UInt(buffer.count)
+        return (UnsafeRawPointer(buffer.baseAddress), buffer.count)
     }
 }
 

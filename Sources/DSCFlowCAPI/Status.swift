@@ -6,7 +6,7 @@ enum Status {
     /// The status code of `error`: each `DSCError` case has its own code.
     static func code(of error: Error) -> Int32 {
         guard let e = error as? DSCError else {
-            // The library throws only DSCError; anything else is a caller-side misuse we could not name.
+            // The library throws only DSCError; anything else is still reported, never dropped.
             return DSC_ERR_INVALID_ARGUMENT
         }
         switch e {

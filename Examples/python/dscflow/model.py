@@ -6,6 +6,7 @@ import numpy as np
 
 from ._library import OpInfoStruct, TensorInfoStruct, lib
 from .errors import check
+from .handle import Handle
 
 DTYPES = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32}
 
@@ -48,8 +49,11 @@ def session_flags(preserve_all_tensors=False, profile=False, single_rounding=Fal
             | (SINGLE_ROUNDING if single_rounding else 0))
 
 
-class Model:
-    """A loaded model (immutable; may be shared by sessions on several threads)."""
+class Model(Handle):
+    """A loaded model (immutable; may be shared by sessions on several threads). close() releases this
+    reference; sessions keep what they need."""
+
+    _free = staticmethod(lib.dsc_model_free)
 
     def __init__(self, handle, keep_alive=None):
         self._handle = handle
@@ -75,21 +79,6 @@ class Model:
         handle = ctypes.c_void_p()
         check(lib.dsc_model_load_memory(ctypes.c_void_p(buffer.ctypes.data), buffer.nbytes, ctypes.byref(handle)))
         return cls(handle, keep_alive=buffer)
-
-    def close(self):
-        """Releases this reference to the model (sessions keep what they need)."""
-        if self._handle:
-            lib.dsc_model_free(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def arena_size(self, **options):
         """Bytes an arena needs for a session with these options (see `session`)."""

@@ -5,29 +5,18 @@ import numpy as np
 
 from ._library import lib
 from .errors import InvalidArgumentError, check
+from .handle import Handle
 
 
-class Session:
+class Session(Handle):
     """A model prepared to run in its own arena. Use one session per thread."""
+
+    _free = staticmethod(lib.dsc_session_free)
 
     def __init__(self, model, flags=0):
         self.model = model  # keeps the model (and an in-place model's bytes) alive
         self._handle = ctypes.c_void_p()
         check(lib.dsc_session_create_ex(model._handle, flags, ctypes.byref(self._handle)))
-
-    def close(self):
-        if self._handle:
-            lib.dsc_session_free(self._handle)
-            self._handle = None
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def run(self, *inputs):
         """Runs the model on one numpy array per input (each converted to the input's dtype and

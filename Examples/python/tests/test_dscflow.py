@@ -60,6 +60,16 @@ def test_person_detect_info():
 
 
 @needs_shared
+def test_a_session_outlives_its_closed_model():
+    with dscflow.Model.load(PERSON) as m:
+        s = m.session()
+    assert m._handle is None
+    assert s.run(golden_input("person")).ravel().tolist() == [-113, 113]
+    s.close()
+    s.close()  # a second close does nothing
+
+
+@needs_shared
 @pytest.mark.parametrize("case,expected", [("person", [-113, 113]), ("no_person", [57, -57])])
 def test_person_detect_gives_the_golden_output(case, expected):
     m = dscflow.Model.load(PERSON)
