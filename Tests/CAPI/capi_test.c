@@ -3,8 +3,9 @@
  *
  * Without models: NULL in every pointer argument, status codes and names, messages, load errors.
  * For each MODEL (a .tflite file): info, sizes, every session kind and flag, wrong sizes and states,
- * loading in place vs from a file, truncated and randomly mutated models, a model freed before its
- * session, and two threads running two sessions of one model giving the same bytes as one thread.
+ * loading in place (weights borrowed, not copied) vs from a file, truncated and randomly mutated
+ * models, a model freed before its session, and two threads running two sessions of one model giving
+ * the same bytes as one thread.
  *
  * Not tested, because it is documented as unsafe: freeing the same session or model twice.
  */
@@ -278,6 +279,52 @@ static void test_mutations(const unsigned char *file, size_t size) {
     free(copy);
 }
 
+/* Every operator's output of one run, concatenated, from a preserving session of `model`. */
+static unsigned char *all_op_outputs(dsc_model *model, const fixture *f, size_t *total) {
+    dsc_session *s = NULL;
+    unsigned char *bytes = NULL, *out = malloc(f->out_size);
+    *total = 0;
+    fixture g = *f;
+    g.model = model;
+    if (out && dsc_session_create_ex(model, DSC_SESSION_PRESERVE_ALL_TENSORS, &s) == DSC_OK && run_once(s, &g, 1, out) == DSC_OK) {
+        for (size_t i = 0; i < f->ops; i++) {
+            const void *p = NULL;
+            size_t n = 0;
+            if (dsc_session_op_output(s, i, &p, &n) != DSC_OK) break;
+            unsigned char *grown = realloc(bytes, *total + n);
+            if (!grown) break;
+            bytes = grown;
+            memcpy(bytes + *total, p, n);
+            *total += n;
+        }
+    }
+    dsc_session_free(s);
+    free(out);
+    return bytes;
+}
+
+/* dsc_model_load_memory borrows the weights: zeroing the caller's buffer after loading changes what
+ * the operators compute, and restoring it restores the bytes. (Doing this is a contract violation
+ * for users; here it is the evidence that nothing was copied.) */
+static void test_weights_are_borrowed(dsc_model *in_place, const fixture *f, unsigned char *file, size_t size) {
+    size_t n0 = 0, n1 = 0, n2 = 0;
+    unsigned char *before = all_op_outputs(in_place, f, &n0);
+    unsigned char *saved = malloc(size);
+    if (!before || !saved) { CHECK(0, "all op outputs"); free(before); free(saved); return; }
+    memcpy(saved, file, size);
+    memset(file, 0, size);
+    unsigned char *zeroed = all_op_outputs(in_place, f, &n1);
+    memcpy(file, saved, size);
+    unsigned char *restored = all_op_outputs(in_place, f, &n2);
+    CHECK(zeroed && n1 == n0 && memcmp(before, zeroed, n0) != 0,
+          "zeroing the caller's model buffer changed no operator output: the weights were copied");
+    CHECK(restored && n2 == n0 && memcmp(before, restored, n0) == 0, "restoring the buffer did not restore the outputs");
+    free(before);
+    free(zeroed);
+    free(restored);
+    free(saved);
+}
+
 static void test_model(const char *path) {
     printf("capi_test: model %s\n", path);
     fixture f = {NULL, 0, 0, 0, 0};
@@ -405,6 +452,7 @@ static void test_model(const char *path) {
             dsc_session_free(t2);
         }
         free(memory);
+        test_weights_are_borrowed(in_place, &g, file, file_size);
         dsc_model_free(in_place);
     } else {
         CHECK(0, "load %s from memory", path);
