@@ -4,7 +4,11 @@ CONFIG      ?= release
 PREFIX      ?= /usr/local
 BUILD_FLAGS ?=
 
-.PHONY: all build test test-swift clean lib install stage test-capi examples \
+PYTHON      ?= python3
+FUZZ_COUNT  ?= 40
+FUZZ_SEED   ?= 2026
+
+.PHONY: all build test test-swift test-fuzz clean lib install stage test-capi examples \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -14,11 +18,21 @@ build:
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
 ## Every test the project has.
-test: test-swift test-capi examples
+test: test-swift test-fuzz test-capi examples
 
 ## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
 test-swift:
 	$(SWIFT) test $(BUILD_FLAGS)
+
+## Random depthwise-separable models made by TensorFlow's converter, every operator compared with
+## TFLite Micro (tools/fuzz_tflite.py). Needs tools/requirements.txt; skips with a reason without it.
+test-fuzz:
+	@if $(PYTHON) -c "import tensorflow, tflite_micro, ai_edge_litert" >/dev/null 2>&1; then \
+		$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS) && \
+		$(PYTHON) tools/fuzz_tflite.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --dscflow .build/release/dscflow --keep .build/fuzz-failures; \
+	else \
+		echo "SKIP test-fuzz: python packages from tools/requirements.txt are not installed"; \
+	fi
 
 clean:
 	rm -rf .build $(BUILD_DIR)
@@ -33,15 +47,18 @@ STAGE      ?= $(CURDIR)/$(BUILD_DIR)/prefix
 STAGE_ENV  := PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig
 CC         ?= cc
 CXX        ?= c++
-PYTHON     ?= python3
 # Third-party models and goldens (absent on a fresh clone: what needs them skips, saying so).
 SHARED     ?= ../shared
 PERSON_MODEL  := $(SHARED)/models/person_detect.tflite
 PERSON_BMP    := $(SHARED)/images/person.bmp
 PERSON_GOLDEN := $(SHARED)/goldens/person_detect/person
-# The project's own models (Tests/DSCFlowTests/Fixtures/tflite/<name>/model.tflite).
-FIXTURE_MODELS := $(wildcard Tests/DSCFlowTests/Fixtures/tflite/*/model.tflite)
-CAPI_MODELS    := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
+# The project's own models (Tests/DSCFlowTests/Fixtures/tflite/<name>/model.tflite, with TFLite Micro
+# goldens per case); the examples always run FIXTURE_EXAMPLE on its FIXTURE_CASE.
+FIXTURES_DIR    := Tests/DSCFlowTests/Fixtures/tflite
+FIXTURE_MODELS  := $(wildcard $(FIXTURES_DIR)/*/model.tflite)
+FIXTURE_EXAMPLE := $(FIXTURES_DIR)/mobilenet_tiny
+FIXTURE_CASE    := $(FIXTURE_EXAMPLE)/rand0
+CAPI_MODELS     := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
 PKG        = $(STAGE_ENV) pkg-config
 EXAMPLES   := $(BUILD_DIR)/examples
 
@@ -87,24 +104,33 @@ test-capi: stage
 ## Build and run every example against the staged install.
 examples: example-c example-cpp example-python example-firmware
 
+# Each example runs on the project fixture (always) and on person_detect + person.bmp (when ../shared is
+# present), and must print the TFLite Micro golden output.
 example-c: stage
 	@mkdir -p $(EXAMPLES)
 	$(CC) -std=c99 -Wall -Wextra -Werror Examples/c/dscflow_run.c $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run
-	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" $(EXAMPLES)/dscflow_run $(PERSON_MODEL) $(PERSON_BMP)
-	@for m in $(FIXTURE_MODELS); do echo "example-c: $$m"; $(EXAMPLES)/dscflow_run $$m || exit 1; done
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(EXAMPLES)/dscflow_run $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(EXAMPLES)/dscflow_run $(PERSON_MODEL) $(PERSON_BMP)
 
 example-cpp: stage
 	@mkdir -p $(EXAMPLES)
 	$(CXX) -std=c++17 -Wall -Wextra -Werror Examples/cpp/dscflow_run.cpp $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run_cpp
-	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" $(EXAMPLES)/dscflow_run_cpp $(PERSON_MODEL) $(PERSON_BMP)
-	@for m in $(FIXTURE_MODELS); do echo "example-cpp: $$m"; $(EXAMPLES)/dscflow_run_cpp $$m || exit 1; done
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(EXAMPLES)/dscflow_run_cpp $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(EXAMPLES)/dscflow_run_cpp $(PERSON_MODEL) $(PERSON_BMP)
+
+PYTHON_EXAMPLE = env $(STAGE_ENV) PYTHONPATH=Examples/python $(PYTHON) Examples/python/dscflow_run.py
 
 example-python: stage
-	sh Examples/check_output.sh "$(PERSON_GOLDEN)/output.bin" env $(STAGE_ENV) PYTHONPATH=Examples/python \
-		$(PYTHON) Examples/python/dscflow_run.py $(PERSON_MODEL) $(PERSON_BMP)
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(PYTHON_EXAMPLE) $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(PYTHON_EXAMPLE) $(PERSON_MODEL) $(PERSON_BMP)
 	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests
 
+FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE)
+
 example-firmware: stage
-	$(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) OUT=$(abspath $(EXAMPLES))/firmware \
-		SHARED=$(abspath $(SHARED)) FIXTURE_MODELS="$(abspath $(FIXTURE_MODELS))"
+	$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-fixture MODEL=$(abspath $(FIXTURE_EXAMPLE))/model.tflite \
+		INPUT=$(abspath $(FIXTURE_CASE))/input.bin EXPECTED=$(abspath $(FIXTURE_CASE))/output.bin
+	$(if $(wildcard $(PERSON_MODEL)),$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-person MODEL=$(abspath $(PERSON_MODEL)) \
+		INPUT=$(abspath $(PERSON_GOLDEN))/input.bin EXPECTED=$(abspath $(PERSON_GOLDEN))/output.bin, \
+		@echo "skip: firmware example on person_detect: $(PERSON_MODEL) is absent (../shared not present)")

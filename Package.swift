@@ -23,9 +23,11 @@ let package = Package(
     targets: [
         // Thin C shims for what Swift cannot spell portably (clock, stdio without Glibc, SIMD intrinsics).
         .target(name: "CDSCFlowSupport"),
+        // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(
             name: "DSCFlow",
-            dependencies: ["CDSCFlowSupport"],
+            dependencies: ["CDSCFlowSupport", "CPNG"],
             swiftSettings: leanLibrary
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
@@ -55,7 +57,7 @@ let package = Package(
         .testTarget(
             name: "DSCFlowTests",
             dependencies: ["DSCFlow"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]

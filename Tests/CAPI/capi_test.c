@@ -19,6 +19,8 @@
 #include <string.h>
 
 static int failures, checks;
+/* Models on which zeroing the caller's buffer after dsc_model_load_memory changed some output. */
+static int borrowing_observed;
 
 #define CHECK(cond, ...)                                                                  \
     do {                                                                                  \
@@ -316,8 +318,11 @@ static void test_weights_are_borrowed(dsc_model *in_place, const fixture *f, uns
     unsigned char *zeroed = all_op_outputs(in_place, f, &n1);
     memcpy(file, saved, size);
     unsigned char *restored = all_op_outputs(in_place, f, &n2);
-    CHECK(zeroed && n1 == n0 && memcmp(before, zeroed, n0) != 0,
-          "zeroing the caller's model buffer changed no operator output: the weights were copied");
+    CHECK(zeroed && n1 == n0, "operator outputs with a zeroed buffer");
+    /* A model whose operators saturate may compute the same bytes with zero weights, so the evidence
+     * is collected over all models: main() requires it from at least one. */
+    if (zeroed && n1 == n0 && memcmp(before, zeroed, n0) != 0) borrowing_observed++;
+    else printf("capi_test: zeroing the model buffer changed no output of this model (it has no weights, or its operators saturate)\n");
     CHECK(restored && n2 == n0 && memcmp(before, restored, n0) == 0, "restoring the buffer did not restore the outputs");
     free(before);
     free(zeroed);
@@ -339,7 +344,7 @@ static void test_model(const char *path) {
     CHECK(dsc_model_output_count(f.model, &outputs) == DSC_OK && outputs >= 1, "outputs");
     CHECK(dsc_model_op_count(f.model, &f.ops) == DSC_OK && f.ops >= 1, "ops");
     CHECK(dsc_model_macs(f.model, &macs) == DSC_OK, "macs");
-    CHECK(dsc_model_parameter_count(f.model, &parameters) == DSC_OK && parameters > 0, "parameters");
+    CHECK(dsc_model_parameter_count(f.model, &parameters) == DSC_OK, "parameters");
     CHECK(dsc_model_input(f.model, 0, &in) == DSC_OK, "input 0");
     CHECK(dsc_model_output(f.model, 0, &out) == DSC_OK, "output 0");
     f.in_size = in.byte_size;
@@ -367,6 +372,7 @@ static void test_model(const char *path) {
         CHECK(o.output.byte_size > 0 && o.output.rank >= 1, "op %zu output", i);
         op_macs += o.macs;
     }
+    CHECK(macs == 0 || parameters > 0, "%llu MACs but no parameters", (unsigned long long)macs);
     CHECK(op_macs == macs, "per-op MACs sum to %llu, the model says %llu", (unsigned long long)op_macs,
           (unsigned long long)macs);
     EXPECT_STATUS(dsc_model_op_info(f.model, f.ops, NULL), DSC_ERR_INVALID_ARGUMENT, "NULL");
@@ -536,6 +542,8 @@ int main(int argc, char **argv) {
         printf("capi_test: skip: no model given (../shared absent and no project fixture): "
                "only the model-free tests ran\n");
     for (int i = 1; i < argc; i++) test_model(argv[i]);
+    if (argc >= 2)
+        CHECK(borrowing_observed > 0, "on no model did zeroing the buffer change an output: weights are copied");
     printf("capi_test: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -148,11 +148,26 @@ def test_threads_with_their_own_sessions_match_one_thread():
         np.testing.assert_array_equal(e, r)
 
 
-@pytest.mark.skipif(not FIXTURES, reason="no project fixture under Tests/DSCFlowTests/Fixtures/tflite yet")
-@pytest.mark.parametrize("path", FIXTURES)
-def test_project_fixture_runs(path):
-    m = dscflow.Model.load(path)
-    inputs = [np.zeros(t.shape, t.dtype) for t in m.inputs]
-    out = m.session().run(*inputs)
-    first = out if len(m.outputs) == 1 else out[0]
-    assert first.shape == m.outputs[0].shape
+FIXTURE_CASES = sorted(glob.glob(os.path.join(ROOT, "Tests", "DSCFlowTests", "Fixtures", "tflite", "*", "*", "output.bin")))
+
+
+def test_the_project_fixtures_are_here():
+    assert FIXTURES and FIXTURE_CASES, "Tests/DSCFlowTests/Fixtures/tflite is missing"
+
+
+@pytest.mark.parametrize("output", FIXTURE_CASES,
+                         ids=lambda p: "/".join(p.split(os.sep)[-3:-1]))
+def test_project_fixture_every_operator_equals_tflite_micro(output):
+    """Each fixture case through the binding: the model output and every operator's output equal the
+    TFLite Micro goldens stored with the fixture."""
+    case = os.path.dirname(output)
+    m = dscflow.Model.load(os.path.join(os.path.dirname(case), "model.tflite"))
+    x = np.fromfile(os.path.join(case, "input.bin"), m.inputs[0].dtype).reshape(m.inputs[0].shape)
+    s = m.session(preserve_all_tensors=True)
+    y = s.run(x)
+    np.testing.assert_array_equal(y.ravel(), np.fromfile(output, m.outputs[0].dtype))
+    for op in m.ops:
+        path = glob.glob(os.path.join(case, f"op{op.index:03d}_*.bin"))
+        assert len(path) == 1, f"no golden for op {op.index}"
+        golden = np.fromfile(path[0], op.output.dtype).reshape(op.output.shape)
+        np.testing.assert_array_equal(s.op_output(op.index), golden, err_msg=f"op {op.index} {op.kind}")

@@ -38,3 +38,9 @@ extension ByteStorage {
         if r != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(r))) }
     }
 }
+
+/// Writes bytes to a file (created or truncated), or throws `DSCError.io`.
+public func writeBytes(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    let err = dsc_file_write(path, bytes.baseAddress, UInt64(bytes.count))
+    if err != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(err))) }
+}
