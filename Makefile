@@ -45,8 +45,14 @@ BUILD_DIR  ?= build
 # against it with pkg-config only.
 STAGE      ?= $(CURDIR)/$(BUILD_DIR)/prefix
 STAGE_ENV  := PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig
-CC         ?= cc
-CXX        ?= c++
+# cc/c++ if installed, else the clang of the Swift toolchain (a Swift-only machine has no gcc).
+TOOLCHAIN_BIN := $(dir $(shell command -v $(SWIFT) 2>/dev/null))
+ifeq ($(shell command -v $(CC) 2>/dev/null),)
+CC         := $(TOOLCHAIN_BIN)clang
+endif
+ifeq ($(shell command -v $(CXX) 2>/dev/null),)
+CXX        := $(TOOLCHAIN_BIN)clang++
+endif
 # Third-party models and goldens (absent on a fresh clone: what needs them skips, saying so).
 SHARED     ?= ../shared
 PERSON_MODEL  := $(SHARED)/models/person_detect.tflite
@@ -126,7 +132,7 @@ example-python: stage
 	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider tests
 
-FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE)
+FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) CC=$(CC)
 
 example-firmware: stage
 	$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-fixture MODEL=$(abspath $(FIXTURE_EXAMPLE))/model.tflite \
