@@ -133,6 +133,10 @@ const char *dsc_last_error(void);
  *  values that are not status codes). Never NULL; a static string. Thread-safe. */
 const char *dsc_status_name(int status);
 
+/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32"; "unknown type" for other
+ *  values). Never NULL; a static string. Thread-safe. */
+const char *dsc_type_name(int32_t type);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Models                                                                                         */
 

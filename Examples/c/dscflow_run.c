@@ -15,18 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *type_name(int32_t type) {
-    switch (type) {
-    case DSC_TYPE_INT8: return "int8";
-    case DSC_TYPE_UINT8: return "uint8";
-    case DSC_TYPE_INT16: return "int16";
-    case DSC_TYPE_INT32: return "int32";
-    default: return "?";
-    }
-}
-
 static void print_tensor(const char *role, size_t index, const dsc_tensor_info *t) {
-    printf("%s %zu: %s %s[", role, index, t->name, type_name(t->type));
+    printf("%s %zu: %s %s[", role, index, t->name, dsc_type_name(t->type));
     for (int32_t d = 0; d < t->rank; d++) printf("%s%lld", d ? "," : "", (long long)t->shape[d]);
     printf("] %zu bytes, scale %g, zero point %d\n", t->byte_size, (double)t->scale, (int)t->zero_point);
 }

@@ -14,18 +14,8 @@
 
 namespace {
 
-const char *type_name(int32_t type) {
-    switch (type) {
-    case DSC_TYPE_INT8: return "int8";
-    case DSC_TYPE_UINT8: return "uint8";
-    case DSC_TYPE_INT16: return "int16";
-    case DSC_TYPE_INT32: return "int32";
-    default: return "?";
-    }
-}
-
 void print_tensor(const char *role, std::size_t i, const dsc_tensor_info &t) {
-    std::cout << role << " " << i << ": " << t.name << " " << type_name(t.type) << "[";
+    std::cout << role << " " << i << ": " << t.name << " " << dsc_type_name(t.type) << "[";
     for (int32_t d = 0; d < t.rank; d++) std::cout << (d ? "," : "") << t.shape[d];
     std::cout << "] " << t.byte_size << " bytes, scale " << t.scale << ", zero point " << t.zero_point << "\n";
 }

@@ -26,3 +26,14 @@ private let unknownStatusName = CString.permanent(Status.name(1))
 public func dscStatusName(_ status: Int32) -> UnsafePointer<CChar> {
     statusNames.first { $0.code == status }?.name ?? unknownStatusName
 }
+
+private let typeNames: [(code: Int32, name: UnsafePointer<CChar>)] = ElementType.allCases.map {
+    (Int32($0.rawValue), UnsafePointer(CString.make($0.name)))
+}
+private let unknownTypeName = CString.permanent("unknown type")
+
+/// `dsc_type_name`: the name of a `DSC_TYPE_*` element type; never NULL.
+@c(dsc_type_name)
+public func dscTypeName(_ type: Int32) -> UnsafePointer<CChar> {
+    typeNames.first { $0.code == type }?.name ?? unknownTypeName
+}

@@ -74,6 +74,7 @@ _SIGNATURES = {
     "dsc_version": (ctypes.c_char_p, []),
     "dsc_last_error": (ctypes.c_char_p, []),
     "dsc_status_name": (ctypes.c_char_p, [_int]),
+    "dsc_type_name": (ctypes.c_char_p, [ctypes.c_int32]),
     "dsc_model_load_file": (_int, [ctypes.c_char_p, ctypes.POINTER(_p)]),
     "dsc_model_load_memory": (_int, [_p, _size, ctypes.POINTER(_p)]),
     "dsc_model_free": (None, [_p]),
