@@ -30,6 +30,11 @@ def test_version_is_the_headers():
     assert f'#define DSCFLOW_VERSION_STRING "{dscflow.version()}"' in header
 
 
+def test_the_python_package_has_the_library_version():
+    pyproject = open(os.path.join(HERE, "..", "pyproject.toml")).read()
+    assert f'version = "{dscflow.version()}"' in pyproject
+
+
 def test_missing_file_raises_io_error_with_the_path():
     with pytest.raises(dscflow.ModelIOError) as e:
         dscflow.Model.load("/nonexistent/dscflow/model.tflite")
