@@ -106,6 +106,13 @@ test-capi: stage
 	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/capi_test.c $$($(PKG) --cflags --libs dscflow) \
 		-o $(BUILD_DIR)/tests/capi_test
 	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
+	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
+		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
+		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \
+		ASAN_OPTIONS=detect_leaks=1 $(BUILD_DIR)/tests/capi_test_asan $(CAPI_MODELS) > $(BUILD_DIR)/tests/capi_test_asan.log 2>&1; \
+		status=$$?; tail -1 $(BUILD_DIR)/tests/capi_test_asan.log; \
+		if [ $$status -ne 0 ]; then grep -v '^capi_test: ' $(BUILD_DIR)/tests/capi_test_asan.log | head -60; exit 1; fi; \
+	else echo "skip: $(CC) cannot build with -fsanitize=address,undefined: capi_test ran without sanitizers"; fi
 
 ## Build and run every example against the staged install.
 examples: example-c example-cpp example-python example-firmware

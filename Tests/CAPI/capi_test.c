@@ -247,7 +247,7 @@ static void test_threads(const fixture *f) {
 static void test_mutations(const unsigned char *file, size_t size) {
     enum { MUTANTS = 60 };
     unsigned char *copy = malloc(size);
-    unsigned char noise[16];
+    unsigned char noise[1 + 8 * 4]; /* the flip count, then 4 bytes per flip: 3 of position, 1 of value */
     if (!copy || size == 0) { free(copy); return; }
     int loaded = 0;
     for (uint32_t k = 0; k < MUTANTS; k++) {
@@ -255,8 +255,9 @@ static void test_mutations(const unsigned char *file, size_t size) {
         fill(noise, sizeof noise, 1000u + k);
         int flips = 1 + noise[0] % 8;
         for (int j = 0; j < flips; j++) {
-            size_t at = ((size_t)noise[1 + j] << 16 | (size_t)noise[9 + (j & 7)] << 8 | noise[j + 2]) % size;
-            copy[at] ^= (unsigned char)(1 + noise[(j + 5) % 16] % 255);
+            const unsigned char *r = noise + 1 + 4 * j;
+            size_t at = ((size_t)r[0] << 16 | (size_t)r[1] << 8 | r[2]) % size;
+            copy[at] ^= (unsigned char)(1 + r[3] % 255);
         }
         dsc_model *m = NULL;
         int st = dsc_model_load_memory(copy, size, &m);
