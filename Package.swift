@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "DSCFlow", targets: ["DSCFlow"]),
         .executable(name: "dscflow", targets: ["DSCFlowCLI"]),
+        // The C ABI. `make lib` stages it as libdscflow.so (this product's file is libDSCFlowC.so).
+        .library(name: "DSCFlowC", type: .dynamic, targets: ["DSCFlowCAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +29,23 @@ let package = Package(
             name: "DSCFlow",
             dependencies: ["CDSCFlowSupport", "CPNG"],
             swiftSettings: leanLibrary
+        ),
+        // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
+        .target(name: "CDSCFlowCAPI"),
+        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so.
+        .target(
+            name: "DSCFlowCAPI",
+            dependencies: ["DSCFlow", "CDSCFlowCAPI"],
+            exclude: ["dscflow.map"],
+            swiftSettings: leanLibrary + [.unsafeFlags(["-Xcc", "-DDSCFLOW_SWIFT_IMPLEMENTATION"])],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-no-toolchain-stdlib-rpath",
+                    "-Xlinker", "-soname=libdscflow.so.0",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/DSCFlowCAPI/dscflow.map",
+                    "-Xlinker", "-rpath=$ORIGIN",
+                ]),
+            ]
         ),
         .executableTarget(
             name: "DSCFlowCLI",

@@ -46,6 +46,7 @@ public enum DetectionHeads {
             throw DSCError.invalidArgument("the model has no '\(metadataKey)' metadata with a head= entry; give the head with options (e.g. --head skynet --anchors w0,h0,w1,h1)")
         }
         switch kind {
+        case "skrskr": return try SkrSkrHead(record: record)
         default:
             throw DSCError.invalidArgument("unknown detection head '\(kind)' (known: none yet)")
         }

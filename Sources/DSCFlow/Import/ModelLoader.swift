@@ -19,10 +19,13 @@ extension Model {
         if TFLiteImporter.recognizes(storage.buffer) {
             return try TFLiteImporter.importModel(storage)
         }
+        if DSCMFormat.recognizes(storage.buffer) {
+            return try DSCMFormat.importModel(storage)
+        }
         if storage.count < 8 {
             throw DSCError.malformedModel("\(storage.count) bytes is too short to be a model")
         }
-        throw DSCError.malformedModel("unrecognised model format (expected a .tflite file)")
+        throw DSCError.malformedModel("unrecognised model format (expected a .tflite or .dscm file)")
     }
 }
 
