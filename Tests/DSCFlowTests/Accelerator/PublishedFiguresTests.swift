@@ -46,6 +46,7 @@ final class PublishedFiguresTests: XCTestCase {
         within(Double(model.totalMACs) * 2, 16.64e6, "Paper A ops per inference")
         within(Double(model.parameterCount), 0.079e6, "Paper A parameters", tolerance: 0.15)
         within(r.fps, 366, "Paper A FPS at 54 MHz on 48 DSPs")
+        within(r.gopsPerWatt, 8.57, "Paper A GOPS/W at 0.71 W")
     }
 }
 
