@@ -6,7 +6,7 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Sweep PE unrolling, DW parallelism, tiles and optimisations under a resource budget; print the Pareto front.",
         discussion: """
-            --budget takes dsp=N,bram=N,lut=N (any subset; missing ones are unlimited). Designs start from --accel
+            --budget takes dsp=N,bram=N,lut=N (any subset; a missing one is the base design's device budget). Designs start from --accel
             (default skrskr). The front keeps designs that no other beats on FPS, DSPs, BRAM, LUTs and energy/image.
             """
     )
@@ -24,7 +24,8 @@ struct ExploreCommand: ParsableCommand {
     var accel: String = "skrskr"
 
     func run() throws {
-        var dsp = Int.max, bram = Int.max, lut = Int.max
+        let base = try resolveAccelerator(accel)
+        var dsp = base.budgetDSP, bram = base.budgetBRAM, lut = base.budgetLUT
         for part in budget.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1)
             guard kv.count == 2, let v = Int(kv[1]), v >= 0 else {
@@ -39,7 +40,6 @@ struct ExploreCommand: ParsableCommand {
         }
         guard clock > 0 && clock < 1e5 else { throw DSCError.invalidArgument("--clock must be a positive MHz value") }
         let m = try resolveModel(model)
-        let base = try resolveAccelerator(accel)
         let dse = try DesignSpaceExplorer(model: m, base: base, dsp: dsp, bram: bram, lut: lut, clockMHz: clock)
         print(dse.text(), terminator: "")
     }

@@ -90,7 +90,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var pwLoopRows: Int
     /// Columns the PW and activation loops walk.
     public var pwLoopCols: Int
-    /// Rows of the DW line buffer.
+    /// Rows of the DW line buffer (informational: the DW cost follows `dwTapsPerPass` and `dwII`).
     public var lineBufferRows: Int
     /// Tile buffers available for feature maps: a DW layer whose channel groups all fit stays on chip
     /// and feeds the next PW directly.
@@ -131,7 +131,8 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var activationBits: Int
     /// Weight storage bits.
     public var weightBits: Int
-    /// On-chip buffer capacity in KiB (reported; DSE checks it against BRAM).
+    /// On-chip buffer capacity in KiB the design declares (informational; the explorer estimates
+    /// BRAM from the tile buffers instead).
     public var onChipBufferKiB: Double
 
     // MARK: streaming and layer pipeline
@@ -169,7 +170,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var bram: Int
     /// LUTs the design uses.
     public var lut: Int
-    /// The device's DSP budget.
+    /// The device's DSP budget (what `dscflow explore` uses for a resource its --budget omits).
     public var budgetDSP: Int
     /// The device's BRAM36 budget.
     public var budgetBRAM: Int

@@ -96,7 +96,7 @@ public struct AcceleratorReport: Sendable {
             let attainable = min(roof, ctc * c.effectiveBandwidthGBps)
             let achieved = l.total > 0 ? ops / (Double(l.total) / f) / 1e9 : 0
             let util = l.total > 0 ? Double(useful) / (Double(l.total) * peak) : 0
-            layers.append(LayerReport(name: p.name, role: p.role, tiles: p.tileRowsCount &* p.tileColsCount,
+            layers.append(LayerReport(name: p.name, role: p.role, tiles: c.dataflow == .tiledEngine ? p.tileRowsCount &* p.tileColsCount : 1,
                                       inGroups: p.inGroups, outGroups: p.outGroups,
                                       pwBlocks: p.blocksPerInGroup.reduce(0, +), ledger: l, usefulMACs: useful,
                                       issuedMACs: p.issuedMACs &* c.batch, peUtilisation: min(util, 1), ctc: ctc,
