@@ -42,12 +42,7 @@ public final class Classifier {
         let bytes = session.outputBytes()
         let scale = Double(t.quantization?.scale ?? 1), zp = Int(t.quantization?.zeroPoint ?? 0)
         var result: [Classification] = (0..<t.elementCount).map { i in
-            let v: Int
-            switch t.type {
-            case .int8: v = Int(Int8(bitPattern: bytes[i]))
-            case .uint8: v = Int(bytes[i])
-            default: v = Int(Int16(bitPattern: UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8))
-            }
+            let v = Int(bytes.element(i, as: t.type))
             return Classification(index: i, label: labels[i], probability: Double(v - zp) * scale, raw: v)
         }
         result.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.index < $1.index }

@@ -76,15 +76,7 @@ public struct SkyNetHead: DetectionHead {
         guard !(q?.isPerChannel ?? false), scale.isFinite, scale > 0 else {
             throw DSCError.invalidTensor(op: -1, tensor: tensor.name, reason: "a SkyNet head needs one positive output scale")
         }
-        func stored(_ y: Int, _ x: Int, _ ch: Int) -> Int {
-            let i = (y * gw + x) * c + ch
-            switch tensor.type {
-            case .int8: return Int(Int8(bitPattern: output[i]))
-            case .uint8: return Int(output[i])
-            case .int16: return Int(Int16(bitPattern: UInt16(output[2 * i]) | UInt16(output[2 * i + 1]) << 8))
-            case .int32: return Int(Int32(littleEndian: output.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-            }
-        }
+        func stored(_ y: Int, _ x: Int, _ ch: Int) -> Int { Int(output.element((y * gw + x) * c + ch, as: tensor.type)) }
         func real(_ v: Int) -> Double { Double(v - zeroPoint) * scale }
 
         // 1–2: best cell per anchor (raster order, first wins), then the best anchor (first wins).
