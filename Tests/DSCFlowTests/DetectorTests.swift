@@ -104,5 +104,20 @@ final class DetectorTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 0)
         print("default detector: \(checked) sample boxes equal samples/expected_boxes.txt")
+        // expected_decode.txt: "NAME.png anchor=A x=X y=Y int8[tx, ty, tw, th, conf]=[..] iou=.." (the winning cell).
+        let decodeURL = root.appendingPathComponent("samples/expected_decode.txt")
+        guard FileManager.default.fileExists(atPath: decodeURL.path) else { return }
+        for line in try String(contentsOf: decodeURL, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ")
+            func value(_ key: String) -> Int? { fields.first { $0.hasPrefix(key + "=") }.flatMap { Int($0.dropFirst(key.count + 1)) } }
+            let ints = line.split(separator: "=").last { $0.hasPrefix("[") }.map {
+                $0.dropFirst().prefix { $0 != "]" }.split(separator: ",").map { Int(String($0).trimmingCharacters(in: .whitespaces))! }
+            }
+            let box = try d.detect(try PNGCodec.read(path: root.appendingPathComponent("samples").appendingPathComponent(String(fields[0])).path))
+            XCTAssertEqual([box.anchor, box.gridX, box.gridY], [value("anchor"), value("x"), value("y")].map { $0 ?? -1 }, String(fields[0]))
+            if let ints, ints.count == 5 {
+                XCTAssertEqual(Array(box.raw.prefix(4)) + [box.raw[7]], ints, "\(fields[0]) tx, ty, tw, th, conf")
+            }
+        }
     }
 }
