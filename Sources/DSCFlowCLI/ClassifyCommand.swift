@@ -7,10 +7,7 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Classify a PNG image and print the most probable labels with their probabilities.",
         discussion: """
-            The image is preprocessed as the model's dscflow.preprocess metadata says (default: resize
-            bilinear, stretch, pixel/255), quantized with the input's scale and zero point, and run.
-            Probabilities are the dequantized outputs. Labels come from --labels (one per line), else
-            the model's metadata, else "class i".
+            The image is preprocessed as the model's dscflow.preprocess metadata says (default: resize bilinear, stretch, pixel/255), quantized with the input's scale and zero point, and run. Probabilities are the dequantized outputs. Labels come from --labels (one per line), else the model's metadata, else "class i".
             """
     )
 

@@ -7,11 +7,7 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Find the single object in PNG images and print its box in image pixels.",
         discussion: """
-            The model's dscflow.preprocess metadata says how an image becomes its input, and its
-            dscflow.detection metadata which head decodes the output (e.g. head=skynet, anchors=...).
-            Options override both. Boxes are [xmin, xmax) x [ymin, ymax) in pixels of the original
-            image. --out writes the image with the box drawn (one image); --out-dir writes one
-            annotated PNG per image, named like the input.
+            The model's dscflow.preprocess metadata says how an image becomes its input, and its dscflow.detection metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are [xmin, xmax) x [ymin, ymax) in pixels of the original image. --out writes the image with the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input.
             """
     )
 

@@ -6,9 +6,7 @@ struct PreprocessCommand: ParsableCommand {
         commandName: "preprocess",
         abstract: "Write the input tensor bytes a PNG image becomes (for `dscflow run --input`).",
         discussion: """
-            Applies the model's dscflow.preprocess metadata (with the overrides below): channel conversion,
-            fit (stretch, letterbox, crop), resize (bilinear with half-pixel centres, or Pillow-exact
-            nearest), normalization and quantization with the input's scale and zero point.
+            Applies the model's dscflow.preprocess metadata (with the overrides below): channel conversion, fit (stretch, letterbox, crop), resize (bilinear with half-pixel centres, or Pillow-exact nearest), normalization and quantization with the input's scale and zero point.
             """
     )
 
