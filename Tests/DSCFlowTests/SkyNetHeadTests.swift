@@ -1,4 +1,5 @@
 import DSCFlow
+import Foundation
 import XCTest
 
 final class SkyNetHeadTests: XCTestCase {
@@ -92,5 +93,58 @@ final class SkyNetHeadTests: XCTestCase {
         XCTAssertThrowsError(try DetectionHeads.make(for: m, overrides: ["head": "yolo"]))
         let h = try DetectionHeads.make(for: m, overrides: ["anchors": "1,1,2,2"]) as! SkyNetHead
         XCTAssertEqual(h.anchors.map { $0.width }, [1, 2])
+    }
+
+    /// Cross-check against the detector tooling's numpy transcription of SkyNet's host decode
+    /// (tools/eval_default_detector.py `decode_skynet`, written independently of this head) on random
+    /// int8 outputs, whose many equal maxima also exercise the tie rules.
+    func testRandomOutputsDecodeLikeTheNumpyReference() throws {
+        let script = TestPaths.packageRoot.appendingPathComponent("tools/eval_default_detector.py")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            print("SKIP: tools/eval_default_detector.py is not in this checkout yet")
+            throw XCTSkip("no numpy reference decode")
+        }
+        let count = 300
+        var rng = SystemRandomNumberGenerator()
+        let outputs = (0..<count).map { _ in (0..<8000).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+        let dir = try temporaryDirectory(self)
+        let data = dir.appendingPathComponent("outputs.bin")
+        try Data(outputs.flatMap { $0 }).write(to: data)
+        let code = """
+        import sys, numpy as np
+        sys.path.insert(0, sys.argv[1])
+        from eval_default_detector import decode_skynet
+        q = np.fromfile(sys.argv[2], dtype=np.int8).reshape(-1, 20, 40, 10)
+        scale = float(np.float32(0.05))
+        for i, o in enumerate(q):
+            w, h = (320, 160) if i % 2 == 0 else (640, 360)
+            zp = -3 if i % 3 == 0 else 0
+            box, a, x, y = decode_skynet(o, scale, zp, [(1.5, 2.25), (4.0, 5.75)], w, h)
+            print(*box, a, x, y)
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", code, script.deletingLastPathComponent().path, data.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            print("SKIP: python3 with numpy could not run the reference decode")
+            throw XCTSkip("python3 + numpy not available")
+        }
+        let h = try head("1.5,2.25,4.0,5.75")
+        let lines = text.split(separator: "\n")
+        XCTAssertEqual(lines.count, count)
+        for (i, line) in lines.enumerated() {
+            let zp: Int32 = i % 3 == 0 ? -3 : 0
+            let t = Tensor(name: "head", type: .int8, shape: [1, 20, 40, 10], quantization: Quantization(scale: 0.05, zeroPoint: zp))
+            let (w, hgt) = i % 2 == 0 ? (320, 160) : (640, 360)
+            let b = try outputs[i].withUnsafeBytes { try h.decode(output: $0, tensor: t, imageWidth: w, imageHeight: hgt) }
+            let got = [Int(b.xmin), Int(b.xmax), Int(b.ymin), Int(b.ymax), b.anchor, b.gridX, b.gridY]
+            XCTAssertEqual(got, line.split(separator: " ").map { Int($0)! }, "output \(i)")
+        }
     }
 }
