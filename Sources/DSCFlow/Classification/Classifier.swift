@@ -2,6 +2,7 @@
 public struct Classification: Sendable, Equatable {
     /// Index into the output vector.
     public var index: Int
+    /// The class's label.
     public var label: String
     /// The dequantized output value, scale · (q − zeroPoint) (a probability for softmax outputs).
     public var probability: Double
@@ -12,10 +13,13 @@ public struct Classification: Sendable, Equatable {
 /// An image classifier: a model, its preprocessing, labels and a session. `classify` returns every
 /// class sorted by decreasing probability (ties: lower index first). Not thread-safe (one session).
 public final class Classifier {
+    /// The model this classifies with.
     public let model: Model
+    /// How images become the model's input.
     public let preprocessor: Preprocessor
     /// One label per output element (from the caller, the model's metadata, or "class i").
     public let labels: [String]
+    /// The session that runs the model (its arena holds the last input and output).
     public let session: Session
 
     /// A classifier for `model`. `labels` nil means the model's own (`LabelList.labels(of:)`).

@@ -2,9 +2,13 @@
 /// `detect` preprocesses an image into the session's input, runs the model and decodes the box in
 /// pixels of the original image. Not thread-safe (one session); make one detector per thread.
 public final class Detector {
+    /// The model this detects with.
     public let model: Model
+    /// How images become the model's input.
     public let preprocessor: Preprocessor
+    /// How the output becomes a box.
     public let head: DetectionHead
+    /// The session that runs the model (its arena holds the last input and output).
     public let session: Session
 
     /// A detector for `model` whose preprocessing and head come from its metadata

@@ -51,6 +51,9 @@ public struct SkyNetHead: DetectionHead {
         blockSize = names.count
     }
 
+    /// The box for an image of `imageWidth`×`imageHeight` pixels (steps 1–6 above). Throws if the
+    /// tensor is not [1, H, W, C ≥ anchors·block] with one positive scale, the grid differs from
+    /// `grid=`, or `output` is shorter than the tensor.
     public func decode(output: UnsafeRawBufferPointer, tensor: Tensor, imageWidth: Int, imageHeight: Int) throws -> DetectedBox {
         let s = tensor.shape
         guard s.count == 4 || s.count == 3, s.count == 3 || s[0] == 1 else {

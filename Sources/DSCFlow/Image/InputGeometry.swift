@@ -7,9 +7,13 @@
 /// All rectangles are whole pixels; coordinates are pixel edges (a box [xmin, xmax) covers columns
 /// xmin … xmax − 1), so the inverse mapping is the affine map between the two rectangles.
 public struct InputGeometry: Sendable, Equatable {
+    /// The original image's size.
     public var imageWidth: Int, imageHeight: Int
+    /// The model input's size.
     public var inputWidth: Int, inputHeight: Int
+    /// The rectangle of the original image that is used (original pixels).
     public var sourceX: Int, sourceY: Int, sourceWidth: Int, sourceHeight: Int
+    /// The rectangle of the input it is resized onto (input pixels); the rest is padding.
     public var destinationX: Int, destinationY: Int, destinationWidth: Int, destinationHeight: Int
 
     /// The geometry of `fit` for an image and an input of the given sizes (all ≥ 1).

@@ -46,11 +46,15 @@ public struct PreprocessOptions: Sendable, Equatable {
         case raw
     }
 
+    /// `color=`; nil means from the input's channel count.
     public var color: ColorModel?
+    /// `resize=`.
     public var resize: ResizeMethod
+    /// `fit=`.
     public var fit: Fit
     /// Letterbox padding pixel, one value for every channel or one per channel.
     public var pad: [UInt8]
+    /// `range=` or `mean=`/`std=`.
     public var normalization: Normalization
     /// The `size=` check, if given.
     public var size: (width: Int, height: Int)?
@@ -133,6 +137,7 @@ public struct PreprocessOptions: Sendable, Equatable {
     /// Every key this type understands.
     public static let keys = ["color", "resize", "fit", "pad", "range", "mean", "std", "size"]
 
+    /// Equal when every option is equal.
     public static func == (a: PreprocessOptions, b: PreprocessOptions) -> Bool {
         a.color == b.color && a.resize == b.resize && a.fit == b.fit && a.pad == b.pad
             && a.normalization == b.normalization && a.size?.width == b.size?.width && a.size?.height == b.size?.height

@@ -11,8 +11,9 @@
 public struct Preprocessor: Sendable {
     /// The options in effect (metadata plus overrides).
     public let options: PreprocessOptions
-    /// The model input this writes (index into `Model.inputs`) and its tensor.
+    /// The model input this writes (index into `Model.inputs`).
     public let inputIndex: Int
+    /// That input's tensor (shape, type, quantization).
     public let tensor: Tensor
     /// Input width, height and channels (NHWC [1, H, W, C]).
     public let width: Int, height: Int, channels: Int
