@@ -1,5 +1,3 @@
-import CDSCFlowSupport
-
 /// SkyNet's single-object head decoded in floating point, for quantized (TFLite) detectors: the
 /// output is a [1, H, W, C] grid holding, per anchor a, a block of channels named by `channels=`
 /// (default `tx,ty,tw,th,conf`) at channel offset a·(block size) ("anchor-major").
@@ -14,7 +12,7 @@ import CDSCFlowSupport
 /// 5. b0 = f32(bcx − bw/2), b1 = f32(bcy − bh/2), b2 = f32(b0 + bw), b3 = f32(b1 + bh) (sums in
 ///    double from the float32 b0/b1, numpy 1.x's rule);
 /// 6. pixels: round half to even of the float32 products b0·w, b2·w, b1·h, b3·h, clipped to
-///    [1, w] and [1, h] for an image of w×h pixels (SkyNet's clip).
+///    [1, w] and [1, h] for an image of w×h pixels (SkyNet's clip). Steps 4–6 are `SkyNetBoxDecoder`.
 /// The result is [xmin, xmax) × [ymin, ymax) in whole pixels, score = sigmoid(conf), and
 /// `raw` = [tx, ty, tw, th, anchor, x, y, conf] as stored integers (SkrSkr's word order plus conf).
 public struct SkyNetHead: DetectionHead {
@@ -101,29 +99,13 @@ public struct SkyNetHead: DetectionHead {
         let rtw = stored(best.y, best.x, base + tw), rth = stored(best.y, best.x, base + th)
         let rconf = stored(best.y, best.x, base + conf)
 
-        // 3–4: the float decode.
+        // 3–6: the float decode to pixels.
         let anchor = anchors[best.anchor]
-        let bcx = (Self.sigmoid(real(rtx)) + Double(best.x)) / Double(gw)
-        let bcy = (Self.sigmoid(real(rty)) + Double(best.y)) / Double(gh)
-        let bw = dsc_exp(real(rtw)) * anchor.width / Double(gw)
-        let bh = dsc_exp(real(rth)) * anchor.height / Double(gh)
-        // 5: float32 corners, max = min + size.
-        let b0 = Float(bcx - bw / 2), b1 = Float(bcy - bh / 2)
-        let b2 = Float(Double(b0) + bw), b3 = Float(Double(b1) + bh)
-        // 6: pixels.
-        func pixel(_ b: Float, _ size: Int) -> Double {
-            let p = (b * Float(size)).rounded(.toNearestOrEven)
-            if !(p >= 1) { return 1 }  // also NaN
-            return Double(min(p, Float(size)))
-        }
-        return DetectedBox(xmin: pixel(b0, imageWidth), xmax: pixel(b2, imageWidth),
-                           ymin: pixel(b1, imageHeight), ymax: pixel(b3, imageHeight),
-                           score: Self.sigmoid(real(rconf)), anchor: best.anchor, gridX: best.x, gridY: best.y,
+        let box = SkyNetBoxDecoder.pixels(tx: real(rtx), ty: real(rty), tw: real(rtw), th: real(rth), cellX: best.x, cellY: best.y,
+                                          anchorWidth: anchor.width, anchorHeight: anchor.height, gridWidth: gw, gridHeight: gh,
+                                          imageWidth: imageWidth, imageHeight: imageHeight)
+        return DetectedBox(xmin: Double(box.xmin), xmax: Double(box.xmax), ymin: Double(box.ymin), ymax: Double(box.ymax),
+                           score: SkyNetBoxDecoder.sigmoid(real(rconf)), anchor: best.anchor, gridX: best.x, gridY: best.y,
                            raw: [rtx, rty, rtw, rth, best.anchor, best.x, best.y, rconf])
-    }
-
-    /// 1/(1 + e^−t) in double precision.
-    public static func sigmoid(_ t: Double) -> Double {
-        1 / (1 + dsc_exp(-t))
     }
 }
