@@ -126,4 +126,19 @@ final class DetectorTests: XCTestCase {
             }
         }
     }
+
+    /// The general path (Preprocessor with the model's `resize=nearest, range=raw` + the model's own
+    /// head) on the SkrSkr accelerator model gives the original C model's box for DAC-SDC image 000
+    /// (../shared/skrskr/cases/skrskr_predict_000-049.txt; also the FPGA box the SkrSkr README shows).
+    func testSkrSkrModelThroughTheGeneralDetectorGivesTheCModelBox() throws {
+        let shared = try SkrSkrTestData.sharedOrSkip()
+        let predictions = try String(contentsOfFile: shared + "/skrskr/cases/skrskr_predict_000-049.txt", encoding: .utf8)
+        let line = try XCTUnwrap(predictions.split(separator: "\n").first { $0.hasPrefix("000.jpg") })
+        let expected = line.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }.split(separator: ",")
+            .map { Double(String($0).trimmingCharacters(in: .whitespaces))! }
+        let d = try Detector(model: SkrSkrTestData.model())
+        let box = try d.detect(try PNGCodec.read(path: shared + "/dacsdc/000.png"))
+        XCTAssertEqual(coordinates(box), expected)
+        XCTAssertEqual(expected, [297, 389, 132, 237])
+    }
 }
