@@ -47,8 +47,9 @@ public enum DetectionHeads {
         }
         switch kind {
         case "skrskr": return try SkrSkrHead(record: record)
+        case "skynet": return try SkyNetHead(record: record)
         default:
-            throw DSCError.invalidArgument("unknown detection head '\(kind)' (known: none yet)")
+            throw DSCError.invalidArgument("unknown detection head '\(kind)' (known: skrskr, skynet)")
         }
     }
 }

@@ -1,5 +1,3 @@
-import CDSCFlowSupport
-
 /// SkyNet's single-box head as the SkrSkr accelerator and its host compute it (FACTS §6, §7):
 /// the PL's `Compute_BBOX` (argmax of each anchor's confidence channel over the grid in raster order
 /// with a strict `>`, confidence = raw accumulator × M, a strict `>` between anchors so ties go to
@@ -116,23 +114,9 @@ public struct SkrSkrHead: DetectionHead {
         let tyf = Double(w[1]) * (Double(m[1]) / qm)
         let twf = Double(w[2]) * (Double(m[2]) / qm)
         let thf = Double(w[3]) * (Double(m[3]) / qm)
-        let bcx = (Self.sigmoid(txf) + Double(w[5])) / Double(gridWidth)
-        let bcy = (Self.sigmoid(tyf) + Double(w[6])) / Double(gridHeight)
-        let bw = dsc_exp(twf) * aw / Double(gridWidth)
-        let bh = dsc_exp(thf) * ah / Double(gridHeight)
-        // The bbox array is float32; xmax = xmin + width is added in float64 from the stored float32
-        // xmin (numpy 1.x promotion), then stored as float32 again.
-        let b0 = Float(bcx - bw / 2)
-        let b1 = Float(bcy - bh / 2)
-        let b2 = Float(Double(b0) + bw)
-        let b3 = Float(Double(b1) + bh)
-        // float32 × int is computed in float32; Python's round() on numpy float32 is half to even.
-        func pixel(_ v: Float, _ size: Int) -> Int {
-            let r = (v * Float(size)).rounded(.toNearestOrEven)
-            guard r.isFinite else { return r > 0 ? size : 1 }
-            return min(max(Int(max(min(r, 1e9), -1e9)), 1), size)
-        }
-        return (pixel(b0, imageWidth), pixel(b2, imageWidth), pixel(b1, imageHeight), pixel(b3, imageHeight))
+        return SkyNetBoxDecoder.pixels(tx: txf, ty: tyf, tw: twf, th: thf, cellX: w[5], cellY: w[6], anchorWidth: aw,
+                                       anchorHeight: ah, gridWidth: gridWidth, gridHeight: gridHeight,
+                                       imageWidth: imageWidth, imageHeight: imageHeight)
     }
 
     /// The box exactly as the accelerator and its host give it; `raw` holds the 7 PL words and `score`
@@ -145,13 +129,8 @@ public struct SkrSkrHead: DetectionHead {
         let anchor = words[4] > 0 ? 1 : 0
         let cell = words[6] * gridWidth + words[5]
         let conf = Int32(littleEndian: output.loadUnaligned(fromByteOffset: 4 * (cell * 10 + 5 * anchor + 4), as: Int32.self))
-        let score = Self.sigmoid(Double(conf) * (Double(multipliers[5 * anchor + 4]) / qm))
+        let score = SkyNetBoxDecoder.sigmoid(Double(conf) * (Double(multipliers[5 * anchor + 4]) / qm))
         return DetectedBox(xmin: Double(box.xmin), xmax: Double(box.xmax), ymin: Double(box.ymin), ymax: Double(box.ymax),
                            score: score, anchor: anchor, gridX: words[5], gridY: words[6], raw: words)
-    }
-
-    /// 1 / (1 + exp(−t)) in float64 with the C library's exp (numpy's float64 scalar arithmetic).
-    static func sigmoid(_ t: Double) -> Double {
-        1 / (1 + dsc_exp(-t))
     }
 }

@@ -23,6 +23,9 @@ public enum PNGCodec {
         let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
         let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
         image.format = hasAlpha ? DSC_PNG_FORMAT_RGBA : (hasColor ? DSC_PNG_FORMAT_RGB : DSC_PNG_FORMAT_GRAY)
+        // 16-bit files without gAMA/sRGB: take the samples as sRGB-encoded (8-bit = round(v/257), what
+        // image tools and ML pipelines do), not as linear light (libpng's default would gamma-encode them).
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         let width = Int(image.width), height = Int(image.height)
         guard width >= 1, height >= 1, width <= 1 << 16, height <= 1 << 16 else {
             throw DSCError.io(path: name, reason: "PNG of \(width)×\(height) pixels is outside 1…65536 per side")

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DSCFlow
+import Foundation
+
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Classify a PNG image and print the most probable labels with their probabilities.",
+        discussion: """
+            The image is preprocessed as the model's dscflow.preprocess metadata says (default: resize bilinear, stretch, pixel/255), quantized with the input's scale and zero point, and run. Probabilities are the dequantized outputs. Labels come from --labels (one per line), else the model's metadata, else "class i".
+            """
+    )
+
+    @Argument(help: "Model file (.tflite).")
+    var model: String
+
+    @Argument(help: "Image (PNG: gray, RGB or RGBA; 16-bit and palette are converted).")
+    var image: String
+
+    @Option(help: "Labels file, one label per line in output order.")
+    var labels: String?
+
+    @Option(help: "How many classes to print.")
+    var top: Int = 5
+
+    @OptionGroup var preprocess: PreprocessOverrideOptions
+
+    func run() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        let m = try Model.load(path: model)
+        let labelList = try labels.map { LabelList.parse(lines: String(decoding: try readFile($0), as: UTF8.self)) }
+        let classifier = try Classifier(model: m, preprocessOverrides: preprocess.values, labels: labelList)
+        let img = try PNGCodec.read(path: image)
+        let results = try classifier.classify(img)
+        let width = results.prefix(top).map(\.label.count).max() ?? 0
+        for r in results.prefix(top) {
+            print(column(r.label, width + 2) + String(format: "%.6f", r.probability))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DSCFlow
+
+/// Command-line overrides of a model's `dscflow.preprocess` metadata (shared by classify, detect
+/// and preprocess). Each one replaces the metadata key of the same name.
+struct PreprocessOverrideOptions: ParsableArguments {
+    @Option(help: "Channel model: rgb, bgr or gray (default: the metadata's, else from the input's channels).")
+    var color: String?
+
+    @Option(help: "Resize filter: bilinear (half-pixel centres, TF arithmetic) or nearest (Pillow's NEAREST).")
+    var resize: String?
+
+    @Option(help: "Aspect handling: stretch, letterbox or crop (centre).")
+    var fit: String?
+
+    @Option(help: "Letterbox padding pixel value: V or R,G,B (0-255).")
+    var pad: String?
+
+    @Option(help: "Normalization: lo,hi maps pixel/255 onto [lo,hi]; raw stores the pixel byte.")
+    var range: String?
+
+    @Option(help: "Per-channel mean in pixel units (0-255): m or m0,m1,m2; value = (pixel - mean)/std.")
+    var mean: String?
+
+    @Option(help: "Per-channel standard deviation in pixel units: s or s0,s1,s2.")
+    var std: String?
+
+    /// The overrides as metadata keys.
+    var values: [String: String] {
+        var v: [String: String] = [:]
+        v["color"] = color
+        v["resize"] = resize
+        v["fit"] = fit
+        v["pad"] = pad
+        v["range"] = range
+        v["mean"] = mean
+        v["std"] = std
+        return v
+    }
+}
