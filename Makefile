@@ -110,6 +110,9 @@ test-capi: stage
 	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/capi_test.c $$($(PKG) --cflags --libs dscflow) \
 		-o $(BUILD_DIR)/tests/capi_test
 	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
+	$(CC) -std=c99 -Wall -Wextra -Werror Tests/CAPI/image_test.c $$($(PKG) --cflags --libs dscflow) -lm \
+		-o $(BUILD_DIR)/tests/image_test
+	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples
 	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
 		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
 		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \

@@ -251,6 +251,51 @@ int dsc_session_op_output(const dsc_session *s, size_t op, const void **data, si
  *  DSC_ERR_WRONG_STATE (no run yet, or the flag is missing). One thread at a time per session. */
 int dsc_session_op_nanoseconds(const dsc_session *s, size_t op, uint64_t *nanoseconds);
 
+
+/* ---- Images: PNG, preprocessing, single-object detection ------------------------------------- */
+
+/** Maximum number of head-specific integer words in a dsc_box. */
+#define DSC_BOX_MAX_RAW 16
+
+/** A single-object detection in pixels of the original image. Filled by dsc_detect(). */
+typedef struct dsc_box {
+    double xmin, xmax, ymin, ymax;
+    /** Confidence in [0, 1] when the head defines one; NaN otherwise. */
+    double score;
+    /** The anchor that won and the grid cell of the box. */
+    int32_t anchor, grid_x, grid_y;
+    /** Number of valid entries in `raw`: head-specific integer words (SkrSkr: the accelerator's PL
+     *  words xs, ys, ws, hs, flag, x, y). */
+    int32_t raw_count;
+    int32_t raw[DSC_BOX_MAX_RAW];
+} dsc_box;
+
+/** Decodes the PNG file at `path` to 8-bit pixels, rows top-down, interleaved (1 = gray, 3 = RGB,
+ *  4 = RGBA; 16-bit and palette files are converted). `*width`, `*height` and `*channels` always
+ *  receive the image's size. With `pixels` NULL nothing else happens (ask the size first); otherwise
+ *  `capacity` must be at least width·height·channels and the pixels are written there.
+ *  Errors: DSC_ERR_INVALID_ARGUMENT (NULL size pointers, capacity too small), DSC_ERR_IO (missing,
+ *  corrupt, truncated or oversized files). Thread-safe. */
+int dsc_png_read(const char *path, uint8_t *pixels, size_t capacity, size_t *width, size_t *height,
+                 size_t *channels);
+
+/** Turns an image (8-bit, interleaved, `channels` 1, 3 or 4, rows top-down) into the bytes of the
+ *  model's input 0: resize, fit, colour conversion, normalization and quantization as the model's
+ *  `dscflow.preprocess` metadata says, with `overrides` (NULL, or "key=value" lines such as
+ *  "resize=nearest\nrange=0,1") taking precedence. `input_size` must equal the input's byte size.
+ *  Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe (the model is shared read-only). */
+int dsc_preprocess(const dsc_model *model, const char *overrides, const uint8_t *pixels, size_t width,
+                   size_t height, size_t channels, void *input, size_t input_size);
+
+/** Preprocesses an image, runs the model and decodes its single-object detection head (from the
+ *  model's `dscflow.detection` metadata, e.g. head=skynet or head=skrskr, with
+ *  `detection_overrides` taking precedence) into `*box`, in pixels of the image. A convenience: each
+ *  call creates and frees a session (heap allocation); loop over dsc_session_* for allocation-free
+ *  runs. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, sizes, no or unknown head), DSC_ERR_OUT_OF_MEMORY.
+ *  Thread-safe. */
+int dsc_detect(const dsc_model *model, const char *preprocess_overrides, const char *detection_overrides,
+               const uint8_t *pixels, size_t width, size_t height, size_t channels, dsc_box *box);
+
 #ifdef __cplusplus
 }
 #endif

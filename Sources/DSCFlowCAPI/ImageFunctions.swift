@@ -1,0 +1,81 @@
+import CDSCFlowCAPI
+import DSCFlow
+
+/// "key=value" lines from C (NULL → none).
+private func overrides(_ text: UnsafePointer<CChar>?, _ name: String) throws -> [String: String] {
+    guard let text else { return [:] }
+    return try MetadataRecord(parsing: String(cString: text), name: name).values
+}
+
+/// An image from C pixels, with every size checked before reading.
+private func image(_ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UInt, _ channels: UInt) throws -> Image {
+    let pixels = try required(pixels, "pixels")
+    guard width >= 1, height >= 1, width <= 1 << 16, height <= 1 << 16, [1, 3, 4].contains(channels) else {
+        throw DSCError.invalidArgument("image \(width)×\(height)×\(channels): sides must be 1…65536 and channels 1, 3 or 4")
+    }
+    let n = Int(width) * Int(height) * Int(channels)
+    return try Image(width: Int(width), height: Int(height), channels: Int(channels),
+                     pixels: Array(UnsafeBufferPointer(start: pixels, count: n)))
+}
+
+/// `dsc_png_read`: decodes a PNG file; with `pixels` NULL only reports the size.
+@c(dsc_png_read)
+public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
+                       _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
+                       _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
+    Status.guarded {
+        let path = try required(path, "path")
+        let w = try required(width, "width"), h = try required(height, "height"), c = try required(channels, "channels")
+        let img = try PNGCodec.read(path: String(cString: path))
+        w.pointee = UInt(img.width)
+        h.pointee = UInt(img.height)
+        c.pointee = UInt(img.channels)
+        guard let pixels else { return }
+        guard capacity >= UInt(img.pixels.count) else {
+            throw DSCError.invalidArgument("capacity \(capacity) is below the \(img.pixels.count) bytes of a \(img.width)×\(img.height)×\(img.channels) image")
+        }
+        img.pixels.withUnsafeBufferPointer { pixels.update(from: $0.baseAddress!, count: $0.count) }
+    }
+}
+
+/// `dsc_preprocess`: image → the bytes of model input 0.
+@c(dsc_preprocess)
+public func dscPreprocess(_ model: UnsafePointer<dsc_model>?, _ overrideText: UnsafePointer<CChar>?,
+                          _ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UInt, _ channels: UInt,
+                          _ input: UnsafeMutableRawPointer?, _ inputSize: UInt) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let input = try required(input, "input")
+        let pre = try Preprocessor(model: handle.model, overrides: try overrides(overrideText, "overrides"))
+        guard inputSize == UInt(pre.byteCount) else {
+            throw DSCError.invalidArgument("input_size is \(inputSize); the model's input needs \(pre.byteCount) bytes")
+        }
+        _ = try pre.preprocess(try image(pixels, width, height, channels),
+                               into: UnsafeMutableRawBufferPointer(start: input, count: pre.byteCount))
+    }
+}
+
+/// `dsc_detect`: preprocess, run and decode one image.
+@c(dsc_detect)
+public func dscDetect(_ model: UnsafePointer<dsc_model>?, _ preText: UnsafePointer<CChar>?,
+                      _ detText: UnsafePointer<CChar>?, _ pixels: UnsafePointer<UInt8>?, _ width: UInt,
+                      _ height: UInt, _ channels: UInt, _ box: UnsafeMutablePointer<dsc_box>?) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let box = try required(box, "box")
+        let detector = try Detector(model: handle.model, preprocessOverrides: try overrides(preText, "preprocess_overrides"),
+                                    detectionOverrides: try overrides(detText, "detection_overrides"))
+        let b = try detector.detect(try image(pixels, width, height, channels))
+        var out = dsc_box()
+        out.xmin = b.xmin; out.xmax = b.xmax; out.ymin = b.ymin; out.ymax = b.ymax
+        out.score = b.score
+        out.anchor = Int32(clamping: b.anchor); out.grid_x = Int32(clamping: b.gridX); out.grid_y = Int32(clamping: b.gridY)
+        let n = min(b.raw.count, Int(DSC_BOX_MAX_RAW))
+        out.raw_count = Int32(n)
+        withUnsafeMutableBytes(of: &out.raw) { raw in
+            let words = raw.bindMemory(to: Int32.self)
+            for i in 0..<n { words[i] = Int32(clamping: b.raw[i]) }
+        }
+        box.pointee = out
+    }
+}
