@@ -21,9 +21,16 @@ let package = Package(
     targets: [
         // Thin C shims for what Swift cannot spell portably (clock, stdio without Glibc, SIMD intrinsics).
         .target(name: "CDSCFlowSupport"),
+        // SIMD microkernels of the fast path (portable, AVX2, AVX-512 VNNI builds of one source,
+        // chosen at run time). Optimised even in debug builds; -fwrapv: int32 sums wrap as in Swift.
+        .target(
+            name: "CDSCFlowSIMD",
+            exclude: ["kernels.inc"],
+            cSettings: [.unsafeFlags(["-O3", "-fwrapv", "-Wno-psabi"])]
+        ),
         .target(
             name: "DSCFlow",
-            dependencies: ["CDSCFlowSupport"],
+            dependencies: ["CDSCFlowSupport", "CDSCFlowSIMD"],
             swiftSettings: leanLibrary
         ),
         .executableTarget(

@@ -1,0 +1,52 @@
+import CDSCFlowSIMD
+
+/// Turns a model's prepared operators into a session's kernel calls: the packed template plus the
+/// session's arena addresses, scratch, rounding and ISA. Done once at session creation.
+enum FastOperatorBinder {
+    /// One `dscsimd_op` per operator (kind NONE where the reference kernel runs, and everywhere
+    /// on the reference path). The caller deallocates.
+    static func bind(model: Model, bindings: [OperatorBinding], path: KernelPath, rounding: RoundingMode,
+                     scratch: UnsafeMutableRawPointer) -> UnsafeMutablePointer<dscsimd_op> {
+        let n = max(model.operations.count, 1)
+        let ops = UnsafeMutablePointer<dscsimd_op>.allocate(capacity: n)
+        ops.initialize(repeating: dscsimd_op(), count: n)
+        guard let isa = path.isa else { return ops }
+        let single: Int32 = rounding == .single ? 1 : 0
+        let scratchBytes = scratch.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<model.operations.count {
+            guard let packed = model.fastWeights.operators[i] else { continue }
+            let b = bindings[i]
+            var op = packed.template
+            op.isa = isa
+            let input = b.inputs[0].assumingMemoryBound(to: UInt8.self)
+            let output = b.output.assumingMemoryBound(to: UInt8.self)
+            switch op.kind {
+            case Int32(DSCSIMD_OP_CONV):
+                op.conv.input = input
+                op.conv.output = output
+                op.conv.scratch = scratchBytes
+                op.conv.rq.single_rounding = single
+            case Int32(DSCSIMD_OP_DWCONV):
+                op.dw.input = input
+                op.dw.output = output
+                op.dw.scratch = scratchBytes
+                op.dw.rq.single_rounding = single
+            case Int32(DSCSIMD_OP_POOL):
+                op.pool.input = input
+                op.pool.output = output
+            case Int32(DSCSIMD_OP_ADD):
+                op.add.a = input
+                op.add.b = b.inputs[1].assumingMemoryBound(to: UInt8.self)
+                op.add.output = output
+                op.add.single_rounding = single
+            case Int32(DSCSIMD_OP_COPY):
+                op.copy_from = b.inputs[0]
+                op.copy_to = b.output
+            default:
+                continue
+            }
+            ops[i] = op
+        }
+        return ops
+    }
+}

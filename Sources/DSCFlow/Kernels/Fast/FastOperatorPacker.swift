@@ -1,0 +1,267 @@
+import CDSCFlowSIMD
+
+/// Decides which operators a fast kernel covers and prepares them (see `PackedOperator`).
+/// Anything not covered exactly — int16/int32 tensors, saturating accumulators, the mulShift
+/// requantizer, raw int32 outputs, groups, depth multipliers on several channels, broadcasting —
+/// returns nil so that the reference kernel runs it.
+enum FastOperatorPacker {
+    /// Largest reduction length (k) a packed conv accepts.
+    static let maxDepth = 1 << 20
+
+    static func pack(_ op: Operation, index: Int, tensors: [Tensor]) -> PackedOperator? {
+        guard let first = op.inputs.first, first >= 0, op.outputs.count == 1 else { return nil }
+        let input = tensors[first], output = tensors[op.outputs[0]]
+        guard !input.isConstant, isByte(input.type), isByte(output.type) else { return nil }
+        switch op.kind {
+        case .conv2D(let p):
+            return packConv(p, op: op, tensors: tensors, depthwiseSingleChannel: false)
+        case .depthwiseConv2D(let p):
+            let inC = Shape4(extending: input.shape).c
+            if p.depthMultiplier == 1 { return packDepthwise(p, op: op, tensors: tensors) }
+            if inC == 1 { return packConv(p, op: op, tensors: tensors, depthwiseSingleChannel: true) }
+            return nil
+        case .fullyConnected(let p):
+            return packFullyConnected(p, op: op, tensors: tensors)
+        case .averagePool2D(let p):
+            return packPool(p, average: true, op: op, tensors: tensors)
+        case .maxPool2D(let p):
+            return packPool(p, average: false, op: op, tensors: tensors)
+        case .add(let p):
+            return packAdd(p, op: op, tensors: tensors)
+        case .reshape:
+            guard input.type == output.type, input.byteCount == output.byteCount else { return nil }
+            var t = dscsimd_op()
+            t.kind = Int32(DSCSIMD_OP_COPY)
+            t.copy_bytes = Int64(output.byteCount)
+            return PackedOperator(template: t, scratchBytes: 0, memory: nil)
+        default:
+            return nil
+        }
+    }
+
+    private static func isByte(_ t: ElementType) -> Bool { t == .int8 || t == .uint8 }
+
+    private static func fits(_ v: Int) -> Bool { v >= 0 && v <= Int(Int32.max) }
+
+    /// Per-channel requantization tables (`count` entries, padded to `padded`) in `memory`.
+    private struct Tables {
+        var multiplier: UnsafeMutablePointer<Int32>
+        var left: UnsafeMutablePointer<Int32>
+        var right: UnsafeMutablePointer<Int32>
+        var total: UnsafeMutablePointer<Int32>
+        var bias: UnsafeMutablePointer<Int32>
+
+        init(_ base: UnsafeMutableRawPointer, padded: Int) {
+            let p = base.bindMemory(to: Int32.self, capacity: 5 * padded)
+            p.initialize(repeating: 0, count: 5 * padded)
+            multiplier = p
+            left = p + padded
+            right = p + 2 * padded
+            total = p + 3 * padded
+            bias = p + 4 * padded
+        }
+
+        func fill(_ q: FixedPointRequantizer, count: Int) -> Bool {
+            guard q.multipliers.count == 1 || q.multipliers.count == count,
+                  q.shifts.count == 1 || q.shifts.count == count else { return false }
+            for c in 0..<count {
+                let m = q.multipliers[q.multipliers.count == 1 ? 0 : c]
+                let s = Int64(q.shifts[q.shifts.count == 1 ? 0 : c])
+                multiplier[c] = m
+                left[c] = Int32(truncatingIfNeeded: (s > 0 ? s : 0) & 31)
+                right[c] = Int32(min(s > 0 ? 0 : -s, 31))
+                total[c] = Int32(31 - min(max(s, -31), 30))
+            }
+            return true
+        }
+
+        func requant(_ q: FixedPointRequantizer) -> dscsimd_requant {
+            dscsimd_requant(multiplier: multiplier, left_shift: left, right_shift: right, total_shift: total,
+                            zero_point: q.outputZeroPoint, lo: q.activationMin, hi: q.activationMax,
+                            single_rounding: 0)
+        }
+    }
+
+    private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+    }
+
+    /// Conv2D with groups = 1 (or a depthwise conv over one input channel, which is the same
+    /// thing with the filter transposed) as a packed u8 x s8 GEMM.
+    private static func packConv(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor],
+                                 depthwiseSingleChannel: Bool) -> PackedOperator? {
+        guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
+        let input = tensors[op.inputs[0]], filter = tensors[op.inputs[1]], output = tensors[op.outputs[0]]
+        guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
+        let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
+        let w = p.window
+        let f = filter.shape
+        let outC: Int, kh = f[1], kw = f[2], inC: Int
+        if depthwiseSingleChannel {
+            outC = f[3]; inC = 1
+        } else {
+            outC = f[0]; inC = f[3]
+        }
+        guard inC == inS.c, outC == outS.c, kh == w.kernelHeight, kw == w.kernelWidth else { return nil }
+        let unsigned = input.type == .uint8
+        let delta: Int32 = unsigned ? 0 : 128
+        let typeRange = input.type.range
+        guard typeRange.contains(p.paddingValue) else { return nil }
+        guard p.bias.isEmpty || p.bias.count == outC else { return nil }
+        let k = kh * kw * inC
+        guard k >= 1, k <= maxDepth else { return nil }
+        let k4 = (k + 3) / 4 * 4
+        let blocks = (outC + 15) / 16, padded = blocks * 16
+        guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), fits(outC),
+              fits(w.strideHeight), fits(w.strideWidth), fits(w.dilationHeight), fits(w.dilationWidth),
+              fits(w.padTop), fits(w.padLeft) else { return nil }
+        let weightBytes = blocks * k4 * 16
+        let mem = allocate(weightBytes + 5 * 4 * padded)
+        let packed = mem.bindMemory(to: Int8.self, capacity: weightBytes)
+        packed.initialize(repeating: 0, count: weightBytes)
+        let tables = Tables(mem + weightBytes, padded: padded)
+        guard tables.fill(q, count: outC) else { mem.deallocate(); return nil }
+        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
+        let correction = p.inputOffset &- delta
+        for oc in 0..<outC {
+            var sum: Int32 = 0
+            for kk in 0..<k {
+                let v = depthwiseSingleChannel ? src[kk &* outC &+ oc] : src[oc &* k &+ kk]
+                sum &+= Int32(v)
+                packed[((oc / 16 * (k4 / 4) + kk / 4) * 16 + oc % 16) * 4 + kk % 4] = v
+            }
+            tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
+        }
+        var c = dscsimd_conv()
+        c.batches = Int32(inS.n); c.in_h = Int32(inS.h); c.in_w = Int32(inS.w); c.in_c = Int32(inC)
+        c.out_h = Int32(outS.h); c.out_w = Int32(outS.w); c.out_c = Int32(outC)
+        c.kernel_h = Int32(kh); c.kernel_w = Int32(kw)
+        c.stride_h = Int32(w.strideHeight); c.stride_w = Int32(w.strideWidth)
+        c.dilation_h = Int32(w.dilationHeight); c.dilation_w = Int32(w.dilationWidth)
+        c.pad_top = Int32(w.padTop); c.pad_left = Int32(w.padLeft)
+        c.k4 = Int32(k4)
+        c.input_xor = unsigned ? 0 : 0x8080_8080
+        c.pad_byte = UInt8(truncatingIfNeeded: p.paddingValue)
+        c.packed_weights = UnsafePointer(packed)
+        c.bias = UnsafePointer(tables.bias)
+        c.rq = tables.requant(q)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_CONV)
+        t.conv = c
+        let scratch = dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int32(k4))
+        return PackedOperator(template: t, scratchBytes: Int(scratch), memory: mem)
+    }
+
+    /// FullyConnected as a 1x1 conv over `batches` pixels (weights [units, depth] are OHWI).
+    private static func packFullyConnected(_ p: FullyConnectedParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+        guard p.weightOffset == 0, op.inputs.count >= 2 else { return nil }
+        let weights = tensors[op.inputs[1]]
+        guard weights.shape.count == 2 else { return nil }
+        let units = weights.shape[0], depth = weights.shape[1]
+        let input = tensors[op.inputs[0]]
+        guard depth >= 1, input.elementCount % depth == 0 else { return nil }
+        let batches = input.elementCount / depth
+        guard tensors[op.outputs[0]].elementCount == batches * units else { return nil }
+        let window = Window2D(kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padding: .valid)
+        let conv = ConvolutionParameters(window: window, inputOffset: p.inputOffset, paddingValue: 0, bias: p.bias,
+                                         accumulator: p.accumulator, requantizer: p.requantizer)
+        var fake = tensors
+        fake[op.inputs[0]].shape = [1, 1, batches, depth]
+        fake[op.outputs[0]].shape = [1, 1, batches, units]
+        fake[op.inputs[1]].shape = [units, 1, 1, depth]
+        return packConv(conv, op: op, tensors: fake, depthwiseSingleChannel: false)
+    }
+
+    /// Depthwise conv with depth multiplier 1: weights widened to int32 per tap, channels padded to 16.
+    private static func packDepthwise(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+        guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
+        let input = tensors[op.inputs[0]], filter = tensors[op.inputs[1]], output = tensors[op.outputs[0]]
+        guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
+        let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
+        let w = p.window
+        let kh = filter.shape[1], kw = filter.shape[2], channels = filter.shape[3]
+        guard channels == inS.c, channels == outS.c, kh == w.kernelHeight, kw == w.kernelWidth,
+              kh * kw <= 64 else { return nil }
+        guard input.type.range.contains(p.paddingValue) else { return nil }
+        guard p.bias.isEmpty || p.bias.count == channels else { return nil }
+        guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), channels <= 1 << 24,
+              fits(w.strideHeight), fits(w.strideWidth), fits(w.dilationHeight), fits(w.dilationWidth),
+              fits(w.padTop), fits(w.padLeft) else { return nil }
+        let taps = kh * kw
+        let padded = (channels + 15) / 16 * 16
+        let mem = allocate(4 * taps * padded + 5 * 4 * padded)
+        let weights = mem.bindMemory(to: Int32.self, capacity: taps * padded)
+        weights.initialize(repeating: 0, count: taps * padded)
+        let tables = Tables(mem + 4 * taps * padded, padded: padded)
+        guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
+        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
+        for c in 0..<channels {
+            var sum: Int32 = 0
+            for t in 0..<taps {
+                let v = Int32(src[t &* channels &+ c])
+                weights[t &* padded &+ c] = v
+                sum &+= v
+            }
+            tables.bias[c] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ p.inputOffset &* sum
+        }
+        var d = dscsimd_dwconv()
+        d.batches = Int32(inS.n); d.in_h = Int32(inS.h); d.in_w = Int32(inS.w); d.channels = Int32(channels)
+        d.out_h = Int32(outS.h); d.out_w = Int32(outS.w)
+        d.kernel_h = Int32(kh); d.kernel_w = Int32(kw)
+        d.stride_h = Int32(w.strideHeight); d.stride_w = Int32(w.strideWidth)
+        d.dilation_h = Int32(w.dilationHeight); d.dilation_w = Int32(w.dilationWidth)
+        d.pad_top = Int32(w.padTop); d.pad_left = Int32(w.padLeft)
+        d.input_unsigned = input.type == .uint8 ? 1 : 0
+        d.pad_value = p.paddingValue
+        d.weights = UnsafePointer(weights)
+        d.bias = UnsafePointer(tables.bias)
+        d.rq = tables.requant(q)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_DWCONV)
+        t.dw = d
+        return PackedOperator(template: t, scratchBytes: Int(dscsimd_dwconv_scratch_bytes(Int32(channels))), memory: mem)
+    }
+
+    private static func packPool(_ p: PoolParameters, average: Bool, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+        let input = tensors[op.inputs[0]], output = tensors[op.outputs[0]]
+        guard input.type == output.type else { return nil }
+        let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
+        let w = p.window
+        guard inS.c == outS.c, inS.n == outS.n, fits(inS.n), fits(inS.h), fits(inS.w), fits(inS.c),
+              fits(outS.h), fits(outS.w), fits(w.kernelHeight), fits(w.kernelWidth),
+              fits(w.strideHeight), fits(w.strideWidth), fits(w.padTop), fits(w.padLeft),
+              w.kernelHeight <= 1 << 12, w.kernelWidth <= 1 << 12 else { return nil }
+        var a = dscsimd_pool()
+        a.batches = Int32(inS.n); a.in_h = Int32(inS.h); a.in_w = Int32(inS.w); a.channels = Int32(inS.c)
+        a.out_h = Int32(outS.h); a.out_w = Int32(outS.w)
+        a.kernel_h = Int32(w.kernelHeight); a.kernel_w = Int32(w.kernelWidth)
+        a.stride_h = Int32(w.strideHeight); a.stride_w = Int32(w.strideWidth)
+        a.pad_top = Int32(w.padTop); a.pad_left = Int32(w.padLeft)
+        a.input_unsigned = input.type == .uint8 ? 1 : 0
+        a.average = average ? 1 : 0
+        a.lo = p.activationMin; a.hi = p.activationMax
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_POOL)
+        t.pool = a
+        return PackedOperator(template: t, scratchBytes: 0, memory: nil)
+    }
+
+    private static func packAdd(_ p: AddParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+        guard op.inputs.count == 2 else { return nil }
+        let a = tensors[op.inputs[0]], b = tensors[op.inputs[1]], out = tensors[op.outputs[0]]
+        guard !b.isConstant, a.type == b.type, a.type == out.type, a.shape == b.shape, a.shape == out.shape else { return nil }
+        let r = a.type.range
+        var s = dscsimd_add()
+        s.count = Int64(out.elementCount)
+        s.input_unsigned = a.type == .uint8 ? 1 : 0
+        s.input1_offset = p.input1Offset; s.input2_offset = p.input2Offset; s.left_shift = p.leftShift
+        s.input1_multiplier = p.input1Multiplier; s.input1_shift = p.input1Shift
+        s.input2_multiplier = p.input2Multiplier; s.input2_shift = p.input2Shift
+        s.output_multiplier = p.outputMultiplier; s.output_shift = p.outputShift; s.output_offset = p.outputOffset
+        s.lo = max(p.activationMin, r.lowerBound); s.hi = min(p.activationMax, r.upperBound)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_ADD)
+        t.add = s
+        return PackedOperator(template: t, scratchBytes: 0, memory: nil)
+    }
+}
