@@ -11,6 +11,6 @@ struct DSCFlowCommand: ParsableCommand {
             Every command exits with status 0 on success and prints a one-line error otherwise.
             """,
         version: DSCFlowVersion.string,
-        subcommands: [InfoCommand.self, RunCommand.self]
+        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self]
     )
 }

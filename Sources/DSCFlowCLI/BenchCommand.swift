@@ -1,0 +1,138 @@
+import ArgumentParser
+import DSCFlow
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure inference latency: median and spread per model and per operator.",
+        discussion: """
+            The model is loaded and the input (random bytes, fixed seed) is in place before timing starts;
+            each timed run is one `Session.run()`. Per-operator figures come from a second, profiling
+            session (its clock reads add a little overhead per operator). With --json, the top-level
+            `median_us` is the median latency of one inference in microseconds.
+            """
+    )
+
+    @Argument(help: "Model file (.tflite).")
+    var model: String
+
+    @Option(name: .long, help: "Timed runs (after warm-up).")
+    var runs = 1000
+
+    @Option(name: .long, help: "Warm-up runs before timing.")
+    var warmup = 50
+
+    @Option(name: .long, help: "Kernel path: reference, portable, avx2, avx512vnni or auto (default: auto, i.e. DSCFLOW_KERNELS or the fastest supported).")
+    var kernels = "auto"
+
+    @Flag(name: .long, help: "Use single rounding (TFLITE_SINGLE_ROUNDING).")
+    var singleRounding = false
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmup ≥ 0") }
+        guard KernelPath(rawValue: kernels) != nil else {
+            throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let m = try Model.load(path: model)
+        let path = KernelPath(rawValue: kernels)!
+        let rounding: RoundingMode = singleRounding ? .single : .double
+        let session = try Session(model: m, options: SessionOptions(rounding: rounding, kernels: path))
+        var rng = BenchRandom(state: 0x5EED)
+        for i in 0..<m.inputs.count {
+            let buf = session.inputBytes(i)
+            for j in 0..<buf.count { buf[j] = UInt8(truncatingIfNeeded: rng.next()) }
+        }
+        for _ in 0..<warmup { session.run() }
+        var times = [Double](repeating: 0, count: runs)
+        for r in 0..<runs {
+            let t0 = monotonicNanoseconds()
+            session.run()
+            times[r] = Double(monotonicNanoseconds() - t0) / 1000
+        }
+        let total = Spread(times)
+
+        let profiler = try Session(model: m, options: SessionOptions(rounding: rounding, profile: true, kernels: path))
+        for i in 0..<m.inputs.count {
+            let src = session.inputBytes(i)
+            profiler.inputBytes(i).copyMemory(from: UnsafeRawBufferPointer(src))
+        }
+        for _ in 0..<min(warmup, 10) { profiler.run() }
+        let opRuns = min(runs, 300)
+        var perOp = [[Double]](repeating: [Double](repeating: 0, count: opRuns), count: m.operations.count)
+        for r in 0..<opRuns {
+            profiler.run()
+            for i in 0..<m.operations.count { perOp[i][r] = Double(profiler.operatorNanoseconds(i)) / 1000 }
+        }
+        let opSpreads = perOp.map(Spread.init)
+        let macs = m.totalMACs
+        if json {
+            var ops: [[String: Any]] = []
+            for (i, s) in opSpreads.enumerated() {
+                let opMacs = m.macs(ofOperation: i)
+                ops.append(["index": i, "name": m.operations[i].name, "median_us": s.median, "p10_us": s.p10,
+                            "p90_us": s.p90, "macs": opMacs, "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0])
+            }
+            let doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs,
+                                      "median_us": total.median, "min_us": total.min, "p10_us": total.p10,
+                                      "p90_us": total.p90, "max_us": total.max, "macs": macs,
+                                      "gmacs_per_s": Double(macs) / total.median / 1000, "ops": ops]
+            let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("model:    \(model)")
+        print("kernels:  \(session.kernelPath.rawValue)   runs: \(runs)")
+        print("latency:  median \(fmt(total.median)) µs   min \(fmt(total.min))   p10 \(fmt(total.p10))   p90 \(fmt(total.p90))   max \(fmt(total.max))")
+        print("MACs:     \(grouped(macs))   \(fmt(Double(macs) / total.median / 1000)) GMAC/s")
+        print("")
+        print(column("#", 4) + column("operator", 20) + column("median µs", 12) + column("p10", 10) + column("p90", 10)
+              + column("MACs", 12) + "GMAC/s")
+        for (i, s) in opSpreads.enumerated() {
+            let opMacs = m.macs(ofOperation: i)
+            print(column(String(i), 4) + column(m.operations[i].name, 20) + column(fmt(s.median), 12) + column(fmt(s.p10), 10)
+                  + column(fmt(s.p90), 10) + column(opMacs > 0 ? grouped(opMacs) : "-", 12)
+                  + (opMacs > 0 && s.median > 0 ? fmt(Double(opMacs) / s.median / 1000) : "-"))
+        }
+    }
+}
+
+/// Median and spread of a sample.
+struct Spread {
+    let median: Double, min: Double, max: Double, p10: Double, p90: Double
+
+    init(_ values: [Double]) {
+        let s = values.sorted()
+        func at(_ q: Double) -> Double { s.isEmpty ? 0 : s[Swift.min(s.count - 1, Int(q * Double(s.count - 1) + 0.5))] }
+        median = s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+        min = s.first ?? 0
+        max = s.last ?? 0
+        p10 = at(0.1)
+        p90 = at(0.9)
+    }
+}
+
+/// xorshift64: reproducible input bytes.
+struct BenchRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+func fmt(_ v: Double) -> String { String(format: v < 10 ? "%.2f" : "%.1f", v) }
