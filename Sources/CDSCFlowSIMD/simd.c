@@ -42,6 +42,8 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
     if (n & 1) { p[i] = b[i]; }
 }
 
+size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
+
 #define KSUFFIX portable
 #define KVNNI 0
 #include "kernels.inc"
@@ -88,8 +90,16 @@ size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel
     return padbytes + (size_t)DSCSIMD_RB * taps * sizeof(void *) + cols + 64;
 }
 
-size_t dscsimd_dwconv_scratch_bytes(int32_t channels) {
-    return ((size_t)channels + 15) / 16 * 16 + 64;
+size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w) {
+    size_t width = (size_t)(out_w - 1) * stride_w + (size_t)(kernel_w - 1) * dilation_w + 1;
+    size_t positions = (width + stride_w - 1) / stride_w;
+    return (positions * (size_t)channels + 16 + 63) / 64 * 64;
+}
+
+size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
+                                    int32_t dilation_w, int32_t kernel_h) {
+    return dscsimd_dw_phase_stride(channels, out_w, stride_w, kernel_w, dilation_w) * (size_t)stride_w *
+           ((size_t)kernel_h + 1) + 64;
 }
 
 void dscsimd_execute(const dscsimd_op *op) {

@@ -71,27 +71,37 @@ typedef struct dscsimd_conv {
 /// Scratch bytes `dscsimd_conv` needs for these dimensions.
 size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int32_t k4);
 
-/// Depthwise conv with depth multiplier 1: per output channel c,
+/// Depthwise conv: per output channel c (input channel c / depth_multiplier),
 /// acc = bias[c] + sum_taps w[tap][c] * x~, x~ = input or `pad_value` outside the image.
+/// Works on whole output rows: the needed input rows are copied, padded and split by stride phase
+/// into scratch, so every tap reads a contiguous run and all 16 lanes are used whatever C is.
 typedef struct dscsimd_dwconv {
-    int32_t batches, in_h, in_w, channels;
+    int32_t batches, in_h, in_w, in_c, depth_multiplier;
+    /// Output channels (in_c * depth_multiplier).
+    int32_t channels;
+    /// lcm(channels, 16): the period of the channel tables below.
+    int32_t period;
     int32_t out_h, out_w;
     int32_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
     int32_t input_unsigned;
     int32_t pad_value;
     const uint8_t *input;
     uint8_t *output;
-    /// [kernel_h * kernel_w][channels padded to 16], widened to int32.
+    /// [kernel_h * kernel_w][period], entry j for channel j % channels, widened to int32.
     const int32_t *weights;
-    /// bias[c] + input_offset * sum_taps w[tap][c], padded to 16.
+    /// bias[c] + input_offset * sum_taps w[tap][c], [period]; `rq`'s tables are [period] too.
     const int32_t *bias;
     dscsimd_requant rq;
     /// At least `dscsimd_dwconv_scratch_bytes` bytes, 64-byte aligned.
     uint8_t *scratch;
 } dscsimd_dwconv;
 
-/// Scratch bytes `dscsimd_dwconv` needs for `channels`.
-size_t dscsimd_dwconv_scratch_bytes(int32_t channels);
+/// Bytes of one stride phase of a padded row in the depthwise kernel's scratch.
+size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w);
+
+/// Scratch bytes `dscsimd_dwconv` needs.
+size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
+                                    int32_t dilation_w, int32_t kernel_h);
 
 /// AveragePool2D / MaxPool2D on int8 or uint8 (window clipped to the image).
 typedef struct dscsimd_pool {

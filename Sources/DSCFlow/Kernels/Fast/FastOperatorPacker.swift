@@ -16,10 +16,7 @@ enum FastOperatorPacker {
         case .conv2D(let p):
             return packConv(p, op: op, tensors: tensors, depthwiseSingleChannel: false)
         case .depthwiseConv2D(let p):
-            let inC = Shape4(extending: input.shape).c
-            if p.depthMultiplier == 1 { return packDepthwise(p, op: op, tensors: tensors) }
-            if inC == 1 { return packConv(p, op: op, tensors: tensors, depthwiseSingleChannel: true) }
-            return nil
+            return packDepthwise(p, op: op, tensors: tensors)
         case .fullyConnected(let p):
             return packFullyConnected(p, op: op, tensors: tensors)
         case .averagePool2D(let p):
@@ -172,40 +169,51 @@ enum FastOperatorPacker {
         return packConv(conv, op: op, tensors: fake, depthwiseSingleChannel: false)
     }
 
-    /// Depthwise conv with depth multiplier 1: weights widened to int32 per tap, channels padded to 16.
+    /// Depthwise conv (any depth multiplier): weights widened to int32 per tap, every channel table
+    /// repeated with period lcm(C, 16) so the kernel's 16-lane blocks never straddle a pattern edge.
     private static func packDepthwise(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
         guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
         let input = tensors[op.inputs[0]], filter = tensors[op.inputs[1]], output = tensors[op.outputs[0]]
         guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
         let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
         let w = p.window
+        let m = p.depthMultiplier
         let kh = filter.shape[1], kw = filter.shape[2], channels = filter.shape[3]
-        guard channels == inS.c, channels == outS.c, kh == w.kernelHeight, kw == w.kernelWidth,
-              kh * kw <= 64 else { return nil }
+        guard m >= 1, m <= 1 << 16, inS.c <= 1 << 16, channels == inS.c * m, channels == outS.c,
+              kh == w.kernelHeight, kw == w.kernelWidth, kh * kw <= 64 else { return nil }
         guard input.type.range.contains(p.paddingValue) else { return nil }
         guard p.bias.isEmpty || p.bias.count == channels else { return nil }
-        guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), channels <= 1 << 24,
-              fits(w.strideHeight), fits(w.strideWidth), fits(w.dilationHeight), fits(w.dilationWidth),
-              fits(w.padTop), fits(w.padLeft) else { return nil }
+        guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), outS.w <= 1 << 20,
+              w.strideWidth <= 1 << 10, w.dilationWidth <= 1 << 10,
+              fits(w.strideHeight), fits(w.dilationHeight), fits(w.padTop), fits(w.padLeft) else { return nil }
         let taps = kh * kw
-        let padded = (channels + 15) / 16 * 16
-        let mem = allocate(4 * taps * padded + 5 * 4 * padded)
-        let weights = mem.bindMemory(to: Int32.self, capacity: taps * padded)
-        weights.initialize(repeating: 0, count: taps * padded)
-        let tables = Tables(mem + 4 * taps * padded, padded: padded)
+        var a = channels, b = 16
+        while b != 0 { (a, b) = (b, a % b) }
+        let period = channels / a * 16
+        let mem = allocate(4 * taps * period + 5 * 4 * period)
+        let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
+        let tables = Tables(mem + 4 * taps * period, padded: period)
         guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         for c in 0..<channels {
             var sum: Int32 = 0
-            for t in 0..<taps {
-                let v = Int32(src[t &* channels &+ c])
-                weights[t &* padded &+ c] = v
-                sum &+= v
-            }
+            for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
             tables.bias[c] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ p.inputOffset &* sum
         }
+        for j in 0..<period {
+            let c = j % channels
+            for t in 0..<taps { weights[t &* period &+ j] = Int32(src[t &* channels &+ c]) }
+            if j >= channels {
+                tables.bias[j] = tables.bias[c]
+                tables.multiplier[j] = tables.multiplier[c]
+                tables.left[j] = tables.left[c]
+                tables.right[j] = tables.right[c]
+                tables.total[j] = tables.total[c]
+            }
+        }
         var d = dscsimd_dwconv()
-        d.batches = Int32(inS.n); d.in_h = Int32(inS.h); d.in_w = Int32(inS.w); d.channels = Int32(channels)
+        d.batches = Int32(inS.n); d.in_h = Int32(inS.h); d.in_w = Int32(inS.w); d.in_c = Int32(inS.c)
+        d.depth_multiplier = Int32(m); d.channels = Int32(channels); d.period = Int32(period)
         d.out_h = Int32(outS.h); d.out_w = Int32(outS.w)
         d.kernel_h = Int32(kh); d.kernel_w = Int32(kw)
         d.stride_h = Int32(w.strideHeight); d.stride_w = Int32(w.strideWidth)
@@ -219,7 +227,9 @@ enum FastOperatorPacker {
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_DWCONV)
         t.dw = d
-        return PackedOperator(template: t, scratchBytes: Int(dscsimd_dwconv_scratch_bytes(Int32(channels))), memory: mem)
+        let scratch = dscsimd_dwconv_scratch_bytes(Int32(channels), Int32(outS.w), Int32(w.strideWidth), Int32(kw),
+                                                   Int32(w.dilationWidth), Int32(kh))
+        return PackedOperator(template: t, scratchBytes: Int(scratch), memory: mem)
     }
 
     private static func packPool(_ p: PoolParameters, average: Bool, op: Operation, tensors: [Tensor]) -> PackedOperator? {
