@@ -82,12 +82,11 @@ int dscsimd_supported_isas(void) {
     return s;
 }
 
-size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int32_t k4) {
-    size_t padbytes = ((size_t)in_c + 63) / 64 * 64;
-    int implicit = (in_c % 4) == 0;
-    size_t taps = implicit ? (size_t)kernel_h * kernel_w : 1;
-    size_t cols = implicit ? 0 : (size_t)DSCSIMD_RB * (size_t)k4;
-    return padbytes + (size_t)DSCSIMD_RB * taps * sizeof(void *) + cols + 64;
+size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels) {
+    size_t c4 = ((size_t)in_c + 3) / 4 * 4;
+    size_t padbytes = (c4 + 63) / 64 * 64;
+    size_t copy = c4 == (size_t)in_c ? 0 : (size_t)input_pixels * c4;
+    return padbytes + (size_t)DSCSIMD_RB * (size_t)kernel_h * (size_t)kernel_w * sizeof(void *) + copy + 64;
 }
 
 size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w) {

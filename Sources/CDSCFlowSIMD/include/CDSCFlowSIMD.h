@@ -51,7 +51,8 @@ typedef struct dscsimd_conv {
     int32_t batches, in_h, in_w, in_c;
     int32_t out_h, out_w, out_c;
     int32_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
-    /// kernel_h * kernel_w * in_c rounded up to 4.
+    /// kernel_h * kernel_w * c4, c4 = in_c rounded up to 4 (inputs with other channel counts are
+    /// copied with zero channels added; their packed weights are 0).
     int32_t k4;
     /// 0x80808080 for int8 input (to u8), 0 for uint8.
     uint32_t input_xor;
@@ -59,7 +60,8 @@ typedef struct dscsimd_conv {
     uint8_t pad_byte;
     const uint8_t *input;
     uint8_t *output;
-    /// [ceil(out_c/16)][k4/4][16][4]: block of 16 channels, 4 consecutive k per channel.
+    /// [ceil(out_c/16)][k4/4][16][4]: block of 16 channels, 4 consecutive k (tap-major, then
+    /// channel in c4) per channel.
     const int8_t *packed_weights;
     /// bias[c] + (input_offset - delta) * sum_k w[c][k], padded to 16.
     const int32_t *bias;
@@ -68,8 +70,8 @@ typedef struct dscsimd_conv {
     uint8_t *scratch;
 } dscsimd_conv;
 
-/// Scratch bytes `dscsimd_conv` needs for these dimensions.
-size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int32_t k4);
+/// Scratch bytes `dscsimd_conv` needs for these dimensions (`input_pixels` = batches * in_h * in_w).
+size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels);
 
 /// Depthwise conv: per output channel c (input channel c / depth_multiplier),
 /// acc = bias[c] + sum_taps w[tap][c] * x~, x~ = input or `pad_value` outside the image.

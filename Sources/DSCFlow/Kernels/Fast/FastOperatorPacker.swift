@@ -105,9 +105,10 @@ enum FastOperatorPacker {
         let typeRange = input.type.range
         guard typeRange.contains(p.paddingValue) else { return nil }
         guard p.bias.isEmpty || p.bias.count == outC else { return nil }
+        let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
-        guard k >= 1, k <= maxDepth else { return nil }
-        let k4 = (k + 3) / 4 * 4
+        guard k >= 1, kh * kw * c4 <= maxDepth, inS.n * inS.h * inS.w <= 1 << 28 else { return nil }
+        let k4 = kh * kw * c4
         let blocks = (outC + 15) / 16, padded = blocks * 16
         guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), fits(outC),
               fits(w.strideHeight), fits(w.strideWidth), fits(w.dilationHeight), fits(w.dilationWidth),
@@ -125,7 +126,8 @@ enum FastOperatorPacker {
             for kk in 0..<k {
                 let v = depthwiseSingleChannel ? src[kk &* outC &+ oc] : src[oc &* k &+ kk]
                 sum &+= Int32(v)
-                packed[((oc / 16 * (k4 / 4) + kk / 4) * 16 + oc % 16) * 4 + kk % 4] = v
+                let kp = kk / inC * c4 + kk % inC
+                packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
             }
             tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
         }
@@ -145,7 +147,7 @@ enum FastOperatorPacker {
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_CONV)
         t.conv = c
-        let scratch = dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int32(k4))
+        let scratch = dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int64(inS.n * inS.h * inS.w))
         return PackedOperator(template: t, scratchBytes: Int(scratch), memory: mem)
     }
 
