@@ -96,6 +96,13 @@ typedef struct dscsimd_dwconv {
     dscsimd_requant rq;
     /// At least `dscsimd_dwconv_scratch_bytes` bytes, 64-byte aligned.
     uint8_t *scratch;
+    /// AVX-512 VNNI build, kernel_w <= 4 (NULL otherwise): [kernel_h][period][4] int8, the kernel row's
+    /// taps of channel j % channels, zero-filled to 4.
+    const int8_t *vnni_weights;
+    /// bias[c] + (input_offset - delta) * sum_taps w[tap][c] (delta 128 for int8 input, 0 for uint8), [period].
+    const int32_t *vnni_bias;
+    /// 0x80808080 for int8 input, 0 for uint8.
+    uint32_t vnni_xor;
 } dscsimd_dwconv;
 
 /// Bytes of one stride phase of a padded row in the depthwise kernel's scratch.

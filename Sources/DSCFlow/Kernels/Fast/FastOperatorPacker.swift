@@ -192,7 +192,9 @@ enum FastOperatorPacker {
         var a = channels, b = 16
         while b != 0 { (a, b) = (b, a % b) }
         let period = channels / a * 16
-        let mem = allocate(4 * taps * period + 5 * 4 * period)
+        let vnni = kw <= 4
+        let vnniBytes = vnni ? kh * period * 4 + 4 * period : 0
+        let mem = allocate(4 * taps * period + 5 * 4 * period + vnniBytes)
         let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
         let tables = Tables(mem + 4 * taps * period, padded: period)
         guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
@@ -214,6 +216,26 @@ enum FastOperatorPacker {
             }
         }
         var d = dscsimd_dwconv()
+        if vnni {
+            // kernel rows as 4-byte groups for vpdpbusd on u8 inputs (x ^ 0x80 for int8).
+            let vbase = mem + 4 * taps * period + 5 * 4 * period
+            let vbias = vbase.bindMemory(to: Int32.self, capacity: period)
+            let vw = (vbase + 4 * period).bindMemory(to: Int8.self, capacity: kh * period * 4)
+            vw.initialize(repeating: 0, count: kh * period * 4)
+            let delta: Int32 = input.type == .uint8 ? 0 : 128
+            for j in 0..<period {
+                let c = j % channels
+                var sum: Int32 = 0
+                for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
+                vbias[j] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* sum
+                for ky in 0..<kh {
+                    for kx in 0..<kw { vw[(ky * period + j) * 4 + kx] = src[(ky * kw + kx) &* channels &+ c] }
+                }
+            }
+            d.vnni_weights = UnsafePointer(vw)
+            d.vnni_bias = UnsafePointer(vbias)
+            d.vnni_xor = input.type == .uint8 ? 0 : 0x8080_8080
+        }
         d.batches = Int32(inS.n); d.in_h = Int32(inS.h); d.in_w = Int32(inS.w); d.in_c = Int32(inS.c)
         d.depth_multiplier = Int32(m); d.channels = Int32(channels); d.period = Int32(period)
         d.out_h = Int32(outS.h); d.out_w = Int32(outS.w)
