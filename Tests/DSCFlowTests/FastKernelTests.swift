@@ -239,6 +239,55 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// Zero weights make the accumulator exactly the bias, so every (accumulator, multiplier, shift)
+    /// corner — INT32_MIN/MAX accumulators, multipliers INT32_MIN/MAX, shifts −31…31, the SRDHM
+    /// saturation case — reaches the requantizer of every kernel (1×1 conv, 3×3 conv, depthwise, FC).
+    func testRequantizationCornersMatchReference() throws {
+        let accs: [Int32] = [Int32.min, Int32.min + 1, -1 << 30, -65536, -257, -129, -1, 0, 1, 127, 128, 255, 65535,
+                             1 << 30, Int32.max - 1, Int32.max]
+        let multipliers: [Int32] = [Int32.min, Int32.min + 1, -1, 0, 1, 1 << 30, (1 << 30) + 1, Int32.max - 1, Int32.max]
+        let shifts: [Int32] = [-31, -30, -17, -8, -1, 0, 1, 2, 8, 17, 30, 31]
+        var triples: [(Int32, Int32, Int32)] = []
+        for a in accs { for m in multipliers { for s in shifts { triples.append((a, m, s)) } } }
+        var g = SeededGenerator(seed: 0xE7)
+        let channels = 48
+        var start = 0
+        while start < triples.count {
+            let chunk = (0..<channels).map { triples[(start + $0) % triples.count] }
+            start += channels
+            for outType in [ElementType.int8, .uint8] {
+                let r = outType.range
+                let q = FixedPointRequantizer(multipliers: chunk.map { $0.1 }, shifts: chunk.map { $0.2 },
+                                              outputZeroPoint: Int32.random(in: -3...3, using: &g),
+                                              activationMin: r.lowerBound, activationMax: r.upperBound)
+                let bias = chunk.map { $0.0 }
+                for kernel in [1, 3] {
+                    let win = Window2D(kernelHeight: kernel, kernelWidth: kernel, strideHeight: 1, strideWidth: 1, padding: .same,
+                                       padTop: kernel / 2, padLeft: kernel / 2, padBottom: kernel / 2, padRight: kernel / 2)
+                    let p = ConvolutionParameters(window: win, inputOffset: 5, paddingValue: 0, bias: bias, requantizer: .fixedPoint(q))
+                    let conv = try oneOp(.conv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, 3, 3, 4]),
+                                         constants: [Tensor(name: "f", type: .int8, shape: [channels, kernel, kernel, 4],
+                                                            data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * kernel * kernel * 4)))],
+                                         output: Tensor(name: "y", type: outType, shape: [1, 3, 3, channels]))
+                    let dw = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, 3, 3, channels]),
+                                       constants: [Tensor(name: "f", type: .int8, shape: [1, kernel, kernel, channels],
+                                                          data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * kernel * kernel)))],
+                                       output: Tensor(name: "y", type: outType, shape: [1, 3, 3, channels]))
+                    for rounding in [RoundingMode.double, .single] {
+                        try assertSame(conv, [g.bytes(36)], rounding: rounding, "conv \(kernel)x\(kernel) corners from \(start - channels)")
+                        try assertSame(dw, [g.bytes(9 * channels)], rounding: rounding, "depthwise corners from \(start - channels)")
+                    }
+                }
+                let fcp = FullyConnectedParameters(inputOffset: 3, bias: bias, requantizer: .fixedPoint(q))
+                let fc = try oneOp(.fullyConnected(fcp), input: Tensor(name: "x", type: .int8, shape: [2, 8]),
+                                   constants: [Tensor(name: "w", type: .int8, shape: [channels, 8],
+                                                      data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * 8)))],
+                                   output: Tensor(name: "y", type: outType, shape: [2, channels]))
+                try assertSame(fc, [g.bytes(16)], rounding: .double, "fc corners from \(start - channels)")
+            }
+        }
+    }
+
     /// The directory of the shared models and goldens, or nil (the test then skips, saying why).
     static var sharedDirectory: URL? {
         let env = ProcessInfo.processInfo.environment["DSCFLOW_SHARED"]

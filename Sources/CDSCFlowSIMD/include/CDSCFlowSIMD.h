@@ -37,12 +37,21 @@ typedef struct dscsimd_requant {
     const int32_t *right_shift;
     /// Single rounding: 31 - clamp(S[c], -31, 30).
     const int32_t *total_shift;
+    /// Double rounding: 2^right_shift[c] - 1.
+    const int32_t *right_mask;
+    /// DSCSIMD_RQ_* bits: which rare cases some channel needs.
+    int32_t flags;
     int32_t zero_point;
     int32_t lo;
     int32_t hi;
     /// 0: gemmlowp double rounding; 1: TFLITE_SINGLE_ROUNDING.
     int32_t single_rounding;
 } dscsimd_requant;
+
+/// `dscsimd_requant.flags`: some channel has a left shift (S > 0).
+#define DSCSIMD_RQ_LEFT_SHIFT 1
+/// `dscsimd_requant.flags`: some channel's multiplier is INT32_MIN (the SRDHM saturation case).
+#define DSCSIMD_RQ_MIN_MULTIPLIER 2
 
 /// Conv2D (groups = 1) as a packed GEMM: rows are output pixels, columns output channels,
 /// u8 x s8 products with the input flipped to u8 (x ^ 0x80 for int8) and the zero-point

@@ -47,18 +47,24 @@ enum FastOperatorPacker {
         var right: UnsafeMutablePointer<Int32>
         var total: UnsafeMutablePointer<Int32>
         var bias: UnsafeMutablePointer<Int32>
+        var mask: UnsafeMutablePointer<Int32>
+        var flags: Int32 = 0
+
+        /// Bytes the tables take for `padded` channels.
+        static func bytes(_ padded: Int) -> Int { 6 * 4 * padded }
 
         init(_ base: UnsafeMutableRawPointer, padded: Int) {
-            let p = base.bindMemory(to: Int32.self, capacity: 5 * padded)
-            p.initialize(repeating: 0, count: 5 * padded)
+            let p = base.bindMemory(to: Int32.self, capacity: 6 * padded)
+            p.initialize(repeating: 0, count: 6 * padded)
             multiplier = p
             left = p + padded
             right = p + 2 * padded
             total = p + 3 * padded
             bias = p + 4 * padded
+            mask = p + 5 * padded
         }
 
-        func fill(_ q: FixedPointRequantizer, count: Int) -> Bool {
+        mutating func fill(_ q: FixedPointRequantizer, count: Int) -> Bool {
             guard q.multipliers.count == 1 || q.multipliers.count == count,
                   q.shifts.count == 1 || q.shifts.count == count else { return false }
             for c in 0..<count {
@@ -68,14 +74,17 @@ enum FastOperatorPacker {
                 left[c] = Int32(truncatingIfNeeded: (s > 0 ? s : 0) & 31)
                 right[c] = Int32(min(s > 0 ? 0 : -s, 31))
                 total[c] = Int32(31 - min(max(s, -31), 30))
+                mask[c] = Int32(truncatingIfNeeded: (Int64(1) << Int64(right[c])) - 1)
+                if left[c] != 0 { flags |= Int32(DSCSIMD_RQ_LEFT_SHIFT) }
+                if m == Int32.min { flags |= Int32(DSCSIMD_RQ_MIN_MULTIPLIER) }
             }
             return true
         }
 
         func requant(_ q: FixedPointRequantizer) -> dscsimd_requant {
             dscsimd_requant(multiplier: multiplier, left_shift: left, right_shift: right, total_shift: total,
-                            zero_point: q.outputZeroPoint, lo: q.activationMin, hi: q.activationMax,
-                            single_rounding: 0)
+                            right_mask: mask, flags: flags, zero_point: q.outputZeroPoint, lo: q.activationMin,
+                            hi: q.activationMax, single_rounding: 0)
         }
     }
 
@@ -114,10 +123,10 @@ enum FastOperatorPacker {
               fits(w.strideHeight), fits(w.strideWidth), fits(w.dilationHeight), fits(w.dilationWidth),
               fits(w.padTop), fits(w.padLeft) else { return nil }
         let weightBytes = blocks * k4 * 16
-        let mem = allocate(weightBytes + 5 * 4 * padded)
+        let mem = allocate(weightBytes + Tables.bytes(padded))
         let packed = mem.bindMemory(to: Int8.self, capacity: weightBytes)
         packed.initialize(repeating: 0, count: weightBytes)
-        let tables = Tables(mem + weightBytes, padded: padded)
+        var tables = Tables(mem + weightBytes, padded: padded)
         guard tables.fill(q, count: outC) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         let correction = p.inputOffset &- delta
@@ -194,9 +203,9 @@ enum FastOperatorPacker {
         let period = channels / a * 16
         let vnni = kw <= 4
         let vnniBytes = vnni ? kh * period * 4 + 4 * period : 0
-        let mem = allocate(4 * taps * period + 5 * 4 * period + vnniBytes)
+        let mem = allocate(4 * taps * period + Tables.bytes(period) + vnniBytes)
         let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
-        let tables = Tables(mem + 4 * taps * period, padded: period)
+        var tables = Tables(mem + 4 * taps * period, padded: period)
         guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         for c in 0..<channels {
@@ -213,12 +222,13 @@ enum FastOperatorPacker {
                 tables.left[j] = tables.left[c]
                 tables.right[j] = tables.right[c]
                 tables.total[j] = tables.total[c]
+                tables.mask[j] = tables.mask[c]
             }
         }
         var d = dscsimd_dwconv()
         if vnni {
             // kernel rows as 4-byte groups for vpdpbusd on u8 inputs (x ^ 0x80 for int8).
-            let vbase = mem + 4 * taps * period + 5 * 4 * period
+            let vbase = mem + 4 * taps * period + Tables.bytes(period)
             let vbias = vbase.bindMemory(to: Int32.self, capacity: period)
             let vw = (vbase + 4 * period).bindMemory(to: Int8.self, capacity: kh * period * 4)
             vw.initialize(repeating: 0, count: kh * period * 4)
