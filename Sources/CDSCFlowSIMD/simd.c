@@ -85,7 +85,7 @@ int dscsimd_supported_isas(void) {
 size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels) {
     size_t c4 = ((size_t)in_c + 3) / 4 * 4;
     size_t padbytes = (c4 + 63) / 64 * 64;
-    size_t copy = c4 == (size_t)in_c ? 0 : (size_t)input_pixels * c4;
+    size_t copy = (size_t)input_pixels * c4;
     return padbytes + (size_t)DSCSIMD_RB * (size_t)kernel_h * (size_t)kernel_w * sizeof(void *) + copy + 64;
 }
 
