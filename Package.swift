@@ -40,9 +40,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: counts heap allocations (interposes malloc) to prove `Session.run` allocates nothing.
+        .target(name: "CDSCFlowTestSupport", path: "Tests/CDSCFlowTestSupport"),
         .testTarget(
             name: "DSCFlowTests",
-            dependencies: ["DSCFlow"],
+            dependencies: ["DSCFlow", "CDSCFlowTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],
