@@ -32,8 +32,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(name: .long, help: "Also measure frame pipelining over this many frames: a synthetic camera frame (2× the input's height and width) is box-filtered down and shifted to int8 on a second thread while the previous frame is inferred; prints frames/s pipelined vs one after the other.")
+    var pipeline: Int?
+
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmup ≥ 0") }
+        if let p = pipeline, p < 1 { throw ValidationError("--pipeline needs at least 1 frame") }
         guard KernelPath(rawValue: kernels) != nil else {
             throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -72,6 +76,7 @@ struct BenchCommand: ParsableCommand {
         }
         let opSpreads = perOp.map(Spread.init)
         let macs = m.totalMACs
+        let pipelined = try pipeline.map { try measurePipeline(m, frames: $0, rounding: rounding, path: path) }
         if json {
             var ops: [[String: Any]] = []
             for (i, s) in opSpreads.enumerated() {
@@ -79,10 +84,14 @@ struct BenchCommand: ParsableCommand {
                 ops.append(["index": i, "name": m.operations[i].name, "median_us": s.median, "p10_us": s.p10,
                             "p90_us": s.p90, "macs": opMacs, "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0])
             }
-            let doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs,
+            var doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs,
                                       "median_us": total.median, "min_us": total.min, "p10_us": total.p10,
                                       "p90_us": total.p90, "max_us": total.max, "macs": macs,
                                       "gmacs_per_s": Double(macs) / total.median / 1000, "ops": ops]
+            if let p = pipelined {
+                doc["pipeline"] = ["frames": p.frames, "preprocess_us": p.preprocessMicroseconds,
+                                   "sequential_fps": p.sequentialFPS, "pipelined_fps": p.pipelinedFPS]
+            }
             let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
@@ -91,6 +100,9 @@ struct BenchCommand: ParsableCommand {
         print("kernels:  \(session.kernelPath.rawValue)   runs: \(runs)")
         print("latency:  median \(fmt(total.median)) µs   min \(fmt(total.min))   p10 \(fmt(total.p10))   p90 \(fmt(total.p90))   max \(fmt(total.max))")
         print("MACs:     \(grouped(macs))   \(fmt(Double(macs) / total.median / 1000)) GMAC/s")
+        if let p = pipelined {
+            print("pipeline: \(p.frames) frames, preprocessing \(fmt(p.preprocessMicroseconds)) µs/frame: one after the other \(fmt(p.sequentialFPS)) frames/s, pipelined \(fmt(p.pipelinedFPS)) frames/s")
+        }
         print("")
         print(column("#", 4) + column("operator", 20) + column("median µs", 12) + column("p10", 10) + column("p90", 10)
               + column("MACs", 12) + "GMAC/s")
@@ -101,6 +113,69 @@ struct BenchCommand: ParsableCommand {
                   + (opMacs > 0 && s.median > 0 ? fmt(Double(opMacs) / s.median / 1000) : "-"))
         }
     }
+}
+
+/// Frames per second with and without `FramePipeline`.
+struct PipelineFigures {
+    let frames: Int
+    let preprocessMicroseconds: Double
+    let sequentialFPS: Double
+    let pipelinedFPS: Double
+}
+
+/// A synthetic camera frame twice the input's height and width, box-filtered 2×2 and shifted to int8.
+struct SyntheticCamera {
+    let h: Int, w: Int, c: Int
+    let source: [UInt8]
+
+    init(shape: [Int]) {
+        let d = shape.count == 4 ? shape : [1, 1, 1, shape.reduce(1, *)]
+        h = d[1]; w = d[2]; c = d[0] * d[3]
+        var rng = BenchRandom(state: 0xCA3E4A)
+        source = (0..<(4 * h * w * c)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    }
+
+    func preprocess(frame: Int, into out: UnsafeMutableRawBufferPointer) {
+        let row = 2 * w * c
+        let shift = UInt8(truncatingIfNeeded: frame)
+        source.withUnsafeBufferPointer { s in
+            for y in 0..<h {
+                for x in 0..<w {
+                    for k in 0..<c {
+                        let i = (2 * y) * row + (2 * x) * c + k
+                        let sum = Int(s[i] &+ shift) + Int(s[i + c] &+ shift) + Int(s[i + row] &+ shift) + Int(s[i + row + c] &+ shift)
+                        let o = (y * w + x) * c + k
+                        if o < out.count { out[o] = UInt8(truncatingIfNeeded: (sum + 2) / 4 - 128) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func measurePipeline(_ m: Model, frames: Int, rounding: RoundingMode, path: KernelPath) throws -> PipelineFigures {
+    let camera = SyntheticCamera(shape: m.tensors[m.inputs[0]].shape)
+    let options = SessionOptions(rounding: rounding, kernels: path)
+    let session = try Session(model: m, options: options)
+    var checksum = 0
+    let t0 = monotonicNanoseconds()
+    var pre: UInt64 = 0
+    for i in 0..<frames {
+        let p0 = monotonicNanoseconds()
+        camera.preprocess(frame: i, into: session.inputBytes(0))
+        pre += monotonicNanoseconds() - p0
+        session.run()
+        checksum &+= Int(session.outputBytes(0)[0])
+    }
+    let sequential = monotonicNanoseconds() - t0
+    let pipeline = try FramePipeline(model: m, options: options)
+    var checksum2 = 0
+    let report = try pipeline.run(frames: frames, prepare: { i, buf in camera.preprocess(frame: i, into: buf) }) { _, out in
+        checksum2 &+= Int(out[0])
+    }
+    guard checksum == checksum2 else { throw DSCError.wrongState("pipelined outputs differ from sequential ones") }
+    return PipelineFigures(frames: frames, preprocessMicroseconds: Double(pre) / Double(frames) / 1000,
+                           sequentialFPS: Double(frames) * 1e9 / Double(sequential), pipelinedFPS: report.framesPerSecond)
 }
 
 /// Median and spread of a sample.

@@ -178,6 +178,23 @@ void dscsimd_execute(const dscsimd_op *op);
 /// the first NONE (returns its index, or `count`). Lets Swift run a stretch of fast ops in one call.
 int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count);
 
+/// A counting semaphore (POSIX sem_t).
+typedef struct dscsimd_semaphore dscsimd_semaphore;
+
+/// A semaphore with initial `value`, or NULL if it cannot be made.
+dscsimd_semaphore *dscsimd_semaphore_create(uint32_t value);
+/// Decrements, blocking while the value is 0.
+void dscsimd_semaphore_wait(dscsimd_semaphore *s);
+/// Increments, waking one waiter.
+void dscsimd_semaphore_signal(dscsimd_semaphore *s);
+/// Frees a semaphore nobody waits on (NULL is ignored).
+void dscsimd_semaphore_destroy(dscsimd_semaphore *s);
+
+/// Starts a thread running `body(context)`. Returns 0 and the handle, or an error code.
+int dscsimd_thread_spawn(void (*body)(void *), void *context, uint64_t *handle);
+/// Waits for a thread started by `dscsimd_thread_spawn` to finish. Returns 0 or an error code.
+int dscsimd_thread_join(uint64_t handle);
+
 /// getenv (the library has no Foundation/Glibc import); NULL when unset.
 const char *dscsimd_getenv(const char *name);
 
