@@ -145,6 +145,10 @@ typedef struct dscsimd_add {
     const uint8_t *a;
     const uint8_t *b;
     uint8_t *output;
+    /// Optional (both or neither): for every raw input byte v (index v as u8), the rescaled input
+    /// MultiplyByQuantizedMultiplier((v + offset) << left_shift, multiplier, shift) in the session's rounding.
+    const int32_t *table1;
+    const int32_t *table2;
 } dscsimd_add;
 
 /// What a prepared operator runs.

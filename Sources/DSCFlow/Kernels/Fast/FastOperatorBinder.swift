@@ -39,6 +39,10 @@ enum FastOperatorBinder {
                 op.add.b = b.inputs[1].assumingMemoryBound(to: UInt8.self)
                 op.add.output = output
                 op.add.single_rounding = single
+                if single == 1, let t1 = op.add.table1, let t2 = op.add.table2 {
+                    op.add.table1 = t1 + 512
+                    op.add.table2 = t2 + 512
+                }
             case Int32(DSCSIMD_OP_COPY):
                 op.copy_from = b.inputs[0]
                 op.copy_to = b.output

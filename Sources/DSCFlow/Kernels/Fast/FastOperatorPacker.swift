@@ -303,9 +303,23 @@ enum FastOperatorPacker {
         s.input2_multiplier = p.input2Multiplier; s.input2_shift = p.input2Shift
         s.output_multiplier = p.outputMultiplier; s.output_shift = p.outputShift; s.output_offset = p.outputOffset
         s.lo = max(p.activationMin, r.lowerBound); s.hi = min(p.activationMax, r.upperBound)
+        // Rescaled inputs per raw byte, for double rounding then single rounding: [rounding][input][256].
+        let mem = allocate(4 * 4 * 256)
+        let tables = mem.bindMemory(to: Int32.self, capacity: 4 * 256)
+        for (ri, rounding) in [RoundingMode.double, .single].enumerated() {
+            for v in 0..<256 {
+                let x = Int32(a.type == .uint8 ? Int32(v) : Int32(Int8(truncatingIfNeeded: v)))
+                let x1 = (x &+ p.input1Offset) &<< p.leftShift
+                let x2 = (x &+ p.input2Offset) &<< p.leftShift
+                tables[(ri * 2) * 256 + v] = multiplyByQuantizedMultiplier(x1, p.input1Multiplier, p.input1Shift, rounding: rounding)
+                tables[(ri * 2 + 1) * 256 + v] = multiplyByQuantizedMultiplier(x2, p.input2Multiplier, p.input2Shift, rounding: rounding)
+            }
+        }
+        s.table1 = UnsafePointer(tables)
+        s.table2 = UnsafePointer(tables + 256)
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_ADD)
         t.add = s
-        return PackedOperator(template: t, scratchBytes: 0, memory: nil)
+        return PackedOperator(template: t, scratchBytes: 0, memory: mem)
     }
 }
