@@ -14,7 +14,7 @@ enum FastOperatorPacker {
         guard !input.isConstant, isByte(input.type), isByte(output.type) else { return nil }
         switch op.kind {
         case .conv2D(let p):
-            return packConv(p, op: op, tensors: tensors, depthwiseSingleChannel: false)
+            return packConv(p, op: op, tensors: tensors)
         case .depthwiseConv2D(let p):
             return packDepthwise(p, op: op, tensors: tensors)
         case .fullyConnected(let p):
@@ -39,6 +39,20 @@ enum FastOperatorPacker {
     private static func isByte(_ t: ElementType) -> Bool { t == .int8 || t == .uint8 }
 
     private static func fits(_ v: Int) -> Bool { v >= 0 && v <= Int(Int32.max) }
+
+    /// The C kernels compute window coordinates in 32-bit ints: every coordinate they can form
+    /// (output position × stride − padding + tap × dilation) must stay far from overflow.
+    private static func windowFits(_ w: Window2D, input: Shape4, output: Shape4) -> Bool {
+        let limit = 1 << 29
+        func axis(_ inSize: Int, _ outSize: Int, _ k: Int, _ s: Int, _ d: Int, _ pad: Int) -> Bool {
+            guard inSize < limit, outSize < limit, k < limit, s < limit, d < limit, pad < limit else { return false }
+            let (span, o1) = (k - 1).multipliedReportingOverflow(by: d)
+            let (reach, o2) = (outSize - 1).multipliedReportingOverflow(by: s)
+            return !o1 && !o2 && span < limit && reach < limit && reach + span + pad < limit
+        }
+        return axis(input.h, output.h, w.kernelHeight, w.strideHeight, w.dilationHeight, w.padTop + w.padBottom)
+            && axis(input.w, output.w, w.kernelWidth, w.strideWidth, w.dilationWidth, w.padLeft + w.padRight)
+    }
 
     /// Per-channel requantization tables (`count` entries, padded to `padded`) in `memory`.
     private struct Tables {
@@ -92,23 +106,38 @@ enum FastOperatorPacker {
         UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
     }
 
-    /// Conv2D with groups = 1 (or a depthwise conv over one input channel, which is the same
-    /// thing with the filter transposed) as a packed u8 x s8 GEMM.
-    private static func packConv(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor],
-                                 depthwiseSingleChannel: Bool) -> PackedOperator? {
-        guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
-        let input = tensors[op.inputs[0]], filter = tensors[op.inputs[1]], output = tensors[op.outputs[0]]
-        guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
-        let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
-        let w = p.window
-        let f = filter.shape
-        let outC: Int, kh = f[1], kw = f[2], inC: Int
-        if depthwiseSingleChannel {
-            outC = f[3]; inC = 1
-        } else {
-            outC = f[0]; inC = f[3]
+    /// What the conv-like packers share: a TFLite requantizer, an int32 accumulator, a constant
+    /// int8 4-D filter.
+    private struct ConvOperands {
+        let q: FixedPointRequantizer
+        let input: Tensor
+        let filter: Tensor
+        let fdata: ConstantData
+        let inS: Shape4
+        let outS: Shape4
+
+        init?(_ p: ConvolutionParameters, _ op: Operation, _ tensors: [Tensor]) {
+            guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
+            let filter = tensors[op.inputs[1]]
+            guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
+            self.q = q
+            self.input = tensors[op.inputs[0]]
+            self.filter = filter
+            self.fdata = fdata
+            inS = Shape4(extending: input.shape)
+            outS = Shape4(extending: tensors[op.outputs[0]].shape)
         }
-        guard inC == inS.c, outC == outS.c, kh == w.kernelHeight, kw == w.kernelWidth else { return nil }
+    }
+
+    /// Conv2D with groups = 1 as a packed u8 x s8 GEMM.
+    private static func packConv(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+        guard let o = ConvOperands(p, op, tensors) else { return nil }
+        let q = o.q, input = o.input, fdata = o.fdata, inS = o.inS, outS = o.outS
+        let w = p.window
+        let f = o.filter.shape
+        let outC = f[0], kh = f[1], kw = f[2], inC = f[3]
+        guard inC == inS.c, outC == outS.c, kh == w.kernelHeight, kw == w.kernelWidth,
+              windowFits(w, input: inS, output: outS) else { return nil }
         let unsigned = input.type == .uint8
         let delta: Int32 = unsigned ? 0 : 128
         let typeRange = input.type.range
@@ -133,7 +162,7 @@ enum FastOperatorPacker {
         for oc in 0..<outC {
             var sum: Int32 = 0
             for kk in 0..<k {
-                let v = depthwiseSingleChannel ? src[kk &* outC &+ oc] : src[oc &* k &+ kk]
+                let v = src[oc &* k &+ kk]
                 sum &+= Int32(v)
                 let kp = kk / inC * c4 + kk % inC
                 packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
@@ -177,21 +206,20 @@ enum FastOperatorPacker {
         fake[op.inputs[0]].shape = [1, 1, batches, depth]
         fake[op.outputs[0]].shape = [1, 1, batches, units]
         fake[op.inputs[1]].shape = [units, 1, 1, depth]
-        return packConv(conv, op: op, tensors: fake, depthwiseSingleChannel: false)
+        return packConv(conv, op: op, tensors: fake)
     }
 
     /// Depthwise conv (any depth multiplier): weights widened to int32 per tap, every channel table
     /// repeated with period lcm(C, 16) so the kernel's 16-lane blocks never straddle a pattern edge.
     private static func packDepthwise(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
-        guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
-        let input = tensors[op.inputs[0]], filter = tensors[op.inputs[1]], output = tensors[op.outputs[0]]
-        guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
-        let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
+        guard let o = ConvOperands(p, op, tensors) else { return nil }
+        let q = o.q, input = o.input, filter = o.filter, fdata = o.fdata, inS = o.inS, outS = o.outS
         let w = p.window
         let m = p.depthMultiplier
         let kh = filter.shape[1], kw = filter.shape[2], channels = filter.shape[3]
         guard m >= 1, m <= 1 << 16, inS.c <= 1 << 16, channels == inS.c * m, channels == outS.c,
-              kh == w.kernelHeight, kw == w.kernelWidth, kh * kw <= 64 else { return nil }
+              kh == w.kernelHeight, kw == w.kernelWidth, kh * kw <= 64,
+              windowFits(w, input: inS, output: outS) else { return nil }
         guard input.type.range.contains(p.paddingValue) else { return nil }
         guard p.bias.isEmpty || p.bias.count == channels else { return nil }
         guard fits(inS.n), fits(inS.h), fits(inS.w), fits(outS.h), fits(outS.w), outS.w <= 1 << 20,
@@ -274,7 +302,7 @@ enum FastOperatorPacker {
         guard inS.c == outS.c, inS.n == outS.n, fits(inS.n), fits(inS.h), fits(inS.w), fits(inS.c),
               fits(outS.h), fits(outS.w), fits(w.kernelHeight), fits(w.kernelWidth),
               fits(w.strideHeight), fits(w.strideWidth), fits(w.padTop), fits(w.padLeft),
-              w.kernelHeight <= 1 << 12, w.kernelWidth <= 1 << 12 else { return nil }
+              w.kernelHeight <= 1 << 12, w.kernelWidth <= 1 << 12, windowFits(w, input: inS, output: outS) else { return nil }
         var a = dscsimd_pool()
         a.batches = Int32(inS.n); a.in_h = Int32(inS.h); a.in_w = Int32(inS.w); a.channels = Int32(inS.c)
         a.out_h = Int32(outS.h); a.out_w = Int32(outS.w)
