@@ -81,8 +81,18 @@ struct BenchCommand: ParsableCommand {
             var ops: [[String: Any]] = []
             for (i, s) in opSpreads.enumerated() {
                 let opMacs = m.macs(ofOperation: i)
-                ops.append(["index": i, "name": m.operations[i].name, "median_us": s.median, "p10_us": s.p10,
-                            "p90_us": s.p90, "macs": opMacs, "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0])
+                var entry: [String: Any] = ["index": i, "name": m.operations[i].name, "median_us": s.median, "p10_us": s.p10,
+                                            "p90_us": s.p90, "macs": opMacs,
+                                            "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0]
+                let op = m.operations[i]
+                switch op.kind {
+                case .conv2D(let p), .depthwiseConv2D(let p):
+                    entry["kernel"] = "\(p.window.kernelHeight)x\(p.window.kernelWidth)"
+                    entry["stride"] = p.window.strideHeight
+                    entry["input_channels"] = m.tensors[op.inputs[0]].shape.last ?? 0
+                default: break
+                }
+                ops.append(entry)
             }
             var doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs,
                                       "median_us": total.median, "min_us": total.min, "p10_us": total.p10,
