@@ -44,6 +44,51 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
 
 size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
 
+/// The indirection of one block of DSCSIMD_RB output pixels starting at `p0`, laid out [tap][row]
+/// (a tile loads its rows' pointers for one tap contiguously); rows past `rows` repeat the last one.
+/// `input` is what the microkernel reads (the input or its u8 / channel-padded copy), with
+/// channels rounded up to 4.
+static void dscsimd_conv_block_indirection(const dscsimd_conv *a, const uint8_t *input, const uint8_t *padrow,
+                                           size_t p0, int rows, const uint8_t **ind) {
+    const int kh = a->kernel_h, kw = a->kernel_w, taps = kh * kw;
+    const int in_c = (a->in_c + 3) / 4 * 4;
+    const size_t row_bytes = (size_t)a->in_w * in_c, image_bytes = row_bytes * a->in_h;
+    const size_t plane = (size_t)a->out_h * a->out_w;
+    size_t bi = p0 / plane;
+    int oy = (int)((p0 % plane) / a->out_w), ox = (int)((p0 % plane) % a->out_w);
+    for (int r = 0; r < DSCSIMD_RB; r++) {
+        if (r > 0 && r < rows) {
+            if (++ox == a->out_w) {
+                ox = 0;
+                if (++oy == a->out_h) { oy = 0; bi++; }
+            }
+        }
+        const uint8_t *img = input + bi * image_bytes;
+        const uint8_t **dst = ind + r;
+        int iy0 = oy * a->stride_h - a->pad_top, ix0 = ox * a->stride_w - a->pad_left;
+        if (iy0 >= 0 && ix0 >= 0 && iy0 + (kh - 1) * a->dilation_h < a->in_h && ix0 + (kw - 1) * a->dilation_w < a->in_w) {
+            const uint8_t *p = img + (size_t)iy0 * row_bytes + (size_t)ix0 * in_c;
+            for (int ky = 0, k = 0; ky < kh; ky++) {
+                const uint8_t *prow = p + (size_t)ky * a->dilation_h * row_bytes;
+                // Strided stores: vectorised they become scatters, which are slow (microcoded on AMD).
+#pragma clang loop vectorize(disable)
+                for (int kx = 0; kx < kw; kx++, k++) dst[(size_t)k * DSCSIMD_RB] = prow + (size_t)kx * a->dilation_w * in_c;
+            }
+            continue;
+        }
+        for (int ky = 0, k = 0; ky < kh; ky++) {
+            int iy = iy0 + ky * a->dilation_h;
+#pragma clang loop vectorize(disable)
+            for (int kx = 0; kx < kw; kx++, k++) {
+                int ix = ix0 + kx * a->dilation_w;
+                int inside = iy >= 0 && iy < a->in_h && ix >= 0 && ix < a->in_w;
+                dst[(size_t)k * DSCSIMD_RB] = inside ? img + (size_t)iy * row_bytes + (size_t)ix * in_c : padrow;
+            }
+        }
+    }
+    (void)taps;
+}
+
 #define KSUFFIX portable
 #define KVNNI 0
 #include "kernels.inc"
@@ -126,3 +171,30 @@ int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count) {
 }
 
 const char *dscsimd_getenv(const char *name) { return getenv(name); }
+
+/// Where the conv kernel of `isa` reads its input: the input itself, or its copy in scratch
+/// (flipped to u8 on AVX-512 VNNI for int8, channels padded to 4 for few channels).
+static const uint8_t *dscsimd_conv_source(const dscsimd_conv *a, int isa) {
+    int in_c = (a->in_c + 3) / 4 * 4;
+    int copies = in_c != a->in_c || (isa == DSCSIMD_ISA_AVX512VNNI && a->input_xor != 0);
+    if (!copies) return a->input;
+    size_t padbytes = ((size_t)in_c + 63) / 64 * 64;
+    return a->scratch + padbytes + (size_t)DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w * sizeof(void *);
+}
+
+size_t dscsimd_conv_indirection_count(const dscsimd_conv *a) {
+    size_t total = (size_t)a->batches * a->out_h * a->out_w;
+    size_t blocks = (total + DSCSIMD_RB - 1) / DSCSIMD_RB;
+    return blocks * DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;
+}
+
+void dscsimd_conv_prepare_indirection(dscsimd_conv *a, int32_t isa, const uint8_t **table) {
+    const uint8_t *input = dscsimd_conv_source(a, isa);
+    size_t total = (size_t)a->batches * a->out_h * a->out_w;
+    size_t per_block = DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;
+    for (size_t p0 = 0, b = 0; p0 < total; p0 += DSCSIMD_RB, b++) {
+        int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
+        dscsimd_conv_block_indirection(a, input, a->scratch, p0, rows, table + b * per_block);
+    }
+    a->indirection = table;
+}

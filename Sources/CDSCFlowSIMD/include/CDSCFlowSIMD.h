@@ -77,7 +77,18 @@ typedef struct dscsimd_conv {
     dscsimd_requant rq;
     /// At least `dscsimd_conv_scratch_bytes` bytes, 64-byte aligned.
     uint8_t *scratch;
+    /// Optional: every output pixel's tap pointers, built once by `dscsimd_conv_prepare_indirection`
+    /// (NULL: built per block in scratch on every run).
+    const uint8_t **indirection;
 } dscsimd_conv;
+
+/// Entries `dscsimd_conv_prepare_indirection` writes.
+size_t dscsimd_conv_indirection_count(const dscsimd_conv *a);
+
+/// Fills `table` (`dscsimd_conv_indirection_count` entries) with the tap pointers the `isa` build
+/// reads, for the input, output and scratch addresses already in `a`, and points `a->indirection`
+/// at it. The addresses must not change afterwards (they are a session's arena).
+void dscsimd_conv_prepare_indirection(dscsimd_conv *a, int32_t isa, const uint8_t **table);
 
 /// Scratch bytes `dscsimd_conv` needs for these dimensions (`input_pixels` = batches * in_h * in_w).
 size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels);

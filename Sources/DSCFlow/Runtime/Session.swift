@@ -16,6 +16,7 @@ public final class Session {
     /// The kernel path this session runs (`options.kernels` resolved).
     public let kernelPath: KernelPath
     /// One prepared fast operator per operator (kind NONE: the reference kernel runs it).
+    private let fast: FastOperators
     private let fastOps: UnsafeMutablePointer<dscsimd_op>
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
@@ -70,14 +71,15 @@ public final class Session {
         self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
         self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
         self.kernelPath = path
-        self.fastOps = FastOperatorBinder.bind(model: model, bindings: bindings, path: path,
-                                               rounding: options.rounding, scratch: base + plan.size)
+        self.fast = FastOperatorBinder.bind(model: model, bindings: bindings, path: path,
+                                            rounding: options.rounding, scratch: base + plan.size)
+        self.fastOps = fast.ops
     }
 
     deinit {
         ownedArena?.deallocate()
         timings.deallocate()
-        fastOps.deallocate()
+        fast.deallocate()
     }
 
     /// The bytes of activation tensor `t` in the arena, or of constant tensor `t`; nil if it has none.
