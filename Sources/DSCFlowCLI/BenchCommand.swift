@@ -7,10 +7,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure inference latency: median and spread per model and per operator.",
         discussion: """
-            The model is loaded and the input (random bytes, fixed seed) is in place before timing starts;
-            each timed run is one `Session.run()`. Per-operator figures come from a second, profiling
-            session (its clock reads add a little overhead per operator). With --json, the top-level
-            `median_us` is the median latency of one inference in microseconds.
+            The model is loaded and the input (random bytes, fixed seed) is in place before timing \
+            starts; each timed run is one Session.run(). Per-operator figures come from a second, \
+            profiling session (its clock reads add a little overhead per operator). With --json, the \
+            top-level median_us is the median latency of one inference in microseconds.
             """
     )
 
@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Warm-up runs before timing.")
     var warmup = 50
 
-    @Option(name: .long, help: "Kernel path: reference, portable, avx2, avx512vnni or auto (default: auto, i.e. DSCFLOW_KERNELS or the fastest supported).")
+    @Option(name: .long, help: "Kernel path: reference, portable, avx2, avx512vnni, or auto (DSCFLOW_KERNELS if set, else the fastest this CPU supports).")
     var kernels = "auto"
 
     @Flag(name: .long, help: "Use single rounding (TFLITE_SINGLE_ROUNDING).")
