@@ -91,25 +91,31 @@ static void dscsimd_conv_block_indirection(const dscsimd_conv *a, const uint8_t 
 
 #define KSUFFIX portable
 #define KVNNI 0
+#define KAVX2 0
 #include "kernels.inc"
 #undef KSUFFIX
 #undef KVNNI
+#undef KAVX2
 
 #if DSCSIMD_X86
 #pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2"))), apply_to = function)
 #define KSUFFIX avx2
 #define KVNNI 0
+#define KAVX2 1
 #include "kernels.inc"
 #undef KSUFFIX
 #undef KVNNI
+#undef KAVX2
 #pragma clang attribute pop
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,bmi,bmi2"))), apply_to = function)
 #define KSUFFIX avx512vnni
 #define KVNNI 1
+#define KAVX2 0
 #include "kernels.inc"
 #undef KSUFFIX
 #undef KVNNI
+#undef KAVX2
 #pragma clang attribute pop
 #endif
 
