@@ -129,7 +129,7 @@ typedef struct dscsimd_dwconv {
 size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w);
 
 /// Scratch bytes `dscsimd_dwconv` needs.
-size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t in_w, int32_t out_w, int32_t stride_w, int32_t kernel_w,
+size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
                                     int32_t dilation_w, int32_t kernel_h);
 
 /// AveragePool2D / MaxPool2D on int8 or uint8 (window clipped to the image).

@@ -289,7 +289,7 @@ enum FastOperatorPacker {
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_DWCONV)
         t.dw = d
-        let scratch = dscsimd_dwconv_scratch_bytes(Int32(channels), Int32(inS.w), Int32(outS.w), Int32(w.strideWidth), Int32(kw),
+        let scratch = dscsimd_dwconv_scratch_bytes(Int32(channels), Int32(outS.w), Int32(w.strideWidth), Int32(kw),
                                                    Int32(w.dilationWidth), Int32(kh))
         return PackedOperator(template: t, scratchBytes: Int(scratch), memory: mem)
     }
