@@ -2,9 +2,10 @@
 # DSCFlow vs LiteRT + XNNPACK, single thread, on the four shared models, in one run.
 # Usage: bench/compare.sh [SHARED_DIR] [RUNS]     (defaults: ../shared, 1000)
 # Env: DSCFLOW (the dscflow binary; default .build/release/dscflow), PYTHON (default python3),
-#      KERNELS (DSCFlow kernel path; default auto).
-# The two runtimes alternate per model, and each model is measured in two rounds, so both see the
-# same machine load; the ratio is DSCFlow median / LiteRT median (below 1: DSCFlow is faster).
+#      KERNELS (DSCFlow kernel path; default auto), ROUNDS (default 3).
+# The two runtimes alternate per model, and each model is measured in ROUNDS rounds, so both see the
+# same machine load; the ratio is DSCFlow's best-round median / LiteRT's best-round median (below 1:
+# DSCFlow is faster).
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
@@ -12,11 +13,14 @@ RUNS=${2:-1000}
 DSCFLOW=${DSCFLOW:-.build/release/dscflow}
 PYTHON=${PYTHON:-python3}
 KERNELS=${KERNELS:-auto}
+ROUNDS=${ROUNDS:-3}
 [ -x "$DSCFLOW" ] || { echo "compare.sh: $DSCFLOW not found; run: swift build -c release --product dscflow" >&2; exit 1; }
 [ -d "$SHARED/models" ] || { echo "compare.sh: $SHARED/models not found" >&2; exit 1; }
 TMP=$(mktemp)
 trap 'rm -f "$TMP"' EXIT
-for round in 1 2; do
+round=0
+while [ "$round" -lt "$ROUNDS" ]; do
+  round=$((round + 1))
   for m in person_detect vww_96_int8 kws_ref_model pretrainedResnet_quant; do
     f="$SHARED/models/$m.tflite"
     "$DSCFLOW" bench "$f" --runs "$RUNS" --kernels "$KERNELS" --json \
