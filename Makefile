@@ -4,7 +4,12 @@ CONFIG      ?= release
 PREFIX      ?= /usr/local
 BUILD_FLAGS ?=
 
-.PHONY: all build test test-swift clean
+PYTHON      ?= python3
+FUZZ_COUNT  ?= 40
+FUZZ_SEED   ?= 2026
+
+.PHONY: all build test test-swift test-fuzz cli-release clean lib install stage test-capi examples \
+        example-c example-cpp example-python example-firmware
 
 all: build
 
@@ -13,11 +18,136 @@ build:
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
 ## Every test the project has.
-test: test-swift
+test: cli-release test-swift test-fuzz test-capi examples
+
+## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
+cli-release:
+	$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS)
 
 ## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
 test-swift:
 	$(SWIFT) test $(BUILD_FLAGS)
 
+## Random depthwise-separable models made by TensorFlow's converter, every operator compared with
+## TFLite Micro (tools/fuzz_tflite.py). Needs tools/requirements.txt; skips with a reason without it.
+test-fuzz:
+	@if $(PYTHON) -c "import tensorflow, tflite_micro, ai_edge_litert" >/dev/null 2>&1; then \
+		$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS) && \
+		$(PYTHON) tools/fuzz_tflite.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --dscflow .build/release/dscflow --keep .build/fuzz-failures; \
+	else \
+		echo "SKIP test-fuzz: python packages from tools/requirements.txt are not installed"; \
+	fi
+
 clean:
-	rm -rf .build
+	rm -rf .build $(BUILD_DIR)
+
+# ---- C ABI: libdscflow.so, install, the C surface's tests, examples ---------------------------------
+
+VERSION    := $(shell sed -n 's/^\#define DSCFLOW_VERSION_STRING "\(.*\)"/\1/p' include/dscflow.h)
+BUILD_DIR  ?= build
+# A prefix installed exactly as a user would (`make install PREFIX=...`); tests and examples build
+# against it with pkg-config only.
+STAGE      ?= $(CURDIR)/$(BUILD_DIR)/prefix
+STAGE_ENV  := PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig
+# cc/c++ if installed, else the clang of the Swift toolchain (a Swift-only machine has no gcc).
+TOOLCHAIN_BIN := $(dir $(shell command -v $(SWIFT) 2>/dev/null))
+ifeq ($(shell command -v $(CC) 2>/dev/null),)
+CC         := $(TOOLCHAIN_BIN)clang
+endif
+ifeq ($(shell command -v $(CXX) 2>/dev/null),)
+CXX        := $(TOOLCHAIN_BIN)clang++
+endif
+# Third-party models and goldens (absent on a fresh clone: what needs them skips, saying so).
+SHARED     ?= ../shared
+PERSON_MODEL  := $(SHARED)/models/person_detect.tflite
+PERSON_BMP    := $(SHARED)/images/person.bmp
+PERSON_GOLDEN := $(SHARED)/goldens/person_detect/person
+# The project's own models (Tests/DSCFlowTests/Fixtures/tflite/<name>/model.tflite, with TFLite Micro
+# goldens per case); the examples always run FIXTURE_EXAMPLE on its FIXTURE_CASE.
+FIXTURES_DIR    := Tests/DSCFlowTests/Fixtures/tflite
+FIXTURE_MODELS  := $(wildcard $(FIXTURES_DIR)/*/model.tflite)
+FIXTURE_EXAMPLE := $(FIXTURES_DIR)/mobilenet_tiny
+FIXTURE_CASE    := $(FIXTURE_EXAMPLE)/rand0
+CAPI_MODELS     := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
+PKG        = $(STAGE_ENV) pkg-config
+EXAMPLES   := $(BUILD_DIR)/examples
+
+## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib beside the Swift
+## runtime libraries it needs (its RUNPATH is $$ORIGIN).
+lib:
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC
+	@set -e; bin=$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path); \
+	runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
+	rm -rf $(BUILD_DIR)/lib && mkdir -p $(BUILD_DIR)/lib; \
+	cp "$$bin/libDSCFlowC.so" $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
+	ln -s libdscflow.so.$(VERSION) $(BUILD_DIR)/lib/libdscflow.so.0; \
+	ln -s libdscflow.so.0 $(BUILD_DIR)/lib/libdscflow.so; \
+	for dep in $$(readelf -d $(BUILD_DIR)/lib/libdscflow.so.$(VERSION) | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
+		if [ -f "$$runtime/$$dep" ]; then cp "$$runtime/$$dep" $(BUILD_DIR)/lib/; echo "lib: bundling $$dep"; fi; \
+	done
+
+## Install the library, the Swift runtime it needs, the headers and pkgconfig/dscflow.pc under PREFIX.
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	cp -P $(BUILD_DIR)/lib/* $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/dscflow.h include/dscflow.hpp $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/dscflow.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dscflow.pc
+
+## Install into $(STAGE) for the tests and examples.
+stage:
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR=
+
+## The C surface: header vs compiler-generated header vs exports, C99/C++ compatibility, and the
+## C test program (NULL arguments, sizes, status codes, threads) on every model available.
+test-capi: stage
+	@mkdir -p $(BUILD_DIR)/tests
+	sh Tests/CAPI/check_header.sh "$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path)/DSCFlowCAPI.build/include" \
+		$(STAGE)/lib/libdscflow.so
+	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_c99.c
+	$(CXX) -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_cxx.cpp
+	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/capi_test.c $$($(PKG) --cflags --libs dscflow) \
+		-o $(BUILD_DIR)/tests/capi_test
+	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
+	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
+		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
+		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \
+		ASAN_OPTIONS=detect_leaks=1 $(BUILD_DIR)/tests/capi_test_asan $(CAPI_MODELS) > $(BUILD_DIR)/tests/capi_test_asan.log 2>&1; \
+		status=$$?; tail -1 $(BUILD_DIR)/tests/capi_test_asan.log; \
+		if [ $$status -ne 0 ]; then grep -v '^capi_test: ' $(BUILD_DIR)/tests/capi_test_asan.log | head -60; exit 1; fi; \
+	else echo "skip: $(CC) cannot build with -fsanitize=address,undefined: capi_test ran without sanitizers"; fi
+
+## Build and run every example against the staged install.
+examples: example-c example-cpp example-python example-firmware
+
+# Each example runs on the project fixture (always) and on person_detect + person.bmp (when ../shared is
+# present), and must print the TFLite Micro golden output.
+example-c: stage
+	@mkdir -p $(EXAMPLES)
+	$(CC) -std=c99 -Wall -Wextra -Werror Examples/c/dscflow_run.c $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(EXAMPLES)/dscflow_run $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(EXAMPLES)/dscflow_run $(PERSON_MODEL) $(PERSON_BMP)
+
+example-cpp: stage
+	@mkdir -p $(EXAMPLES)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror Examples/cpp/dscflow_run.cpp $$($(PKG) --cflags --libs dscflow) -o $(EXAMPLES)/dscflow_run_cpp
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(EXAMPLES)/dscflow_run_cpp $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(EXAMPLES)/dscflow_run_cpp $(PERSON_MODEL) $(PERSON_BMP)
+
+PYTHON_EXAMPLE = env $(STAGE_ENV) PYTHONPATH=Examples/python $(PYTHON) Examples/python/dscflow_run.py
+
+example-python: stage
+	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(PYTHON_EXAMPLE) $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
+	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(PYTHON_EXAMPLE) $(PERSON_MODEL) $(PERSON_BMP)
+	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) CC=$(CC)
+
+example-firmware: stage
+	$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-fixture MODEL=$(abspath $(FIXTURE_EXAMPLE))/model.tflite \
+		INPUT=$(abspath $(FIXTURE_CASE))/input.bin EXPECTED=$(abspath $(FIXTURE_CASE))/output.bin
+	$(if $(wildcard $(PERSON_MODEL)),$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-person MODEL=$(abspath $(PERSON_MODEL)) \
+		INPUT=$(abspath $(PERSON_GOLDEN))/input.bin EXPECTED=$(abspath $(PERSON_GOLDEN))/output.bin, \
+		@echo "skip: firmware example on person_detect: $(PERSON_MODEL) is absent (../shared not present)")

@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "DSCFlow", targets: ["DSCFlow"]),
         .executable(name: "dscflow", targets: ["DSCFlowCLI"]),
+        // The C ABI. `make lib` stages it as libdscflow.so (this product's file is libDSCFlowC.so).
+        .library(name: "DSCFlowC", type: .dynamic, targets: ["DSCFlowCAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +23,8 @@ let package = Package(
     targets: [
         // Thin C shims for what Swift cannot spell portably (clock, stdio without Glibc, SIMD intrinsics).
         .target(name: "CDSCFlowSupport"),
+        // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // SIMD microkernels of the fast path (portable, AVX2, AVX-512 VNNI builds of one source,
         // chosen at run time). Optimised even in debug builds; -fwrapv: int32 sums wrap as in Swift.
         .target(
@@ -30,8 +34,25 @@ let package = Package(
         ),
         .target(
             name: "DSCFlow",
-            dependencies: ["CDSCFlowSupport", "CDSCFlowSIMD"],
+            dependencies: ["CDSCFlowSupport", "CPNG", "CDSCFlowSIMD"],
             swiftSettings: leanLibrary
+        ),
+        // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
+        .target(name: "CDSCFlowCAPI"),
+        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so.
+        .target(
+            name: "DSCFlowCAPI",
+            dependencies: ["DSCFlow", "CDSCFlowCAPI"],
+            exclude: ["dscflow.map"],
+            swiftSettings: leanLibrary + [.unsafeFlags(["-Xcc", "-DDSCFLOW_SWIFT_IMPLEMENTATION"])],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-no-toolchain-stdlib-rpath",
+                    "-Xlinker", "-soname=libdscflow.so.0",
+                    "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/DSCFlowCAPI/dscflow.map",
+                    "-Xlinker", "-rpath=$ORIGIN",
+                ]),
+            ]
         ),
         .executableTarget(
             name: "DSCFlowCLI",
@@ -45,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "DSCFlowTests",
             dependencies: ["DSCFlow", "CDSCFlowTestSupport"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]

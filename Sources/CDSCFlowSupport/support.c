@@ -2,6 +2,7 @@
 #include "CDSCFlowSupport.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,4 +47,8 @@ const char *dsc_strerror(int code) {
     if (code == -1) return "file is shorter than expected";
     const char *s = strerror(code);
     return s ? s : "unknown error";
+}
+
+double dsc_exp(double x) {
+    return exp(x);
 }

@@ -11,6 +11,7 @@ struct DSCFlowCommand: ParsableCommand {
             Every command exits with status 0 on success and prints a one-line error otherwise.
             """,
         version: DSCFlowVersion.string,
-        subcommands: [InfoCommand.self, RunCommand.self, BenchCommand.self]
+        subcommands: [InfoCommand.self, RunCommand.self, ImportCommand.self, ConvertCommand.self, EvalDACSDCCommand.self,
+                      BenchCommand.self]
     )
 }

@@ -53,7 +53,7 @@ enum OperatorDescription {
         return s
     }
 
-    static func details(_ op: Operation, _ m: Model) -> String {
+    static func details(_ op: Operator, _ m: Model) -> String {
         let out = "out \(describe(m.tensors[op.outputs[0]].quantization))"
         switch op.kind {
         case .conv2D(let p), .depthwiseConv2D(let p):

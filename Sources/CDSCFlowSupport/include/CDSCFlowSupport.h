@@ -25,6 +25,10 @@ int dsc_file_write(const char *path, const void *buffer, uint64_t size);
 /// Text of an errno value (strerror); never NULL.
 const char *dsc_strerror(int code);
 
+/// The C library's exp(x) in double precision (what numpy's float64 scalars and Python's
+/// math.exp use on the hosts DSCFlow reproduces), for bit-exact host-side decoders.
+double dsc_exp(double x);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,7 @@
 /// its memory plan. Immutable after load and safe to share across threads; sessions run it.
 public final class Model: @unchecked Sendable {
     public let tensors: [Tensor]
-    public let operations: [Operation]
+    public let operations: [Operator]
     public let inputs: [Int]
     public let outputs: [Int]
     /// Free-form key/value pairs kept with the model (preprocessing, detection head, provenance...).
@@ -16,7 +16,7 @@ public final class Model: @unchecked Sendable {
     /// Weights packed once for the fast kernels (shared by every session).
     let fastWeights: FastWeights
 
-    public init(tensors: [Tensor], operations: [Operation], inputs: [Int], outputs: [Int],
+    public init(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
                 metadata: [String: String] = [:], format: String) throws {
         self.tensors = tensors
         self.operations = operations

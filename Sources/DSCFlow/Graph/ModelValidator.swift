@@ -6,7 +6,7 @@ enum ModelValidator {
     static let maxTensorBytes = 1 << 31
     static let maxRank = 6
 
-    static func validate(tensors: [Tensor], operations: [Operation], inputs: [Int], outputs: [Int]) throws {
+    static func validate(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int]) throws {
         for (i, t) in tensors.enumerated() {
             if t.shape.count > maxRank {
                 throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "rank \(t.shape.count) exceeds \(maxRank)")
@@ -66,7 +66,7 @@ enum ModelValidator {
         .invalidTensor(op: i, tensor: t.name, reason: why)
     }
 
-    private static func requireInputs(_ i: Int, _ op: Operation, _ range: ClosedRange<Int>) throws {
+    private static func requireInputs(_ i: Int, _ op: Operator, _ range: ClosedRange<Int>) throws {
         if !range.contains(op.inputs.count) {
             throw DSCError.unsupported(op: i, name: op.name, reason: "\(op.inputs.count) inputs; expected \(range.lowerBound)…\(range.upperBound)")
         }
@@ -82,7 +82,7 @@ enum ModelValidator {
         if t.shape != expected { throw fail(i, t, "shape \(t.shape); expected \(expected)") }
     }
 
-    private static func validateRequantizer(_ i: Int, _ op: Operation, _ r: Requantizer, bias: [Int32],
+    private static func validateRequantizer(_ i: Int, _ op: Operator, _ r: Requantizer, bias: [Int32],
                                             accumulator: Accumulator, channels: Int, output: Tensor) throws {
         func perChannel(_ n: Int, _ what: String) throws {
             if n != 1 && n != channels {
@@ -123,7 +123,7 @@ enum ModelValidator {
         }
     }
 
-    private static func validateWindow(_ i: Int, _ op: Operation, _ w: Window2D, input: Tensor) throws {
+    private static func validateWindow(_ i: Int, _ op: Operator, _ w: Window2D, input: Tensor) throws {
         guard w.kernelHeight >= 1, w.kernelWidth >= 1, w.strideHeight >= 1, w.strideWidth >= 1,
               w.dilationHeight >= 1, w.dilationWidth >= 1, w.padTop >= 0, w.padLeft >= 0,
               w.padBottom >= 0, w.padRight >= 0,
@@ -139,7 +139,7 @@ enum ModelValidator {
         }
     }
 
-    static func validateOperation(_ i: Int, _ op: Operation, _ tensors: [Tensor]) throws {
+    static func validateOperation(_ i: Int, _ op: Operator, _ tensors: [Tensor]) throws {
         let out = tensors[op.outputs[0]]
         switch op.kind {
         case .conv2D(let p), .depthwiseConv2D(let p):

@@ -19,10 +19,13 @@ extension Model {
         if TFLiteImporter.recognizes(storage.buffer) {
             return try TFLiteImporter.importModel(storage)
         }
+        if DSCMFormat.recognizes(storage.buffer) {
+            return try DSCMFormat.importModel(storage)
+        }
         if storage.count < 8 {
             throw DSCError.malformedModel("\(storage.count) bytes is too short to be a model")
         }
-        throw DSCError.malformedModel("unrecognised model format (expected a .tflite file)")
+        throw DSCError.malformedModel("unrecognised model format (expected a .tflite or .dscm file)")
     }
 }
 
@@ -37,4 +40,10 @@ extension ByteStorage {
         let r = dsc_file_read(path, UnsafeMutableRawPointer(mutating: base), size)
         if r != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(r))) }
     }
+}
+
+/// Writes bytes to a file (created or truncated), or throws `DSCError.io`.
+public func writeBytes(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    let err = dsc_file_write(path, bytes.baseAddress, UInt64(bytes.count))
+    if err != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(err))) }
 }

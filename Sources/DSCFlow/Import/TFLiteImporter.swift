@@ -49,7 +49,7 @@ private struct Importer {
 
     var tensors: [Tensor] = []
     var irIndex: [Int: Int] = [:]
-    var operations: [Operation] = []
+    var operations: [Operator] = []
 
     init(storage: ByteStorage) throws {
         self.storage = storage
@@ -140,6 +140,8 @@ private struct Importer {
         let inputs = try graphInputs.map { try tensor(Int($0), op: -1, role: "model input") }
         for (i, op) in rawOperators.enumerated() {
             try convert(i, op)
+            // Keep the file's operator name (PADV2 stays PADV2) so dumps match TFLite's naming.
+            operations[operations.count - 1].name = op.name
         }
         let outputs = try graphOutputs.map { try tensor(Int($0), op: -1, role: "model output") }
         var md = metadata
@@ -384,7 +386,7 @@ private struct Importer {
             let p = ConvolutionParameters(window: win, depthMultiplier: dm, inputOffset: -zIn, paddingValue: zIn,
                                           bias: bias, requantizer: .fixedPoint(rq), activation: act)
             let ins = [x, f] + (biasTensor.map { [$0] } ?? [])
-            operations.append(Operation(kind: depthwise ? .depthwiseConv2D(p) : .conv2D(p), inputs: ins, outputs: [y]))
+            operations.append(Operator(kind: depthwise ? .depthwiseConv2D(p) : .conv2D(p), inputs: ins, outputs: [y]))
 
         case Op.fullyConnected:
             try requireInputs(op, index, 2...3)
@@ -416,7 +418,7 @@ private struct Importer {
             let rq = FixedPointRequantizer(multipliers: qm.map(\.multiplier), shifts: qm.map(\.shift),
                                            outputZeroPoint: zOut, activationMin: range.min, activationMax: range.max)
             let p = FullyConnectedParameters(inputOffset: -zIn, bias: bias, requantizer: .fixedPoint(rq), activation: act)
-            operations.append(Operation(kind: .fullyConnected(p), inputs: [x, w] + (biasTensor.map { [$0] } ?? []), outputs: [y]))
+            operations.append(Operator(kind: .fullyConnected(p), inputs: [x, w] + (biasTensor.map { [$0] } ?? []), outputs: [y]))
 
         case Op.averagePool2D, Op.maxPool2D:
             try requireInputs(op, index, 1...1)
@@ -431,7 +433,7 @@ private struct Importer {
             let (s, z) = try quantization(y, op: index)
             let range = act.range(scale: s, zeroPoint: z, type: .int8)
             let p = PoolParameters(window: win, activationMin: range.min, activationMax: range.max, activation: act)
-            operations.append(Operation(kind: op.code == Op.averagePool2D ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: op.code == Op.averagePool2D ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y]))
 
         case Op.mean:
             try requireInputs(op, index, 2...2)
@@ -450,7 +452,7 @@ private struct Importer {
             let q = QuantizedMultiplier(Double(sIn) / Double(sOut))
             let p = MeanParameters(axes: axes, keepDims: try opts?.bool(0) ?? false, inputZeroPoint: zIn,
                                    outputZeroPoint: zOut, multiplier: q.multiplier, shift: q.shift)
-            operations.append(Operation(kind: .mean(p), inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: .mean(p), inputs: [x], outputs: [y]))
 
         case Op.add:
             try requireInputs(op, index, 2...2)
@@ -472,7 +474,7 @@ private struct Importer {
                                   input2Multiplier: m2.multiplier, input2Shift: m2.shift,
                                   outputMultiplier: mo.multiplier, outputShift: mo.shift, outputOffset: zo,
                                   activationMin: range.min, activationMax: range.max, activation: act)
-            operations.append(Operation(kind: .add(p), inputs: [a, b], outputs: [y]))
+            operations.append(Operator(kind: .add(p), inputs: [a, b], outputs: [y]))
 
         case Op.concatenation:
             guard !op.inputs.isEmpty else { throw DSCError.unsupported(op: index, name: op.name, reason: "no inputs") }
@@ -487,7 +489,7 @@ private struct Importer {
             var axis = Int(try opts?.i32(0) ?? 0)
             if axis < 0 { axis += rank }
             guard axis >= 0 && axis < rank else { throw DSCError.unsupported(op: index, name: op.name, reason: "axis out of range for rank \(rank)") }
-            operations.append(Operation(kind: .concatenation(axis: axis), inputs: ins, outputs: [y]))
+            operations.append(Operator(kind: .concatenation(axis: axis), inputs: ins, outputs: [y]))
 
         case Op.pad, Op.padV2:
             try requireInputs(op, index, 2...3)
@@ -507,13 +509,13 @@ private struct Importer {
                 }
                 value = d.element(0, as: .int8)
             }
-            operations.append(Operation(kind: .pad(PadParameters(paddings: paddings, value: value)), inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: .pad(PadParameters(paddings: paddings, value: value)), inputs: [x], outputs: [y]))
 
         case Op.reshape:
             try requireInputs(op, index, 1...2)
             let x = try input(0, "input"), y = try output()
             try requireSameQuantization(x, y, index, op)
-            operations.append(Operation(kind: .reshape, inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: .reshape, inputs: [x], outputs: [y]))
 
         case Op.spaceToDepth:
             try requireInputs(op, index, 1...1)
@@ -522,7 +524,7 @@ private struct Importer {
             try requireSameQuantization(x, y, index, op)
             let b = Int(try opts?.i32(0) ?? 0)
             guard b >= 1 else { throw DSCError.unsupported(op: index, name: op.name, reason: "block size \(b)") }
-            operations.append(Operation(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: b)), inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: b)), inputs: [x], outputs: [y]))
 
         case Op.softmax:
             try requireInputs(op, index, 1...1)
@@ -536,7 +538,7 @@ private struct Importer {
             let beta = try opts?.f32(0) ?? 0
             guard beta.isFinite, beta > 0 else { throw DSCError.unsupported(op: index, name: op.name, reason: "beta \(beta)") }
             let p = SoftmaxParameters(beta: beta, inputScale: sIn)
-            operations.append(Operation(kind: .softmax(p), inputs: [x], outputs: [y]))
+            operations.append(Operator(kind: .softmax(p), inputs: [x], outputs: [y]))
 
         default:
             throw DSCError.unsupported(op: index, name: op.name, reason: "DSCFlow does not implement this operator (supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, MEAN, PAD, PADV2, RESHAPE, SOFTMAX, SPACE_TO_DEPTH)")

@@ -14,7 +14,7 @@ struct OperatorBinding {
     let inputLastDimension: Int
     let inputElementCount: Int
 
-    init(op: Operation, model: Model, plan: ArenaPlan, base: UnsafeMutableRawPointer) {
+    init(op: Operator, model: Model, plan: ArenaPlan, base: UnsafeMutableRawPointer) {
         func address(_ t: Int) -> UnsafeRawPointer {
             if let d = model.tensors[t].data { return d.pointer }
             return UnsafeRawPointer(base + plan.offsets[t])
@@ -37,7 +37,7 @@ struct OperatorBinding {
     }
 
     /// Runs the operator's reference kernel.
-    func execute(_ op: Operation, model: Model, rounding: RoundingMode) {
+    func execute(_ op: Operator, model: Model, rounding: RoundingMode) {
         let tensors = model.tensors
         let inType = tensors[op.inputs[0]].type
         let outType = tensors[op.outputs[0]].type

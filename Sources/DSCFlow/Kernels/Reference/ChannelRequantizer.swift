@@ -94,4 +94,21 @@ struct AccumulatorRule {
         if saturating { return min(max(acc &+ partial, lo), hi) }
         return Int64(Int32(truncatingIfNeeded: acc &+ partial))
     }
+
+    /// acc + Σ product(i) for i < count, folding the partial sum into the accumulator after every
+    /// block of `block` terms and after the last (the order the SkrSkr pointwise engine saturates in).
+    @inline(__always)
+    func accumulate(_ start: Int64, count: Int, _ product: (Int) -> Int64) -> Int64 {
+        var acc = start, partial: Int64 = 0, inBlock = 0
+        for i in 0..<count {
+            partial &+= product(i)
+            inBlock &+= 1
+            if inBlock == block {
+                acc = add(acc, partial)
+                partial = 0
+                inBlock = 0
+            }
+        }
+        return inBlock > 0 ? add(acc, partial) : acc
+    }
 }

@@ -32,19 +32,10 @@ enum ReferenceConvolution {
                                         if !inside && padContribution == 0 { continue }
                                         let wBase = filterShape.offset(oc, ky, kx, 0)
                                         let xBase = inside ? inputShape.offset(b, iy, ix, icBase) : 0
-                                        var partial: Int64 = 0
-                                        var inBlock = 0
-                                        for ic in 0..<inC {
+                                        acc = rule.accumulate(acc, count: inC) { ic in
                                             let x = inside ? Int64(input[xBase &+ ic]) &+ offset : padContribution
-                                            partial &+= Int64(filter[wBase &+ ic]) &* x
-                                            inBlock &+= 1
-                                            if inBlock == rule.block {
-                                                acc = rule.add(acc, partial)
-                                                partial = 0
-                                                inBlock = 0
-                                            }
+                                            return Int64(filter[wBase &+ ic]) &* x
                                         }
-                                        if inBlock > 0 { acc = rule.add(acc, partial) }
                                     }
                                 }
                                 let withBias = Int32(truncatingIfNeeded: acc) &+ (bias.isEmpty ? 0 : bias[oc])

@@ -14,19 +14,9 @@ enum ReferenceFullyConnected {
             ChannelRequantizer.with(p.requantizer, rounding: rounding) { rq in
                 for b in 0..<batches {
                     for u in 0..<units {
-                        var acc: Int64 = 0
-                        var partial: Int64 = 0
-                        var inBlock = 0
-                        for d in 0..<depth {
-                            partial &+= (Int64(weights[u &* depth &+ d]) &+ wOffset) &* (Int64(input[b &* depth &+ d]) &+ inOffset)
-                            inBlock &+= 1
-                            if inBlock == rule.block {
-                                acc = rule.add(acc, partial)
-                                partial = 0
-                                inBlock = 0
-                            }
+                        let acc = rule.accumulate(0, count: depth) { d in
+                            (Int64(weights[u &* depth &+ d]) &+ wOffset) &* (Int64(input[b &* depth &+ d]) &+ inOffset)
                         }
-                        if inBlock > 0 { acc = rule.add(acc, partial) }
                         let withBias = Int32(truncatingIfNeeded: acc) &+ (bias.isEmpty ? 0 : bias[u])
                         output[b &* units &+ u] = Out(truncatingIfNeeded: rq.apply(withBias, channel: u))
                     }

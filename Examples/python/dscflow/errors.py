@@ -1,0 +1,62 @@
+"""DSCFlow's status codes as Python exceptions carrying the library's message."""
+from ._library import lib
+
+OK = 0
+
+
+class DSCFlowError(Exception):
+    """A failed DSCFlow call. `status` is the C status code, `status_name` its dscflow.h name, and the
+    message is the library's (dsc_last_error)."""
+
+    status = None
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+    @property
+    def status_name(self):
+        return lib.dsc_status_name(self.status).decode()
+
+
+class InvalidArgumentError(DSCFlowError, ValueError):
+    """DSC_ERR_INVALID_ARGUMENT: NULL, out of range, or a buffer of the wrong size."""
+    status = -1
+
+
+class MalformedModelError(DSCFlowError):
+    """DSC_ERR_MALFORMED_MODEL: the bytes are not a well-formed model."""
+    status = -2
+
+
+class UnsupportedError(DSCFlowError):
+    """DSC_ERR_UNSUPPORTED: the model uses something DSCFlow does not implement."""
+    status = -3
+
+
+class ModelIOError(DSCFlowError, OSError):
+    """DSC_ERR_IO: a file could not be read."""
+    status = -4
+
+
+class OutOfMemoryError(DSCFlowError, MemoryError):
+    """DSC_ERR_OUT_OF_MEMORY: memory could not be allocated, or a size overflows."""
+    status = -5
+
+
+class WrongStateError(DSCFlowError):
+    """DSC_ERR_WRONG_STATE: the call does not make sense in the object's current state."""
+    status = -6
+
+
+_BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, MalformedModelError, UnsupportedError,
+                                          ModelIOError, OutOfMemoryError, WrongStateError)}
+
+
+def check(status):
+    """Raises the exception of `status` (with the thread's last error message) unless it is DSC_OK."""
+    if status != OK:
+        message = lib.dsc_last_error().decode("utf-8", "replace")
+        cls = _BY_STATUS.get(status, DSCFlowError)
+        raise cls(message, status)

@@ -1,0 +1,55 @@
+/// What an operator computes, with every parameter the kernels need already decided at load time.
+public enum OperatorKind: Sendable {
+    case conv2D(ConvolutionParameters)
+    case depthwiseConv2D(ConvolutionParameters)
+    case fullyConnected(FullyConnectedParameters)
+    case averagePool2D(PoolParameters)
+    case maxPool2D(PoolParameters)
+    case mean(MeanParameters)
+    case add(AddParameters)
+    /// Concatenation along `axis` (inputs and output share quantization: a byte copy).
+    case concatenation(axis: Int)
+    case pad(PadParameters)
+    /// Same bytes, new shape (the output tensor's).
+    case reshape
+    case spaceToDepth(SpaceToDepthParameters)
+    case softmax(SoftmaxParameters)
+
+    /// The TFLite builtin name, used for dumps (`opNNN_<NAME>.bin`) and messages.
+    public var name: String {
+        switch self {
+        case .conv2D: return "CONV_2D"
+        case .depthwiseConv2D: return "DEPTHWISE_CONV_2D"
+        case .fullyConnected: return "FULLY_CONNECTED"
+        case .averagePool2D: return "AVERAGE_POOL_2D"
+        case .maxPool2D: return "MAX_POOL_2D"
+        case .mean: return "MEAN"
+        case .add: return "ADD"
+        case .concatenation: return "CONCATENATION"
+        case .pad: return "PAD"
+        case .reshape: return "RESHAPE"
+        case .spaceToDepth: return "SPACE_TO_DEPTH"
+        case .softmax: return "SOFTMAX"
+        }
+    }
+}
+
+/// One node of the graph: its kind and the tensors it reads and writes (indices into `Model.tensors`).
+public struct Operator: Sendable {
+    public var kind: OperatorKind
+    public var inputs: [Int]
+    public var outputs: [Int]
+    /// The name used for dumps; defaults to the kind's TFLite builtin name.
+    public var name: String
+
+    public init(kind: OperatorKind, inputs: [Int], outputs: [Int], name: String? = nil) {
+        self.kind = kind
+        self.inputs = inputs
+        self.outputs = outputs
+        self.name = name ?? kind.name
+    }
+}
+
+/// Former name of `Operator` (it clashed with Foundation's `Operation`).
+@available(*, deprecated, renamed: "Operator")
+public typealias Operation = Operator

@@ -1,0 +1,125 @@
+/// Serialises any IR model to `.dscm` (docs/FORMAT.md). The output is deterministic: the same model
+/// gives the same bytes. Loading the result gives a model with the same tensors, operators, parameters
+/// and metadata (plus `dscflow.origin`, the format the model was first imported from), hence the same
+/// output bytes on every input.
+public enum DSCMWriter {
+    /// The `.dscm` bytes of `model`.
+    public static func serialize(_ model: Model) throws -> [UInt8] {
+        // DATA: every constant tensor, 64-byte aligned, in tensor order.
+        var data = DSCMSink()
+        var dataOffsets: [Int?] = []
+        for t in model.tensors {
+            guard let d = t.data else { dataOffsets.append(nil); continue }
+            data.align(DSCMFormat.alignment)
+            dataOffsets.append(data.bytes.count)
+            data.bytes.append(contentsOf: d.buffer)
+        }
+
+        var meta = DSCMSink()
+        meta.string(model.metadata["dscflow.origin"] ?? model.format)
+        // The origin is its own field; every other pair is stored as is.
+        let keys = model.metadata.keys.filter { $0 != "dscflow.origin" }.sorted()
+        meta.u32(UInt32(keys.count))
+        for k in keys { meta.string(k); meta.string(model.metadata[k]!) }
+
+        var tensors = DSCMSink()
+        tensors.u32(UInt32(model.tensors.count))
+        for (i, t) in model.tensors.enumerated() {
+            tensors.string(t.name)
+            tensors.u8(t.type.rawValue)
+            tensors.u8((t.quantization != nil ? 1 : 0) | (t.data != nil ? 2 : 0))
+            tensors.u32(UInt32(t.shape.count))
+            for d in t.shape { tensors.i64(Int64(d)) }
+            if let q = t.quantization {
+                tensors.u32(UInt32(q.scales.count))
+                for s in q.scales { tensors.u32(s.bitPattern) }
+                tensors.int32s(q.zeroPoints)
+                tensors.i32(Int32(truncatingIfNeeded: q.dimension))
+            }
+            if let d = t.data, let offset = dataOffsets[i] {
+                tensors.u64(UInt64(offset))
+                tensors.u64(UInt64(d.count))
+            }
+        }
+
+        var graph = DSCMSink()
+        graph.int32s(model.inputs.map { Int32(truncatingIfNeeded: $0) })
+        graph.int32s(model.outputs.map { Int32(truncatingIfNeeded: $0) })
+
+        var operations = DSCMSink()
+        operations.u32(UInt32(model.operations.count))
+        for op in model.operations { DSCMOperationCodec.write(op, into: &operations) }
+
+        let sections: [(DSCMFormat.Section, [UInt8])] = [
+            (.meta, meta.bytes), (.tensors, tensors.bytes), (.graph, graph.bytes), (.operations, operations.bytes),
+            (.data, data.bytes),
+        ]
+
+        // Layout: header, section table, then each section at a 64-byte boundary.
+        var file = DSCMSink()
+        file.bytes = [UInt8](repeating: 0, count: DSCMFormat.headerSize)
+        var table = DSCMSink()
+        var bodies = DSCMSink()
+        let tableEnd = DSCMFormat.headerSize + sections.count * DSCMFormat.sectionEntrySize
+        var offsets: [Int] = []
+        for (_, body) in sections {
+            bodies.align(DSCMFormat.alignment, base: tableEnd)
+            offsets.append(tableEnd + bodies.bytes.count)
+            bodies.bytes.append(contentsOf: body)
+        }
+        for ((kind, body), offset) in zip(sections, offsets) {
+            table.u32(kind.rawValue)
+            table.u32(body.withUnsafeBytes { CRC32.of($0) })
+            table.u64(UInt64(offset))
+            table.u64(UInt64(body.count))
+            table.u64(0)
+        }
+        file.bytes.append(contentsOf: table.bytes)
+        file.bytes.append(contentsOf: bodies.bytes)
+
+        var header = DSCMSink()
+        header.bytes.append(contentsOf: DSCMFormat.magic)
+        header.u32(DSCMFormat.version)
+        header.u32(UInt32(DSCMFormat.headerSize))
+        header.u64(UInt64(file.bytes.count))
+        header.u32(UInt32(sections.count))
+        header.u32(0)  // flags
+        header.u32(file.bytes.withUnsafeBytes { CRC32.of(UnsafeRawBufferPointer(rebasing: $0[DSCMFormat.headerSize...])) })
+        header.bytes.append(contentsOf: [UInt8](repeating: 0, count: 60 - header.bytes.count))
+        header.u32(header.bytes.withUnsafeBytes { CRC32.of($0) })
+        file.bytes.replaceSubrange(0..<DSCMFormat.headerSize, with: header.bytes)
+        return file.bytes
+    }
+
+    /// Writes `model` to `path` as `.dscm`.
+    public static func write(_ model: Model, to path: String) throws {
+        let bytes = try serialize(model)
+        try bytes.withUnsafeBytes { try writeBytes($0, to: path) }
+    }
+}
+
+/// A little-endian byte buffer being built.
+struct DSCMSink {
+    var bytes: [UInt8] = []
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    mutating func string(_ s: String) {
+        let utf8 = Array(s.utf8)
+        u32(UInt32(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+    mutating func int32s(_ a: [Int32]) {
+        u32(UInt32(a.count))
+        for v in a { i32(v) }
+    }
+    /// Zero-pads so that `base + bytes.count` is a multiple of `alignment`.
+    mutating func align(_ alignment: Int, base: Int = 0) {
+        let r = (base + bytes.count) % alignment
+        if r != 0 { bytes.append(contentsOf: [UInt8](repeating: 0, count: alignment - r)) }
+    }
+}

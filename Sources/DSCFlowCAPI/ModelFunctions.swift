@@ -1,0 +1,109 @@
+import CDSCFlowCAPI
+import DSCFlow
+
+/// `dsc_model_load_file`: loads a model file into memory the model owns.
+@c(dsc_model_load_file)
+public func dscModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
+    Status.guarded {
+        let path = try required(path, "path")
+        let out = try required(out, "out")
+        let model = try Model.load(path: String(cString: path))
+        out.pointee = ModelHandle(model).retainedPointer()
+    }
+}
+
+/// `dsc_model_load_memory`: loads a model in place from caller memory (weights are not copied).
+@c(dsc_model_load_memory)
+public func dscModelLoadMemory(_ data: UnsafeRawPointer?, _ size: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
+    Status.guarded {
+        let data = try required(data, "data")
+        let out = try required(out, "out")
+        guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("size \(size) is too large") }
+        let model = try Model.load(bytes: UnsafeRawBufferPointer(start: data, count: Int(size)), copy: false)
+        out.pointee = ModelHandle(model).retainedPointer()
+    }
+}
+
+/// `dsc_model_free`: releases the caller's reference; NULL is ignored.
+@c(dsc_model_free)
+public func dscModelFree(_ model: UnsafeMutablePointer<dsc_model>?) {
+    guard let model else { return }
+    Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).release()
+}
+
+/// Runs `body` on the model behind `model` and stores its result in `out`, with NULL checks.
+private func query<T>(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMutablePointer<T>?,
+                      _ body: (ModelHandle) throws -> T) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let out = try required(out, "output pointer")
+        out.pointee = try body(handle)
+    }
+}
+
+/// `dsc_model_input_count`: number of model inputs.
+@c(dsc_model_input_count)
+public func dscModelInputCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, count) { UInt($0.model.inputs.count) }
+}
+
+/// `dsc_model_output_count`: number of model outputs.
+@c(dsc_model_output_count)
+public func dscModelOutputCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, count) { UInt($0.model.outputs.count) }
+}
+
+/// Describes the model input or output (`list` picks which) at C index `index`.
+private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?,
+                    _ list: KeyPath<Model, [Int]>, _ what: StaticString) -> Int32 {
+    query(model, info) { h in
+        let tensors = h.model[keyPath: list]
+        return try h.tensorInfo(tensors[try checkedIndex(index, below: tensors.count, what)])
+    }
+}
+
+/// `dsc_model_input`: describes model input `index`.
+@c(dsc_model_input)
+public func dscModelInput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
+    ioInfo(model, index, info, \.inputs, "input index")
+}
+
+/// `dsc_model_output`: describes model output `index`.
+@c(dsc_model_output)
+public func dscModelOutput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
+    ioInfo(model, index, info, \.outputs, "output index")
+}
+
+/// `dsc_model_op_count`: number of operators.
+@c(dsc_model_op_count)
+public func dscModelOpCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, count) { UInt($0.model.operations.count) }
+}
+
+/// `dsc_model_op_info`: describes operator `index` (execution order).
+@c(dsc_model_op_info)
+public func dscModelOpInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_op_info>?) -> Int32 {
+    query(model, info) { h in
+        try h.operationInfo(try checkedIndex(index, below: h.model.operations.count, "operator index"))
+    }
+}
+
+/// `dsc_model_macs`: multiply-accumulates of one inference.
+@c(dsc_model_macs)
+public func dscModelMACs(_ model: UnsafePointer<dsc_model>?, _ macs: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    query(model, macs) { UInt64(clamping: $0.model.totalMACs) }
+}
+
+/// `dsc_model_parameter_count`: weight and bias elements.
+@c(dsc_model_parameter_count)
+public func dscModelParameterCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    query(model, count) { UInt64(clamping: $0.model.parameterCount) }
+}
+
+/// `dsc_model_arena_size`: bytes a caller-provided arena needs for a session with `flags`.
+@c(dsc_model_arena_size)
+public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, size) { h in
+        UInt(Session.requiredArenaSize(for: h.model, options: try SessionFlags.options(flags)))
+    }
+}

@@ -1,0 +1,68 @@
+import CDSCFlowCAPI
+import DSCFlow
+
+/// What a `dsc_model *` points to: the model plus the C strings its info functions hand out (made
+/// once at load, valid until the handle dies).
+final class ModelHandle {
+    let model: Model
+    private let tensorNames: [UnsafeMutablePointer<CChar>]
+    private let operationNames: [UnsafeMutablePointer<CChar>]
+    private let operationKinds: [UnsafeMutablePointer<CChar>]
+
+    init(_ model: Model) {
+        self.model = model
+        tensorNames = model.tensors.map { CString.make($0.name) }
+        operationNames = model.operations.map { CString.make($0.name) }
+        operationKinds = model.operations.map { CString.make($0.kind.name) }
+    }
+
+    deinit {
+        for p in tensorNames { p.deallocate() }
+        for p in operationNames { p.deallocate() }
+        for p in operationKinds { p.deallocate() }
+    }
+
+    /// A new +1 reference as a C handle (released by `dsc_model_free`).
+    func retainedPointer() -> UnsafeMutablePointer<dsc_model> {
+        Unmanaged.passRetained(self).toOpaque().assumingMemoryBound(to: dsc_model.self)
+    }
+
+    /// The handle behind a C pointer, without changing its reference count.
+    static func from(_ p: UnsafePointer<dsc_model>) -> ModelHandle {
+        Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    /// Describes tensor `t` (an index the model validated).
+    func tensorInfo(_ t: Int) throws -> dsc_tensor_info {
+        let tensor = model.tensors[t]
+        guard tensor.shape.count <= Int(DSC_MAX_RANK) else {
+            throw DSCError.unsupported(op: -1, name: "tensor '\(tensor.name)'",
+                                       reason: "rank \(tensor.shape.count) exceeds DSC_MAX_RANK (\(DSC_MAX_RANK))")
+        }
+        var info = dsc_tensor_info()
+        info.name = UnsafePointer(tensorNames[t])
+        info.type = Int32(tensor.type.rawValue)
+        info.rank = Int32(tensor.shape.count)
+        withUnsafeMutableBytes(of: &info.shape) { raw in
+            let dims = raw.bindMemory(to: Int64.self)
+            for (k, d) in tensor.shape.enumerated() { dims[k] = Int64(d) }
+        }
+        info.byte_size = tensor.byteCount
+        if let q = tensor.quantization {
+            info.scale = q.scale
+            info.zero_point = q.zeroPoint
+            info.scale_count = Int32(clamping: q.scales.count)
+        }
+        return info
+    }
+
+    /// Describes operator `i` (an index below the operator count).
+    func operationInfo(_ i: Int) throws -> dsc_op_info {
+        var info = dsc_op_info()
+        info.name = UnsafePointer(operationNames[i])
+        info.kind = UnsafePointer(operationKinds[i])
+        info.macs = UInt64(clamping: model.macs(ofOperation: i))
+        info.output = try tensorInfo(model.operations[i].outputs[0])
+        return info
+    }
+}

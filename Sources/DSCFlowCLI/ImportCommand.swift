@@ -1,0 +1,72 @@
+import ArgumentParser
+import DSCFlow
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Build a .dscm model from an accelerator's parameter files.",
+        subcommands: [ImportSkrSkrCommand.self]
+    )
+}
+
+struct ImportSkrSkrCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skrskr",
+        abstract: "Import SkyNet from the DAC-SDC 2020 SkrSkr accelerator's weights (or SEUer B's).",
+        discussion: """
+            Give either --weights SkyNet.bin (the .wt bytes followed by the .bm bytes, as Deploy/ ships it), or
+            --wt X.wt --bm X.bm (SEUer B's channel-enhanced seuer_SkyNet1.wt/.bm are accepted and folded to the
+            identical arithmetic). The model computes the accelerator's integer arithmetic bit for bit: input
+            uint8 [1,160,320,3] RGB, output the last layer's raw accumulators int32 [1,20,40,10]. It records its
+            preprocessing (Pillow NEAREST 640x360 -> 320x160) and its detection head (head=skrskr).
+            """
+    )
+
+    @Option(name: .long, help: "SkyNet.bin: the .wt bytes followed by the .bm bytes.")
+    var weights: String?
+
+    @Option(name: .long, help: "The weight file (.wt), with --bm.")
+    var wt: String?
+
+    @Option(name: .long, help: "The bias and multiplier file (.bm), with --wt.")
+    var bm: String?
+
+    @Option(name: [.short, .long], help: "Where to write the .dscm model.")
+    var output: String
+
+    func run() throws {
+        let model: Model
+        switch (weights, wt, bm) {
+        case (let bin?, nil, nil):
+            let storage = try ByteStorage(contentsOfFile: bin)
+            model = try SkrSkrImporter.importModel(combined: storage.buffer, name: bin)
+        case (nil, let w?, let b?):
+            let ws = try ByteStorage(contentsOfFile: w), bs = try ByteStorage(contentsOfFile: b)
+            model = try SkrSkrImporter.importModel(weights: ws.buffer, biasMultipliers: bs.buffer, source: "\(w) + \(b)")
+        default:
+            throw ValidationError("give either --weights SkyNet.bin, or both --wt X.wt and --bm X.bm")
+        }
+        try DSCMWriter.write(model, to: output)
+        print("wrote \(output): \(model.operations.count) operators, \(grouped(model.totalMACs)) MACs, \(model.tensors[model.inputs[0]].signature) -> \(model.tensors[model.outputs[0]].signature)")
+    }
+}
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert any model DSCFlow loads (.tflite, .dscm) to .dscm.",
+        discussion: "The .dscm model gives the same output bytes as the original on every input."
+    )
+
+    @Argument(help: "Model file (.tflite or .dscm).")
+    var model: String
+
+    @Option(name: [.short, .long], help: "Where to write the .dscm model.")
+    var output: String
+
+    func run() throws {
+        let m = try Model.load(path: model)
+        try DSCMWriter.write(m, to: output)
+        print("wrote \(output): \(m.operations.count) operators, \(grouped(m.constantBytes)) bytes of constants")
+    }
+}

@@ -1,0 +1,258 @@
+/*
+ * dscflow.h: the C interface of DSCFlow, an embeddable INT8 inference library for
+ * depthwise-separable CNNs (libdscflow.so).
+ *
+ * C99 and C++ compatible. Link with `$(pkg-config --cflags --libs dscflow)`.
+ *
+ * Conventions (they hold for every function below unless its comment says otherwise):
+ *  - Functions that can fail return an `int` status: DSC_OK (0) on success, or one of the negative
+ *    DSC_ERR_* codes. On failure, dsc_last_error() describes what went wrong and no output argument
+ *    has been written. A successful call leaves the last error message unchanged.
+ *  - Every pointer argument may be NULL: a NULL where a value is needed is reported as
+ *    DSC_ERR_INVALID_ARGUMENT, never a crash. Free functions accept NULL and do nothing.
+ *  - Sizes are in bytes; size arithmetic is overflow-checked.
+ *  - Strings returned by the library (names, messages) are NUL-terminated UTF-8 owned by the
+ *    library; the lifetime of each is stated where it is returned.
+ *  - Threads: a dsc_model is immutable and may be used from any number of threads at once
+ *    (load, info queries, creating sessions). A dsc_session is used by one thread at a time; run
+ *    several sessions of one model to use several threads. dsc_last_error() is per thread.
+ *  - Handles are freed exactly once. Freeing a handle twice (e.g. calling dsc_session_free twice on
+ *    the same pointer) is undefined behaviour, as with free(3): it is not detected and not safe.
+ */
+#ifndef DSCFLOW_H
+#define DSCFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The version of this header; dsc_version() returns the library's, which should be equal. */
+#define DSCFLOW_VERSION_MAJOR 0
+#define DSCFLOW_VERSION_MINOR 1
+#define DSCFLOW_VERSION_PATCH 0
+#define DSCFLOW_VERSION_STRING "0.1.0"
+
+/** Status codes. DSC_OK is 0; every error is negative and distinct. */
+#define DSC_OK 0
+/** An argument is NULL where a value is needed, out of range, or a buffer has the wrong size. */
+#define DSC_ERR_INVALID_ARGUMENT (-1)
+/** The model bytes are not a well-formed model (truncated, offsets out of range, inconsistent tensors). */
+#define DSC_ERR_MALFORMED_MODEL (-2)
+/** A well-formed model uses an operator or feature DSCFlow does not implement. */
+#define DSC_ERR_UNSUPPORTED (-3)
+/** A file could not be read. */
+#define DSC_ERR_IO (-4)
+/** Memory could not be allocated, or a size overflows. */
+#define DSC_ERR_OUT_OF_MEMORY (-5)
+/** The call does not make sense in the object's current state (e.g. reading an operator's output
+ *  before any run, or from a session created without DSC_SESSION_PRESERVE_ALL_TENSORS). */
+#define DSC_ERR_WRONG_STATE (-6)
+
+/** Element types of tensors (the values of dsc_tensor_info.type). */
+#define DSC_TYPE_INT8 1
+#define DSC_TYPE_UINT8 2
+#define DSC_TYPE_INT16 3
+#define DSC_TYPE_INT32 4
+
+/** Session creation flags (bitwise OR; 0 gives the defaults). */
+/** Keep every operator's output in its own arena bytes so dsc_session_op_output() can read any of
+ *  them after a run (like TFLite Micro's kPreserveAllTensors). Makes the arena larger. */
+#define DSC_SESSION_PRESERVE_ALL_TENSORS 1u
+/** Measure each operator's wall time during a run (read with dsc_session_op_nanoseconds()). */
+#define DSC_SESSION_PROFILE 2u
+/** Requantize with single rounding (TFLite's TFLITE_SINGLE_ROUNDING) instead of the default gemmlowp
+ *  double rounding. Changes output bytes; use it only for models made for single rounding. */
+#define DSC_SESSION_SINGLE_ROUNDING 4u
+
+/** The largest rank a dsc_tensor_info can describe. */
+#define DSC_MAX_RANK 8
+
+/** A loaded, validated model. Opaque; create with dsc_model_load_file() or dsc_model_load_memory(). */
+typedef struct dsc_model dsc_model;
+/** A model prepared to run in one arena. Opaque; create with dsc_session_create() and friends. */
+typedef struct dsc_session dsc_session;
+
+#if defined(DSCFLOW_SWIFT_IMPLEMENTATION)
+/* Seen only by the Swift implementation, so that its exported functions are typed `dsc_model *`
+ * rather than `void *` (the build compares them with the declarations below). Never dereferenced;
+ * users must not define this macro. */
+struct dsc_model { unsigned char opaque_; };
+struct dsc_session { unsigned char opaque_; };
+#endif
+
+/** Describes one tensor of a model. Filled by dsc_model_input(), dsc_model_output() and
+ *  dsc_model_op_info(). */
+typedef struct dsc_tensor_info {
+    /** The tensor's name in the model file. Valid until the model is freed. */
+    const char *name;
+    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16 or DSC_TYPE_INT32. */
+    int32_t type;
+    /** Number of dimensions (0 ... DSC_MAX_RANK). */
+    int32_t rank;
+    /** The dimensions, NHWC for 4-D activations; entries at and beyond `rank` are 0. */
+    int64_t shape[DSC_MAX_RANK];
+    /** Bytes of the tensor's data (product of the shape times the element size). */
+    size_t byte_size;
+    /** Quantization: real = scale * (q - zero_point). 0 and 0 when the tensor is not quantized.
+     *  For per-channel quantization these are the first channel's values. */
+    float scale;
+    int32_t zero_point;
+    /** Number of quantization scales: 0 = not quantized, 1 = per tensor, more = per channel. */
+    int32_t scale_count;
+} dsc_tensor_info;
+
+/** Describes one operator of a model, in execution order. Filled by dsc_model_op_info(). */
+typedef struct dsc_op_info {
+    /** The operator's name (for .tflite models its builtin name, e.g. "CONV_2D"). Valid until the
+     *  model is freed. */
+    const char *name;
+    /** What the operator computes, as a TFLite builtin name ("CONV_2D", "DEPTHWISE_CONV_2D", ...).
+     *  Valid until the model is freed. */
+    const char *kind;
+    /** Multiply-accumulates of one inference of this operator (0 for operators without any). */
+    uint64_t macs;
+    /** The operator's output tensor. */
+    dsc_tensor_info output;
+} dsc_op_info;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Library                                                                                        */
+
+/** The library's version, e.g. "0.1.0". Never NULL; a static string. Thread-safe. */
+const char *dsc_version(void);
+
+/** The message of the last failed call made by the calling thread, "" if none failed yet.
+ *  Never NULL. The string is owned by the library and stays valid until the same thread's next
+ *  failing call. Thread-safe (each thread has its own message). */
+const char *dsc_last_error(void);
+
+/** A short constant name for a status code ("DSC_OK", "DSC_ERR_IO", ...; "unknown status" for
+ *  values that are not status codes). Never NULL; a static string. Thread-safe. */
+const char *dsc_status_name(int status);
+
+/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32"; "unknown type" for other
+ *  values). Never NULL; a static string. Thread-safe. */
+const char *dsc_type_name(int32_t type);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Models                                                                                         */
+
+/** Loads a model file (.tflite), reading it into memory the model owns.
+ *  `path`: a NUL-terminated UTF-8 path. On success `*out` receives a new model that the caller
+ *  frees with dsc_model_free(). Errors: DSC_ERR_INVALID_ARGUMENT (NULL path or out), DSC_ERR_IO,
+ *  DSC_ERR_MALFORMED_MODEL, DSC_ERR_UNSUPPORTED, DSC_ERR_OUT_OF_MEMORY. Thread-safe. */
+int dsc_model_load_file(const char *path, dsc_model **out);
+
+/** Loads a model from `size` bytes at `data` without copying them: the model's weights point into
+ *  the caller's buffer (e.g. a model array in flash). The caller keeps the buffer alive and
+ *  unchanged until the model and every session created from it are freed. On success `*out`
+ *  receives a new model that the caller frees with dsc_model_free(). Errors: as
+ *  dsc_model_load_file() except DSC_ERR_IO. Thread-safe. */
+int dsc_model_load_memory(const void *data, size_t size, dsc_model **out);
+
+/** Releases the caller's reference to a model. Sessions created from it keep what they need alive,
+ *  so a model may be freed before its sessions. NULL is ignored. Not safe to call twice on the same
+ *  pointer. */
+void dsc_model_free(dsc_model *model);
+
+/** Number of model inputs in `*count`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_model_input_count(const dsc_model *model, size_t *count);
+
+/** Number of model outputs in `*count`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_model_output_count(const dsc_model *model, size_t *count);
+
+/** Describes model input `index` (0-based) in `*info`. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or
+ *  index out of range), DSC_ERR_UNSUPPORTED (rank above DSC_MAX_RANK). Thread-safe. */
+int dsc_model_input(const dsc_model *model, size_t index, dsc_tensor_info *info);
+
+/** Describes model output `index` (0-based) in `*info`. Errors: as dsc_model_input(). Thread-safe. */
+int dsc_model_output(const dsc_model *model, size_t index, dsc_tensor_info *info);
+
+/** Number of operators in `*count`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_model_op_count(const dsc_model *model, size_t *count);
+
+/** Describes operator `index` (0-based, execution order) in `*info`. Errors: DSC_ERR_INVALID_ARGUMENT
+ *  (NULL, or index out of range), DSC_ERR_UNSUPPORTED (rank above DSC_MAX_RANK). Thread-safe. */
+int dsc_model_op_info(const dsc_model *model, size_t index, dsc_op_info *info);
+
+/** Multiply-accumulates of one inference in `*macs`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_model_macs(const dsc_model *model, uint64_t *macs);
+
+/** Number of parameters (weight and bias elements) in `*count`. Errors: DSC_ERR_INVALID_ARGUMENT.
+ *  Thread-safe. */
+int dsc_model_parameter_count(const dsc_model *model, uint64_t *count);
+
+/** Bytes an arena must have for a session of `model` created with `flags` (the DSC_SESSION_* flags),
+ *  including alignment slack, in `*size`. Pass this to dsc_session_create_in_arena(). Errors:
+ *  DSC_ERR_INVALID_ARGUMENT (NULL, or unknown flag bits). Thread-safe. */
+int dsc_model_arena_size(const dsc_model *model, uint32_t flags, size_t *size);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Sessions                                                                                       */
+
+/** Creates a session of `model` with default options in an arena the library allocates (and frees
+ *  with the session). Same as dsc_session_create_ex(model, 0, out). On success `*out` receives a new
+ *  session that the caller frees with dsc_session_free(). Errors: DSC_ERR_INVALID_ARGUMENT,
+ *  DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect to the model. */
+int dsc_session_create(const dsc_model *model, dsc_session **out);
+
+/** Like dsc_session_create() with DSC_SESSION_* `flags`. Errors: DSC_ERR_INVALID_ARGUMENT (also for
+ *  unknown flag bits), DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect to the model. */
+int dsc_session_create_ex(const dsc_model *model, uint32_t flags, dsc_session **out);
+
+/** Creates a session whose tensors live in the caller's `arena` of `arena_size` bytes (any alignment;
+ *  at least dsc_model_arena_size() for the same flags). The caller keeps the arena alive and does not
+ *  touch it until the session is freed. After this returns, running the session performs no heap
+ *  allocation. On success `*out` receives a new session that the caller frees with
+ *  dsc_session_free() (which does not free the arena). Errors: DSC_ERR_INVALID_ARGUMENT (NULL arena,
+ *  arena too small, unknown flags), DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect to the model. */
+int dsc_session_create_in_arena(const dsc_model *model, uint32_t flags, void *arena, size_t arena_size,
+                                dsc_session **out);
+
+/** Frees a session (and its arena, if the library allocated it). NULL is ignored. Calling it twice on
+ *  the same pointer is undefined behaviour (not detected, not safe). */
+void dsc_session_free(dsc_session *session);
+
+/** Copies `input_size` bytes into the model's only input, runs the model, and copies its only output
+ *  into `output`. The bytes are the tensors' raw values (int8 or uint8 ..., NHWC, C order); the sizes
+ *  must equal the tensors' byte sizes exactly (see dsc_model_input() / dsc_model_output()).
+ *  Performs no heap allocation when it succeeds. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or wrong
+ *  size; the message gives the size expected), DSC_ERR_WRONG_STATE (the model has more than one input
+ *  or output: use dsc_session_input(), dsc_session_invoke(), dsc_session_output()). One thread at a
+ *  time per session. */
+int dsc_session_run(dsc_session *s, const void *input, size_t input_size, void *output, size_t output_size);
+
+/** The session's buffer for model input `index`: `*data` receives its address and `*size` its byte
+ *  size. Write the input there, then call dsc_session_invoke(). Valid until the session is freed.
+ *  Errors: DSC_ERR_INVALID_ARGUMENT. One thread at a time per session. */
+int dsc_session_input(dsc_session *s, size_t index, void **data, size_t *size);
+
+/** Runs the model on what its input buffers hold (see dsc_session_input()). Performs no heap
+ *  allocation. Errors: DSC_ERR_INVALID_ARGUMENT. One thread at a time per session. */
+int dsc_session_invoke(dsc_session *s);
+
+/** The session's buffer for model output `index` after a run: `*data` receives its address and
+ *  `*size` its byte size. Valid until the session is freed; overwritten by the next run. Errors:
+ *  DSC_ERR_INVALID_ARGUMENT, DSC_ERR_WRONG_STATE (no run yet). One thread at a time per session. */
+int dsc_session_output(const dsc_session *s, size_t index, const void **data, size_t *size);
+
+/** The output of operator `op` (execution order) from the last run, for debugging: `*data` receives
+ *  its address and `*size` its byte size (describe it with dsc_model_op_info()). Needs a session
+ *  created with DSC_SESSION_PRESERVE_ALL_TENSORS. Valid until the next run or until the session is
+ *  freed. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, op out of range), DSC_ERR_WRONG_STATE (no run yet,
+ *  or the flag is missing). One thread at a time per session. */
+int dsc_session_op_output(const dsc_session *s, size_t op, const void **data, size_t *size);
+
+/** Wall time in nanoseconds of operator `op` during the last run, in `*nanoseconds`. Needs a session
+ *  created with DSC_SESSION_PROFILE. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, op out of range),
+ *  DSC_ERR_WRONG_STATE (no run yet, or the flag is missing). One thread at a time per session. */
+int dsc_session_op_nanoseconds(const dsc_session *s, size_t op, uint64_t *nanoseconds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DSCFLOW_H */
