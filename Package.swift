@@ -25,9 +25,16 @@ let package = Package(
         .target(name: "CDSCFlowSupport"),
         // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // SIMD microkernels of the fast path (portable, AVX2, AVX-512 VNNI builds of one source,
+        // chosen at run time). Optimised even in debug builds; -fwrapv: int32 sums wrap as in Swift.
+        .target(
+            name: "CDSCFlowSIMD",
+            exclude: ["kernels.inc"],
+            cSettings: [.unsafeFlags(["-O3", "-fwrapv", "-Wno-psabi"])]
+        ),
         .target(
             name: "DSCFlow",
-            dependencies: ["CDSCFlowSupport", "CPNG"],
+            dependencies: ["CDSCFlowSupport", "CPNG", "CDSCFlowSIMD"],
             swiftSettings: leanLibrary
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
@@ -54,9 +61,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: counts heap allocations (interposes malloc) to prove `Session.run` allocates nothing.
+        .target(name: "CDSCFlowTestSupport", path: "Tests/CDSCFlowTestSupport"),
         .testTarget(
             name: "DSCFlowTests",
-            dependencies: ["DSCFlow"],
+            dependencies: ["DSCFlow", "CDSCFlowTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

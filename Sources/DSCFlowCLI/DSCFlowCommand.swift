@@ -14,6 +14,6 @@ struct DSCFlowCommand: ParsableCommand {
         version: DSCFlowVersion.string,
         subcommands: [InfoCommand.self, RunCommand.self, ImportCommand.self, ConvertCommand.self, EvalDACSDCCommand.self,
                       ClassifyCommand.self, DetectCommand.self, PreprocessCommand.self,
-                      ProfileCommand.self, AblateCommand.self, ExploreCommand.self]
+                      ProfileCommand.self, AblateCommand.self, ExploreCommand.self, BenchCommand.self]
     )
 }

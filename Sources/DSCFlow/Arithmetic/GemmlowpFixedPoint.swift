@@ -54,25 +54,30 @@ enum GemmlowpFixedPoint {
             rescale(aModQuarterMinusOneQuarter, from: integerBits, to: 0))
         let remainder = aModQuarterMinusOneQuarter &- a
         // Barrel shifter over the integer part of −a: exp(−2^k) for k = −2…4 (no array: run must not allocate).
-        @inline(__always) func step(_ exponent: Int, _ multiplier: Int32) {
-            guard integerBits > exponent else { return }
-            if remainder & (Int32(1) << Int32(fractionalBits + exponent)) != 0 {
-                result = mul(result, multiplier)
-            }
-        }
-        step(-2, 1672461947)
-        step(-1, 1302514674)
-        step(0, 790015084)
-        step(1, 290630308)
-        step(2, 39332535)
-        step(3, 720401)
-        step(4, 242)
+        // (A static helper, not a nested function: a captured `var` is heap-boxed in unoptimised builds.)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, -2, 1672461947)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, -1, 1302514674)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, 0, 790015084)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, 1, 290630308)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, 2, 39332535)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, 3, 720401)
+        result = barrelStep(result, remainder, integerBits, fractionalBits, 4, 242)
         if integerBits > 5 {
             let clampB = 36 - integerBits
             let clamp = -(Int32(1) << Int32(clampB))
             if a < clamp { result = 0 }
         }
         if a == 0 { result = Int32.max }
+        return result
+    }
+
+    /// One stage of `exp_on_negative_values`' barrel shifter: multiply by exp(−2^exponent) if that bit
+    /// of the remainder is set.
+    @inline(__always)
+    static func barrelStep(_ result: Int32, _ remainder: Int32, _ integerBits: Int, _ fractionalBits: Int,
+                           _ exponent: Int, _ multiplier: Int32) -> Int32 {
+        guard integerBits > exponent else { return result }
+        if remainder & (Int32(1) << Int32(fractionalBits + exponent)) != 0 { return mul(result, multiplier) }
         return result
     }
 

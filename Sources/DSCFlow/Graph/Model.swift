@@ -13,6 +13,8 @@ public final class Model: @unchecked Sendable {
     public let plan: ArenaPlan
     /// Arena layout where every activation keeps its own bytes (for reading any op's output after a run).
     public let preservingPlan: ArenaPlan
+    /// Weights packed once for the fast kernels (shared by every session).
+    let fastWeights: FastWeights
 
     public init(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
                 metadata: [String: String] = [:], format: String) throws {
@@ -27,6 +29,7 @@ public final class Model: @unchecked Sendable {
                                           outputs: outputs, preserveAll: false)
         self.preservingPlan = try ArenaPlanner.plan(tensors: tensors, operations: operations, inputs: inputs,
                                                     outputs: outputs, preserveAll: true)
+        self.fastWeights = FastWeights(tensors: tensors, operations: operations)
     }
 
     /// Multiply-accumulates of one inference of operator `index` (0 for ops without MACs).

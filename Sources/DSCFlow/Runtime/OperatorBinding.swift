@@ -8,6 +8,11 @@ struct OperatorBinding {
     let outputShape: Shape4
     /// Concatenation: (source, extent along the axis) of each input.
     let parts: [(UnsafeRawPointer, Int)]
+    /// Bytes of the output, and the input's last dimension (Softmax, Reshape): resolved here because
+    /// computing them in `execute` (`Sequence.reduce`) allocates in unoptimised builds.
+    let outputByteCount: Int
+    let inputLastDimension: Int
+    let inputElementCount: Int
 
     init(op: Operator, model: Model, plan: ArenaPlan, base: UnsafeMutableRawPointer) {
         func address(_ t: Int) -> UnsafeRawPointer {
@@ -20,6 +25,10 @@ struct OperatorBinding {
         inputShape = Shape4(extending: shapes.first ?? [1])
         secondShape = Shape4(extending: shapes.count > 1 ? shapes[1] : [1])
         outputShape = Shape4(extending: model.tensors[op.outputs[0]].shape)
+        outputByteCount = model.tensors[op.outputs[0]].byteCount
+        let firstShape = model.tensors[op.inputs[0]].shape
+        inputLastDimension = firstShape.last ?? 1
+        inputElementCount = model.tensors[op.inputs[0]].elementCount
         if case .concatenation(let axis) = op.kind {
             parts = op.inputs.map { (address($0), model.tensors[$0].shape[axis]) }
         } else {
@@ -63,16 +72,15 @@ struct OperatorBinding {
             PadKernel(p: p, inShape: tensors[op.inputs[0]].shape, outShape: tensors[op.outputs[0]].shape)
                 .dispatch(inType, inputs[0], output)
         case .reshape:
-            let n = tensors[op.outputs[0]].byteCount
+            let n = outputByteCount
             if UnsafeRawPointer(output) != inputs[0] { output.copyMemory(from: inputs[0], byteCount: n) }
         case .spaceToDepth(let p):
             SpaceToDepthKernel(p: p, binding: self).dispatch(inType, inputs[0], output)
         case .softmax(let p):
-            let shape = tensors[op.inputs[0]].shape
-            let depth = shape[shape.count - 1]
+            let depth = inputLastDimension
             ReferenceSoftmax.run(p, input: inputs[0].assumingMemoryBound(to: Int8.self),
                                  output: output.assumingMemoryBound(to: Int8.self),
-                                 rows: tensors[op.inputs[0]].elementCount / depth, depth: depth)
+                                 rows: inputElementCount / depth, depth: depth)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CDSCFlowSIMD
 import CDSCFlowSupport
 
 /// Runs a model. Everything is decided at creation: the arena (allocated here, or provided by the
@@ -12,10 +13,21 @@ public final class Session {
     private let plan: ArenaPlan
     private let bindings: [OperatorBinding]
     private let timings: UnsafeMutablePointer<UInt64>
+    /// The kernel path this session runs (`options.kernels` resolved).
+    public let kernelPath: KernelPath
+    /// One prepared fast operator per operator (kind NONE: the reference kernel runs it).
+    private let fast: FastOperators
+    private let fastOps: UnsafeMutablePointer<dscsimd_op>
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
     public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) -> Int {
-        (options.preserveAllTensors ? model.preservingPlan : model.plan).size + ArenaPlan.alignment
+        (options.preserveAllTensors ? model.preservingPlan : model.plan).size + scratchBytes(model, options)
+            + ArenaPlan.alignment
+    }
+
+    /// Arena bytes after the tensors for the fast kernels' scratch (none on the reference path).
+    private static func scratchBytes(_ model: Model, _ options: SessionOptions) -> Int {
+        options.kernels == .reference ? 0 : model.fastWeights.scratchBytes
     }
 
     /// A session whose arena DSCFlow allocates (and frees with the session).
@@ -37,14 +49,17 @@ public final class Session {
     private init(model: Model, arena: UnsafeMutableRawBufferPointer, options: SessionOptions,
                  owned: UnsafeMutableRawPointer?) throws {
         let plan = options.preserveAllTensors ? model.preservingPlan : model.plan
+        let path: KernelPath
+        do { path = try options.kernels.resolved() } catch { owned?.deallocate(); throw error }
+        let needed = plan.size + Session.scratchBytes(model, options)
         guard let raw = arena.baseAddress else {
             owned?.deallocate()
             throw DSCError.invalidArgument("the arena is NULL")
         }
         let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
-        guard arena.count >= misalign, arena.count - misalign >= plan.size else {
+        guard arena.count >= misalign, arena.count - misalign >= needed else {
             owned?.deallocate()
-            throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(plan.size + ArenaPlan.alignment) (\(plan.size) + alignment slack)")
+            throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(needed + ArenaPlan.alignment) (\(needed) + alignment slack)")
         }
         self.model = model
         self.options = options
@@ -55,11 +70,16 @@ public final class Session {
         self.bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
         self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
         self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
+        self.kernelPath = path
+        self.fast = FastOperatorBinder.bind(model: model, bindings: bindings, path: path,
+                                            rounding: options.rounding, scratch: base + plan.size)
+        self.fastOps = fast.ops
     }
 
     deinit {
         ownedArena?.deallocate()
         timings.deallocate()
+        fast.deallocate()
     }
 
     /// The bytes of activation tensor `t` in the arena, or of constant tensor `t`; nil if it has none.
@@ -90,7 +110,11 @@ public final class Session {
         let profile = options.profile
         for i in 0..<bindings.count {
             let t0 = profile ? dsc_monotonic_ns() : 0
-            bindings[i].execute(model.operations[i], model: model, rounding: rounding)
+            if fastOps[i].kind != Int32(DSCSIMD_OP_NONE) {
+                dscsimd_execute(fastOps + i)
+            } else {
+                bindings[i].execute(model.operations[i], model: model, rounding: rounding)
+            }
             if profile { timings[i] = dsc_monotonic_ns() &- t0 }
             if let observer {
                 let out = model.operations[i].outputs[0]

@@ -1,0 +1,220 @@
+// SIMD microkernels of DSCFlow's fast path. Every kernel here computes exactly the bytes of the
+// Swift reference kernel it replaces (tested byte-for-byte); it only changes the order of wrapping
+// int32 additions, which mod 2^32 does not change the result.
+//
+// Each kernel exists in three builds of one source (kernels.inc): portable (no target features;
+// the compiler lowers the generic vectors to SSE2 or NEON), AVX2, and AVX-512 VNNI. The AVX2 and
+// AVX-512 builds are only ever called after `dscsimd_supported_isas` said the CPU has them; Swift
+// never inlines any of them (it only fills the argument structs below).
+#ifndef CDSCFLOW_SIMD_H
+#define CDSCFLOW_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction sets a kernel build can target.
+enum {
+    DSCSIMD_ISA_PORTABLE = 0,
+    DSCSIMD_ISA_AVX2 = 1,
+    DSCSIMD_ISA_AVX512VNNI = 2,
+};
+
+/// Bit `1 << DSCSIMD_ISA_x` is set for every ISA this CPU and OS can run (portable always).
+int dscsimd_supported_isas(void);
+
+/// Per-channel requantization tables (`MultiplyByQuantizedMultiplier` + zero point + clamp), each
+/// padded to a multiple of 16 channels.
+typedef struct dscsimd_requant {
+    /// Multiplier M[c].
+    const int32_t *multiplier;
+    /// Double rounding: max(S[c], 0) & 31 (Swift's `&<<` masks the amount).
+    const int32_t *left_shift;
+    /// Double rounding: min(max(-S[c], 0), 31).
+    const int32_t *right_shift;
+    /// Single rounding: 31 - clamp(S[c], -31, 30).
+    const int32_t *total_shift;
+    /// Double rounding: 2^right_shift[c] - 1.
+    const int32_t *right_mask;
+    /// DSCSIMD_RQ_* bits: which rare cases some channel needs.
+    int32_t flags;
+    int32_t zero_point;
+    int32_t lo;
+    int32_t hi;
+    /// 0: gemmlowp double rounding; 1: TFLITE_SINGLE_ROUNDING.
+    int32_t single_rounding;
+} dscsimd_requant;
+
+/// `dscsimd_requant.flags`: some channel has a left shift (S > 0).
+#define DSCSIMD_RQ_LEFT_SHIFT 1
+/// `dscsimd_requant.flags`: some channel's multiplier is INT32_MIN (the SRDHM saturation case).
+#define DSCSIMD_RQ_MIN_MULTIPLIER 2
+
+/// Conv2D (groups = 1) as a packed GEMM: rows are output pixels, columns output channels,
+/// u8 x s8 products with the input flipped to u8 (x ^ 0x80 for int8) and the zero-point
+/// correction folded into `bias`.
+typedef struct dscsimd_conv {
+    int32_t batches, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+    /// kernel_h * kernel_w * c4, c4 = in_c rounded up to 4 (inputs with other channel counts are
+    /// copied with zero channels added; their packed weights are 0).
+    int32_t k4;
+    /// 0x80808080 for int8 input (to u8), 0 for uint8.
+    uint32_t input_xor;
+    /// The raw input value of taps outside the image.
+    uint8_t pad_byte;
+    const uint8_t *input;
+    uint8_t *output;
+    /// [ceil(out_c/16)][k4/4][16][4]: block of 16 channels, 4 consecutive k (tap-major, then
+    /// channel in c4) per channel.
+    const int8_t *packed_weights;
+    /// bias[c] + (input_offset - delta) * sum_k w[c][k], padded to 16.
+    const int32_t *bias;
+    dscsimd_requant rq;
+    /// At least `dscsimd_conv_scratch_bytes` bytes, 64-byte aligned.
+    uint8_t *scratch;
+    /// Optional: every output pixel's tap pointers, built once by `dscsimd_conv_prepare_indirection`
+    /// (NULL: built per block in scratch on every run).
+    const uint8_t **indirection;
+} dscsimd_conv;
+
+/// Entries `dscsimd_conv_prepare_indirection` writes.
+size_t dscsimd_conv_indirection_count(const dscsimd_conv *a);
+
+/// Fills `table` (`dscsimd_conv_indirection_count` entries) with the tap pointers the `isa` build
+/// reads, for the input, output and scratch addresses already in `a`, and points `a->indirection`
+/// at it. The addresses must not change afterwards (they are a session's arena).
+void dscsimd_conv_prepare_indirection(dscsimd_conv *a, int32_t isa, const uint8_t **table);
+
+/// Scratch bytes `dscsimd_conv` needs for these dimensions (`input_pixels` = batches * in_h * in_w).
+size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels);
+
+/// Depthwise conv: per output channel c (input channel c / depth_multiplier),
+/// acc = bias[c] + sum_taps w[tap][c] * x~, x~ = input or `pad_value` outside the image.
+/// Works on whole output rows: the needed input rows are copied, padded and split by stride phase
+/// into scratch, so every tap reads a contiguous run and all 16 lanes are used whatever C is.
+typedef struct dscsimd_dwconv {
+    int32_t batches, in_h, in_w, in_c, depth_multiplier;
+    /// Output channels (in_c * depth_multiplier).
+    int32_t channels;
+    /// lcm(channels, 16): the period of the channel tables below.
+    int32_t period;
+    int32_t out_h, out_w;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+    int32_t input_unsigned;
+    int32_t pad_value;
+    const uint8_t *input;
+    uint8_t *output;
+    /// [kernel_h * kernel_w][period], entry j for channel j % channels, widened to int32.
+    const int32_t *weights;
+    /// bias[c] + input_offset * sum_taps w[tap][c], [period]; `rq`'s tables are [period] too.
+    const int32_t *bias;
+    dscsimd_requant rq;
+    /// At least `dscsimd_dwconv_scratch_bytes` bytes, 64-byte aligned.
+    uint8_t *scratch;
+    /// AVX-512 VNNI build, kernel_w <= 4 (NULL otherwise): [kernel_h][period][4] int8, the kernel row's
+    /// taps of channel j % channels, zero-filled to 4.
+    const int8_t *vnni_weights;
+    /// bias[c] + (input_offset - delta) * sum_taps w[tap][c] (delta 128 for int8 input, 0 for uint8), [period].
+    const int32_t *vnni_bias;
+    /// 0x80808080 for int8 input, 0 for uint8.
+    uint32_t vnni_xor;
+} dscsimd_dwconv;
+
+/// Bytes of one stride phase of a padded row in the depthwise kernel's scratch.
+size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w);
+
+/// Scratch bytes `dscsimd_dwconv` needs.
+size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
+                                    int32_t dilation_w, int32_t kernel_h);
+
+/// AveragePool2D / MaxPool2D on int8 or uint8 (window clipped to the image).
+typedef struct dscsimd_pool {
+    int32_t batches, in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
+    int32_t input_unsigned;
+    int32_t average;
+    int32_t lo, hi;
+    const uint8_t *input;
+    uint8_t *output;
+} dscsimd_pool;
+
+/// Element-wise Add of two same-shape int8/uint8 tensors (TFLite integer Add arithmetic).
+typedef struct dscsimd_add {
+    int64_t count;
+    int32_t input_unsigned;
+    int32_t input1_offset, input2_offset, left_shift;
+    int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift;
+    int32_t output_multiplier, output_shift, output_offset;
+    int32_t lo, hi;
+    int32_t single_rounding;
+    const uint8_t *a;
+    const uint8_t *b;
+    uint8_t *output;
+    /// Optional (both or neither): for every raw input byte v (index v as u8), the rescaled input
+    /// MultiplyByQuantizedMultiplier((v + offset) << left_shift, multiplier, shift) in the session's rounding.
+    const int32_t *table1;
+    const int32_t *table2;
+} dscsimd_add;
+
+/// What a prepared operator runs.
+enum {
+    DSCSIMD_OP_NONE = 0,
+    DSCSIMD_OP_CONV = 1,
+    DSCSIMD_OP_DWCONV = 2,
+    DSCSIMD_OP_POOL = 3,
+    DSCSIMD_OP_ADD = 4,
+    DSCSIMD_OP_COPY = 5,
+};
+
+/// One prepared operator: its kind, the ISA build to run, and its arguments.
+typedef struct dscsimd_op {
+    int32_t kind;
+    int32_t isa;
+    dscsimd_conv conv;
+    dscsimd_dwconv dw;
+    dscsimd_pool pool;
+    dscsimd_add add;
+    /// DSCSIMD_OP_COPY: `copy_bytes` bytes from `copy_from` to `copy_to` (Reshape).
+    const void *copy_from;
+    void *copy_to;
+    int64_t copy_bytes;
+} dscsimd_op;
+
+/// Runs one prepared operator. `op->isa` must be one `dscsimd_supported_isas` reported.
+void dscsimd_execute(const dscsimd_op *op);
+
+/// Runs the prepared operators `ops[0..<count]` whose kind is not NONE, in order, stopping before
+/// the first NONE (returns its index, or `count`). Lets Swift run a stretch of fast ops in one call.
+int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count);
+
+/// A counting semaphore (POSIX sem_t).
+typedef struct dscsimd_semaphore dscsimd_semaphore;
+
+/// A semaphore with initial `value`, or NULL if it cannot be made.
+dscsimd_semaphore *dscsimd_semaphore_create(uint32_t value);
+/// Decrements, blocking while the value is 0.
+void dscsimd_semaphore_wait(dscsimd_semaphore *s);
+/// Increments, waking one waiter.
+void dscsimd_semaphore_signal(dscsimd_semaphore *s);
+/// Frees a semaphore nobody waits on (NULL is ignored).
+void dscsimd_semaphore_destroy(dscsimd_semaphore *s);
+
+/// Starts a thread running `body(context)`. Returns 0 and the handle, or an error code.
+int dscsimd_thread_spawn(void (*body)(void *), void *context, uint64_t *handle);
+/// Waits for a thread started by `dscsimd_thread_spawn` to finish. Returns 0 or an error code.
+int dscsimd_thread_join(uint64_t handle);
+
+/// getenv (the library has no Foundation/Glibc import); NULL when unset.
+const char *dscsimd_getenv(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

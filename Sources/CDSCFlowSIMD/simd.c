@@ -1,0 +1,206 @@
+// Builds kernels.inc three times (portable, AVX2, AVX-512 VNNI) and dispatches between them.
+#include "CDSCFlowSIMD.h"
+#include <stdlib.h>
+#include <string.h>
+
+#pragma clang diagnostic ignored "-Wpsabi"
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define DSCSIMD_X86 1
+#else
+#define DSCSIMD_X86 0
+#endif
+
+/// Output pixels per block of the conv driver (a multiple of every tile's row count).
+#define DSCSIMD_RB 32
+
+typedef int32_t v16si __attribute__((vector_size(64)));
+typedef uint32_t v16su __attribute__((vector_size(64)));
+typedef int64_t v16di __attribute__((vector_size(128)));
+typedef uint8_t v16qu __attribute__((vector_size(16)));
+typedef int8_t v16qi __attribute__((vector_size(16)));
+
+// Macros, not functions: a helper outside the target regions must not pass wide vectors (ABI).
+#define splat_v16si(x) ((v16si){0} + (int32_t)(x))
+#define splat_v16su(x) ((v16su){0} + (uint32_t)(x))
+#define splat_v16di(x) ((v16di){0} + (int64_t)(x))
+#define load_v16si(p) ({ v16si _v; memcpy(&_v, (p), sizeof _v); _v; })
+#define load_v16qu(p) ({ v16qu _v; memcpy(&_v, (p), sizeof _v); _v; })
+
+/// Stores the first `n` (≥ 1) bytes of `v`.
+static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v16qu v, int n) {
+    if (n >= 16) {
+        memcpy(p, &v, 16);
+        return;
+    }
+    uint8_t b[16];
+    memcpy(b, &v, 16);
+    int i = 0;
+    if (n & 8) { memcpy(p + i, b + i, 8); i += 8; }
+    if (n & 4) { memcpy(p + i, b + i, 4); i += 4; }
+    if (n & 2) { memcpy(p + i, b + i, 2); i += 2; }
+    if (n & 1) { p[i] = b[i]; }
+}
+
+size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
+
+/// The indirection of one block of DSCSIMD_RB output pixels starting at `p0`, laid out [tap][row]
+/// (a tile loads its rows' pointers for one tap contiguously); rows past `rows` repeat the last one.
+/// `input` is what the microkernel reads (the input or its u8 / channel-padded copy), with
+/// channels rounded up to 4.
+static void dscsimd_conv_block_indirection(const dscsimd_conv *a, const uint8_t *input, const uint8_t *padrow,
+                                           size_t p0, int rows, const uint8_t **ind) {
+    const int kh = a->kernel_h, kw = a->kernel_w, taps = kh * kw;
+    const int in_c = (a->in_c + 3) / 4 * 4;
+    const size_t row_bytes = (size_t)a->in_w * in_c, image_bytes = row_bytes * a->in_h;
+    const size_t plane = (size_t)a->out_h * a->out_w;
+    size_t bi = p0 / plane;
+    int oy = (int)((p0 % plane) / a->out_w), ox = (int)((p0 % plane) % a->out_w);
+    for (int r = 0; r < DSCSIMD_RB; r++) {
+        if (r > 0 && r < rows) {
+            if (++ox == a->out_w) {
+                ox = 0;
+                if (++oy == a->out_h) { oy = 0; bi++; }
+            }
+        }
+        const uint8_t *img = input + bi * image_bytes;
+        const uint8_t **dst = ind + r;
+        int iy0 = oy * a->stride_h - a->pad_top, ix0 = ox * a->stride_w - a->pad_left;
+        if (iy0 >= 0 && ix0 >= 0 && iy0 + (kh - 1) * a->dilation_h < a->in_h && ix0 + (kw - 1) * a->dilation_w < a->in_w) {
+            const uint8_t *p = img + (size_t)iy0 * row_bytes + (size_t)ix0 * in_c;
+            for (int ky = 0, k = 0; ky < kh; ky++) {
+                const uint8_t *prow = p + (size_t)ky * a->dilation_h * row_bytes;
+                // Strided stores: vectorised they become scatters, which are slow (microcoded on AMD).
+#pragma clang loop vectorize(disable)
+                for (int kx = 0; kx < kw; kx++, k++) dst[(size_t)k * DSCSIMD_RB] = prow + (size_t)kx * a->dilation_w * in_c;
+            }
+            continue;
+        }
+        for (int ky = 0, k = 0; ky < kh; ky++) {
+            int iy = iy0 + ky * a->dilation_h;
+#pragma clang loop vectorize(disable)
+            for (int kx = 0; kx < kw; kx++, k++) {
+                int ix = ix0 + kx * a->dilation_w;
+                int inside = iy >= 0 && iy < a->in_h && ix >= 0 && ix < a->in_w;
+                dst[(size_t)k * DSCSIMD_RB] = inside ? img + (size_t)iy * row_bytes + (size_t)ix * in_c : padrow;
+            }
+        }
+    }
+    (void)taps;
+}
+
+#define KSUFFIX portable
+#define KVNNI 0
+#define KAVX2 0
+#include "kernels.inc"
+#undef KSUFFIX
+#undef KVNNI
+#undef KAVX2
+
+#if DSCSIMD_X86
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2"))), apply_to = function)
+#define KSUFFIX avx2
+#define KVNNI 0
+#define KAVX2 1
+#include "kernels.inc"
+#undef KSUFFIX
+#undef KVNNI
+#undef KAVX2
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,bmi,bmi2"))), apply_to = function)
+#define KSUFFIX avx512vnni
+#define KVNNI 1
+#define KAVX2 0
+#include "kernels.inc"
+#undef KSUFFIX
+#undef KVNNI
+#undef KAVX2
+#pragma clang attribute pop
+#endif
+
+int dscsimd_supported_isas(void) {
+    int s = 1 << DSCSIMD_ISA_PORTABLE;
+#if DSCSIMD_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi2"))
+        s |= 1 << DSCSIMD_ISA_AVX2;
+    if ((s & (1 << DSCSIMD_ISA_AVX2)) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vnni"))
+        s |= 1 << DSCSIMD_ISA_AVX512VNNI;
+#endif
+    return s;
+}
+
+size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel_w, int64_t input_pixels) {
+    size_t c4 = ((size_t)in_c + 3) / 4 * 4;
+    size_t padbytes = (c4 + 63) / 64 * 64;
+    size_t copy = (size_t)input_pixels * c4;
+    return padbytes + (size_t)DSCSIMD_RB * (size_t)kernel_h * (size_t)kernel_w * sizeof(void *) + copy + 64;
+}
+
+size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w) {
+    size_t width = (size_t)(out_w - 1) * stride_w + (size_t)(kernel_w - 1) * dilation_w + 1;
+    size_t positions = (width + stride_w - 1) / stride_w;
+    return (positions * (size_t)channels + 16 + 63) / 64 * 64;
+}
+
+size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
+                                    int32_t dilation_w, int32_t kernel_h) {
+    size_t generic = dscsimd_dw_phase_stride(channels, out_w, stride_w, kernel_w, dilation_w) * (size_t)stride_w *
+                     ((size_t)kernel_h + 1) + 64;
+    size_t width = (size_t)(out_w - 1) * stride_w + (size_t)(kernel_w - 1) * dilation_w + 1;
+    size_t prow = (width * channels + 64 + 63) / 64 * 64;
+    size_t grow = ((size_t)out_w * channels * 4 + 256 + 63) / 64 * 64;
+    size_t vnni = 2 * prow + grow * ((size_t)kernel_h + 1) + 64;
+    return generic > vnni ? generic : vnni;
+}
+
+void dscsimd_execute(const dscsimd_op *op) {
+#if DSCSIMD_X86
+    switch (op->isa) {
+    case DSCSIMD_ISA_AVX512VNNI: execute_avx512vnni(op); return;
+    case DSCSIMD_ISA_AVX2: execute_avx2(op); return;
+    default: break;
+    }
+#endif
+    execute_portable(op);
+}
+
+int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count) {
+    for (int32_t i = 0; i < count; i++) {
+        if (ops[i].kind == DSCSIMD_OP_NONE) return i;
+        dscsimd_execute(&ops[i]);
+    }
+    return count;
+}
+
+const char *dscsimd_getenv(const char *name) { return getenv(name); }
+
+/// Where the conv kernel of `isa` reads its input: the input itself, or its copy in scratch
+/// (flipped to u8 on AVX-512 VNNI for int8, channels padded to 4 for few channels).
+static const uint8_t *dscsimd_conv_source(const dscsimd_conv *a, int isa) {
+    int in_c = (a->in_c + 3) / 4 * 4;
+    int copies = in_c != a->in_c || (isa == DSCSIMD_ISA_AVX512VNNI && a->input_xor != 0);
+    if (!copies) return a->input;
+    size_t padbytes = ((size_t)in_c + 63) / 64 * 64;
+    return a->scratch + padbytes + (size_t)DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w * sizeof(void *);
+}
+
+size_t dscsimd_conv_indirection_count(const dscsimd_conv *a) {
+    size_t total = (size_t)a->batches * a->out_h * a->out_w;
+    size_t blocks = (total + DSCSIMD_RB - 1) / DSCSIMD_RB;
+    return blocks * DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;
+}
+
+void dscsimd_conv_prepare_indirection(dscsimd_conv *a, int32_t isa, const uint8_t **table) {
+    const uint8_t *input = dscsimd_conv_source(a, isa);
+    size_t total = (size_t)a->batches * a->out_h * a->out_w;
+    size_t per_block = DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;
+    for (size_t p0 = 0, b = 0; p0 < total; p0 += DSCSIMD_RB, b++) {
+        int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
+        dscsimd_conv_block_indirection(a, input, a->scratch, p0, rows, table + b * per_block);
+    }
+    a->indirection = table;
+}

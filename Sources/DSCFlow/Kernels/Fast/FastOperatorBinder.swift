@@ -1,0 +1,81 @@
+import CDSCFlowSIMD
+
+/// A session's fast operators and the memory they point into (freed with `deallocate`).
+struct FastOperators {
+    /// One `dscsimd_op` per operator (kind NONE where the reference kernel runs).
+    let ops: UnsafeMutablePointer<dscsimd_op>
+    /// Per-session tables the ops point at (conv indirection).
+    let tables: [UnsafeMutableRawPointer]
+
+    func deallocate() {
+        ops.deallocate()
+        for t in tables { t.deallocate() }
+    }
+}
+
+/// Turns a model's prepared operators into a session's kernel calls: the packed template plus the
+/// session's arena addresses, scratch, rounding and ISA. Done once at session creation.
+enum FastOperatorBinder {
+    /// Largest conv indirection table built at session creation (bytes); bigger ones are built per run.
+    static let maxIndirectionBytes = 16 << 20
+
+    /// One `dscsimd_op` per operator (kind NONE where the reference kernel runs, and everywhere
+    /// on the reference path), with conv indirection tables built for the session's addresses.
+    static func bind(model: Model, bindings: [OperatorBinding], path: KernelPath, rounding: RoundingMode,
+                     scratch: UnsafeMutableRawPointer) -> FastOperators {
+        let n = max(model.operations.count, 1)
+        let ops = UnsafeMutablePointer<dscsimd_op>.allocate(capacity: n)
+        ops.initialize(repeating: dscsimd_op(), count: n)
+        var tables: [UnsafeMutableRawPointer] = []
+        guard let isa = path.isa else { return FastOperators(ops: ops, tables: tables) }
+        let single: Int32 = rounding == .single ? 1 : 0
+        let scratchBytes = scratch.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<model.operations.count {
+            guard let packed = model.fastWeights.operators[i] else { continue }
+            let b = bindings[i]
+            var op = packed.template
+            op.isa = isa
+            let input = b.inputs[0].assumingMemoryBound(to: UInt8.self)
+            let output = b.output.assumingMemoryBound(to: UInt8.self)
+            switch op.kind {
+            case Int32(DSCSIMD_OP_CONV):
+                op.conv.input = input
+                op.conv.output = output
+                op.conv.scratch = scratchBytes
+                op.conv.rq.single_rounding = single
+                let entries = dscsimd_conv_indirection_count(&op.conv)
+                if entries > 0 && entries <= maxIndirectionBytes / MemoryLayout<UnsafeRawPointer>.stride {
+                    let table = UnsafeMutableRawPointer.allocate(byteCount: entries * MemoryLayout<UnsafeRawPointer>.stride,
+                                                                 alignment: 64)
+                    tables.append(table)
+                    dscsimd_conv_prepare_indirection(&op.conv, isa,
+                                                     table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: entries))
+                }
+            case Int32(DSCSIMD_OP_DWCONV):
+                op.dw.input = input
+                op.dw.output = output
+                op.dw.scratch = scratchBytes
+                op.dw.rq.single_rounding = single
+            case Int32(DSCSIMD_OP_POOL):
+                op.pool.input = input
+                op.pool.output = output
+            case Int32(DSCSIMD_OP_ADD):
+                op.add.a = input
+                op.add.b = b.inputs[1].assumingMemoryBound(to: UInt8.self)
+                op.add.output = output
+                op.add.single_rounding = single
+                if single == 1, let t1 = op.add.table1, let t2 = op.add.table2 {
+                    op.add.table1 = t1 + 512
+                    op.add.table2 = t2 + 512
+                }
+            case Int32(DSCSIMD_OP_COPY):
+                op.copy_from = b.inputs[0]
+                op.copy_to = b.output
+            default:
+                continue
+            }
+            ops[i] = op
+        }
+        return FastOperators(ops: ops, tables: tables)
+    }
+}

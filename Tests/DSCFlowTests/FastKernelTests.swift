@@ -1,0 +1,350 @@
+import Foundation
+import XCTest
+@testable import DSCFlow
+
+/// A small deterministic generator (SplitMix64), so a failing case can be replayed from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The fast paths this CPU can run (the reference path is the oracle).
+let fastPaths = KernelPath.supported.filter { $0 != .reference }
+
+/// Runs `model` on `input` with `path` and returns every operator's output bytes.
+func runAll(_ model: Model, _ input: [UInt8], path: KernelPath, rounding: RoundingMode = .double) throws -> [[UInt8]] {
+    let s = try Session(model: model, options: SessionOptions(rounding: rounding, kernels: path))
+    let inBuf = s.inputBytes(0)
+    precondition(inBuf.count == input.count)
+    input.withUnsafeBytes { inBuf.copyMemory(from: $0) }
+    var outs: [[UInt8]] = []
+    s.run { _, bytes in outs.append([UInt8](bytes)) }
+    return outs
+}
+
+/// Random extreme-leaning values for the requantization stress.
+extension SeededGenerator {
+    mutating func multiplier() -> Int32 {
+        switch Int.random(in: 0..<8, using: &self) {
+        case 0: return Int32.max
+        case 1: return Int32.min
+        case 2: return Int32.max - Int32.random(in: 0..<1000, using: &self)
+        case 3: return Int32.random(in: Int32.min...Int32.max, using: &self)
+        default: return Int32.random(in: (1 << 30)...Int32.max, using: &self)
+        }
+    }
+
+    mutating func shift() -> Int32 {
+        Int.random(in: 0..<4, using: &self) == 0 ? Int32.random(in: -31...31, using: &self)
+                                                  : Int32.random(in: -12...2, using: &self)
+    }
+
+    mutating func bias() -> Int32 {
+        switch Int.random(in: 0..<6, using: &self) {
+        case 0: return Int32.random(in: Int32.min...Int32.max, using: &self)
+        case 1: return Int32.max - Int32.random(in: 0..<100, using: &self)
+        case 2: return Int32.min + Int32.random(in: 0..<100, using: &self)
+        default: return Int32.random(in: -20000...20000, using: &self)
+        }
+    }
+
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) } }
+
+    mutating func requantizer(channels: Int, output: ElementType) -> FixedPointRequantizer {
+        let perChannel = Bool.random(using: &self)
+        let n = perChannel ? channels : 1
+        let r = output.range
+        var lo = Int32.random(in: r, using: &self), hi = Int32.random(in: r, using: &self)
+        if lo > hi { swap(&lo, &hi) }
+        if Bool.random(using: &self) { lo = r.lowerBound; hi = r.upperBound }
+        let zp = Bool.random(using: &self) ? Int32.random(in: r, using: &self) : Int32.random(in: -100_000...100_000, using: &self)
+        return FixedPointRequantizer(multipliers: (0..<n).map { _ in multiplier() }, shifts: (0..<n).map { _ in shift() },
+                                     outputZeroPoint: zp, activationMin: lo, activationMax: hi)
+    }
+}
+
+final class FastKernelTests: XCTestCase {
+    /// Builds a one-operator model; input 0 is tensor 0, output is the last tensor.
+    func oneOp(_ kind: OperatorKind, input: Tensor, constants: [Tensor], output: Tensor, second: Tensor? = nil) throws -> Model {
+        var tensors = [input]
+        var inputs = [0]
+        if let second { tensors.append(second); inputs.append(1) }
+        for c in constants { inputs.append(tensors.count); tensors.append(c) }
+        tensors.append(output)
+        let modelInputs = second == nil ? [0] : [0, 1]
+        return try Model(tensors: tensors, operations: [Operation(kind: kind, inputs: inputs, outputs: [tensors.count - 1])],
+                         inputs: modelInputs, outputs: [tensors.count - 1], format: "builtin")
+    }
+
+    /// Compares every fast path with the reference on `model` for `input` (all model inputs concatenated).
+    func assertSame(_ model: Model, _ inputs: [[UInt8]], rounding: RoundingMode, _ what: @autoclosure () -> String,
+                    file: StaticString = #filePath, line: UInt = #line) throws {
+        func run(_ path: KernelPath) throws -> [UInt8] {
+            let s = try Session(model: model, options: SessionOptions(rounding: rounding, kernels: path))
+            for (i, bytes) in inputs.enumerated() {
+                let buf = s.inputBytes(i)
+                bytes.withUnsafeBytes { buf.copyMemory(from: $0) }
+            }
+            s.run()
+            return [UInt8](s.outputBytes(0))
+        }
+        let expected = try run(.reference)
+        for path in fastPaths {
+            let got = try run(path)
+            if got != expected {
+                let i = (0..<min(got.count, expected.count)).first { got[$0] != expected[$0] } ?? -1
+                XCTFail("\(path.rawValue) differs from the reference at byte \(i) (\(got.count) bytes): \(what())", file: file, line: line)
+                return
+            }
+        }
+    }
+
+    func randomWindow(_ g: inout SeededGenerator, h: Int, w: Int, maxKernel: Int) -> Window2D? {
+        let kh = Int.random(in: 1...maxKernel, using: &g), kw = Int.random(in: 1...maxKernel, using: &g)
+        let sh = Int.random(in: 1...3, using: &g), sw = Int.random(in: 1...3, using: &g)
+        let dh = Int.random(in: 0..<5, using: &g) == 0 ? 2 : 1, dw = Int.random(in: 0..<5, using: &g) == 0 ? 2 : 1
+        let mode: PaddingMode = Bool.random(using: &g) ? .same : .valid
+        guard let y = Window2D.resolve(input: h, kernel: kh, stride: sh, dilation: dh, mode: mode),
+              let x = Window2D.resolve(input: w, kernel: kw, stride: sw, dilation: dw, mode: mode) else { return nil }
+        return Window2D(kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh,
+                        dilationWidth: dw, padding: mode, padTop: y.before, padLeft: x.before, padBottom: y.after,
+                        padRight: x.after)
+    }
+
+    func testConv2DMatchesReferenceOnRandomShapes() throws {
+        var g = SeededGenerator(seed: 0xC0DE)
+        var cases = 0
+        while cases < 1500 {
+            let seed = g.state
+            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let outType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...11, using: &g), w = Int.random(in: 1...11, using: &g)
+            let inC = [1, 2, 3, 4, 5, 8, 12, 16, 32, 7].randomElement(using: &g)!
+            let outC = Int.random(in: 1...70, using: &g)
+            guard let win = randomWindow(&g, h: h, w: w, maxKernel: cases % 3 == 0 ? 3 : 4) else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            let filter = Tensor(name: "f", type: .int8, shape: [outC, win.kernelHeight, win.kernelWidth, inC],
+                                data: ConstantData(bytes: g.bytes(outC * win.kernelHeight * win.kernelWidth * inC)))
+            let bias: [Int32] = Bool.random(using: &g) ? [] : (0..<outC).map { _ in g.bias() }
+            let offset = Int32.random(in: -255...255, using: &g)
+            let pad = Int32.random(in: inType.range, using: &g)
+            let p = ConvolutionParameters(window: win, inputOffset: offset, paddingValue: pad, bias: bias,
+                                          requantizer: .fixedPoint(g.requantizer(channels: outC, output: outType)))
+            let model = try oneOp(.conv2D(p), input: Tensor(name: "x", type: inType, shape: [n, h, w, inC]),
+                                  constants: [filter], output: Tensor(name: "y", type: outType, shape: [n, oh, ow, outC]))
+            let rounding: RoundingMode = Int.random(in: 0..<4, using: &g) == 0 ? .single : .double
+            try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "conv seed \(seed) \(inType)→\(outType) [\(n),\(h),\(w),\(inC)]→\(outC) \(win) \(rounding)")
+            cases += 1
+        }
+    }
+
+    func testDepthwiseMatchesReferenceOnRandomShapes() throws {
+        var g = SeededGenerator(seed: 0xD0D0)
+        var cases = 0
+        while cases < 1500 {
+            let seed = g.state
+            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let outType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...12, using: &g), w = Int.random(in: 1...12, using: &g)
+            let multiplierCase = Int.random(in: 0..<6, using: &g)
+            let inC = multiplierCase == 0 ? 1 : Int.random(in: 1...70, using: &g)
+            let m = multiplierCase <= 1 ? Int.random(in: 1...9, using: &g) : 1
+            guard let win = randomWindow(&g, h: h, w: w, maxKernel: cases % 2 == 0 ? 3 : 5) else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            let outC = inC * m
+            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, outC],
+                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * outC)))
+            let bias: [Int32] = Bool.random(using: &g) ? [] : (0..<outC).map { _ in g.bias() }
+            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: Int32.random(in: -255...255, using: &g),
+                                          paddingValue: Int32.random(in: inType.range, using: &g), bias: bias,
+                                          requantizer: .fixedPoint(g.requantizer(channels: outC, output: outType)))
+            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [n, h, w, inC]),
+                                  constants: [filter], output: Tensor(name: "y", type: outType, shape: [n, oh, ow, outC]))
+            let rounding: RoundingMode = Int.random(in: 0..<4, using: &g) == 0 ? .single : .double
+            try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "depthwise seed \(seed) [\(n),\(h),\(w),\(inC)]×\(m) \(win) \(rounding)")
+            cases += 1
+        }
+    }
+
+    func testFullyConnectedMatchesReferenceOnRandomShapes() throws {
+        var g = SeededGenerator(seed: 0xFC)
+        for _ in 0..<800 {
+            let seed = g.state
+            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let outType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let batches = Int.random(in: 1...5, using: &g), depth = Int.random(in: 1...300, using: &g)
+            let units = Int.random(in: 1...50, using: &g)
+            let weights = Tensor(name: "w", type: .int8, shape: [units, depth], data: ConstantData(bytes: g.bytes(units * depth)))
+            let bias: [Int32] = Bool.random(using: &g) ? [] : (0..<units).map { _ in g.bias() }
+            let p = FullyConnectedParameters(inputOffset: Int32.random(in: -255...255, using: &g), bias: bias,
+                                             requantizer: .fixedPoint(g.requantizer(channels: units, output: outType)))
+            let model = try oneOp(.fullyConnected(p), input: Tensor(name: "x", type: inType, shape: [batches, depth]),
+                                  constants: [weights], output: Tensor(name: "y", type: outType, shape: [batches, units]))
+            let rounding: RoundingMode = Bool.random(using: &g) ? .single : .double
+            try assertSame(model, [g.bytes(batches * depth)], rounding: rounding, "fc seed \(seed) \(batches)x\(depth)→\(units)")
+        }
+    }
+
+    func testPoolsMatchReferenceOnRandomShapes() throws {
+        var g = SeededGenerator(seed: 0x9001)
+        var cases = 0
+        while cases < 1000 {
+            let seed = g.state
+            let type: ElementType = Bool.random(using: &g) ? .uint8 : .int8
+            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...12, using: &g), w = Int.random(in: 1...12, using: &g)
+            let c = Int.random(in: 1...70, using: &g)
+            guard var win = randomWindow(&g, h: h, w: w, maxKernel: 5) else { continue }
+            win.dilationHeight = 1; win.dilationWidth = 1
+            guard let y = Window2D.resolve(input: h, kernel: win.kernelHeight, stride: win.strideHeight, dilation: 1, mode: win.padding),
+                  let x = Window2D.resolve(input: w, kernel: win.kernelWidth, stride: win.strideWidth, dilation: 1, mode: win.padding) else { continue }
+            win.padTop = y.before; win.padBottom = y.after; win.padLeft = x.before; win.padRight = x.after
+            if win.padTop >= win.kernelHeight || win.padBottom >= win.kernelHeight || win.padLeft >= win.kernelWidth || win.padRight >= win.kernelWidth { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            var lo = Int32.random(in: type.range, using: &g), hi = Int32.random(in: type.range, using: &g)
+            if lo > hi { swap(&lo, &hi) }
+            let p = PoolParameters(window: win, activationMin: lo, activationMax: hi)
+            let average = Bool.random(using: &g)
+            let model = try oneOp(average ? .averagePool2D(p) : .maxPool2D(p), input: Tensor(name: "x", type: type, shape: [n, h, w, c]),
+                                  constants: [], output: Tensor(name: "y", type: type, shape: [n, oh, ow, c]))
+            try assertSame(model, [g.bytes(n * h * w * c)], rounding: .double, "pool seed \(seed) avg=\(average) \(win)")
+            cases += 1
+        }
+    }
+
+    func testAddMatchesReferenceOnRandomShapes() throws {
+        var g = SeededGenerator(seed: 0xADD)
+        for _ in 0..<800 {
+            let seed = g.state
+            let type = ElementType.int8  // the model validator accepts int8 Add only
+            let shape = [1, Int.random(in: 1...9, using: &g), Int.random(in: 1...9, using: &g), Int.random(in: 1...40, using: &g)]
+            let count = shape.reduce(1, *)
+            var lo = Int32.random(in: -300...300, using: &g), hi = Int32.random(in: -300...300, using: &g)
+            if lo > hi { swap(&lo, &hi) }
+            let p = AddParameters(input1Offset: Int32.random(in: -255...255, using: &g), input2Offset: Int32.random(in: -255...255, using: &g),
+                                  leftShift: Int32.random(in: 0...22, using: &g), input1Multiplier: g.multiplier(), input1Shift: g.shift(),
+                                  input2Multiplier: g.multiplier(), input2Shift: g.shift(), outputMultiplier: g.multiplier(),
+                                  outputShift: g.shift(), outputOffset: Int32.random(in: -200...200, using: &g),
+                                  activationMin: lo, activationMax: hi)
+            let model = try oneOp(.add(p), input: Tensor(name: "a", type: type, shape: shape), constants: [],
+                                  output: Tensor(name: "y", type: type, shape: shape), second: Tensor(name: "b", type: type, shape: shape))
+            let rounding: RoundingMode = Bool.random(using: &g) ? .single : .double
+            try assertSame(model, [g.bytes(count), g.bytes(count)], rounding: rounding, "add seed \(seed) \(shape)")
+        }
+    }
+
+    /// Zero weights make the accumulator exactly the bias, so every (accumulator, multiplier, shift)
+    /// corner — INT32_MIN/MAX accumulators, multipliers INT32_MIN/MAX, shifts −31…31, the SRDHM
+    /// saturation case — reaches the requantizer of every kernel (1×1 conv, 3×3 conv, depthwise, FC).
+    func testRequantizationCornersMatchReference() throws {
+        let accs: [Int32] = [Int32.min, Int32.min + 1, -1 << 30, -65536, -257, -129, -1, 0, 1, 127, 128, 255, 65535,
+                             1 << 30, Int32.max - 1, Int32.max]
+        let multipliers: [Int32] = [Int32.min, Int32.min + 1, -1, 0, 1, 1 << 30, (1 << 30) + 1, Int32.max - 1, Int32.max]
+        let shifts: [Int32] = [-31, -30, -17, -8, -1, 0, 1, 2, 8, 17, 30, 31]
+        var triples: [(Int32, Int32, Int32)] = []
+        for a in accs { for m in multipliers { for s in shifts { triples.append((a, m, s)) } } }
+        var g = SeededGenerator(seed: 0xE7)
+        let channels = 48
+        var start = 0
+        while start < triples.count {
+            let chunk = (0..<channels).map { triples[(start + $0) % triples.count] }
+            start += channels
+            for outType in [ElementType.int8, .uint8] {
+                let r = outType.range
+                let q = FixedPointRequantizer(multipliers: chunk.map { $0.1 }, shifts: chunk.map { $0.2 },
+                                              outputZeroPoint: Int32.random(in: -3...3, using: &g),
+                                              activationMin: r.lowerBound, activationMax: r.upperBound)
+                let bias = chunk.map { $0.0 }
+                for kernel in [1, 3] {
+                    let win = Window2D(kernelHeight: kernel, kernelWidth: kernel, strideHeight: 1, strideWidth: 1, padding: .same,
+                                       padTop: kernel / 2, padLeft: kernel / 2, padBottom: kernel / 2, padRight: kernel / 2)
+                    let p = ConvolutionParameters(window: win, inputOffset: 5, paddingValue: 0, bias: bias, requantizer: .fixedPoint(q))
+                    let conv = try oneOp(.conv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, 3, 3, 4]),
+                                         constants: [Tensor(name: "f", type: .int8, shape: [channels, kernel, kernel, 4],
+                                                            data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * kernel * kernel * 4)))],
+                                         output: Tensor(name: "y", type: outType, shape: [1, 3, 3, channels]))
+                    let dw = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, 3, 3, channels]),
+                                       constants: [Tensor(name: "f", type: .int8, shape: [1, kernel, kernel, channels],
+                                                          data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * kernel * kernel)))],
+                                       output: Tensor(name: "y", type: outType, shape: [1, 3, 3, channels]))
+                    for rounding in [RoundingMode.double, .single] {
+                        try assertSame(conv, [g.bytes(36)], rounding: rounding, "conv \(kernel)x\(kernel) corners from \(start - channels)")
+                        try assertSame(dw, [g.bytes(9 * channels)], rounding: rounding, "depthwise corners from \(start - channels)")
+                    }
+                }
+                let fcp = FullyConnectedParameters(inputOffset: 3, bias: bias, requantizer: .fixedPoint(q))
+                let fc = try oneOp(.fullyConnected(fcp), input: Tensor(name: "x", type: .int8, shape: [2, 8]),
+                                   constants: [Tensor(name: "w", type: .int8, shape: [channels, 8],
+                                                      data: ConstantData(bytes: [UInt8](repeating: 0, count: channels * 8)))],
+                                   output: Tensor(name: "y", type: outType, shape: [2, channels]))
+                try assertSame(fc, [g.bytes(16)], rounding: .double, "fc corners from \(start - channels)")
+            }
+        }
+    }
+
+    /// The directory of the shared models and goldens, or nil (the test then skips, saying why).
+    static var sharedDirectory: URL? {
+        let env = ProcessInfo.processInfo.environment["DSCFLOW_SHARED"]
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [env.map { URL(fileURLWithPath: $0) }, here.appendingPathComponent("../shared")].compactMap { $0 }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("models").path) }
+    }
+
+    static let sharedModels = ["person_detect", "vww_96_int8", "kws_ref_model", "pretrainedResnet_quant"]
+
+    /// Every operator's output on every path equals the goldens (TFLite Micro / LiteRT reference), for every case.
+    func testSharedModelsMatchGoldensOnEveryPath() throws {
+        guard let shared = FastKernelTests.sharedDirectory else { throw XCTSkip("../shared (or DSCFLOW_SHARED) is absent: no shared models to check") }
+        for name in FastKernelTests.sharedModels {
+            let model = try Model.load(path: shared.appendingPathComponent("models/\(name).tflite").path)
+            let caseDirs = try FileManager.default.contentsOfDirectory(atPath: shared.appendingPathComponent("goldens/\(name)").path)
+            for c in caseDirs.sorted() {
+                let dir = shared.appendingPathComponent("goldens/\(name)/\(c)")
+                guard let input = FileManager.default.contents(atPath: dir.appendingPathComponent("input.bin").path) else { continue }
+                let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("op") }.sorted()
+                XCTAssertEqual(files.count, model.operations.count, "\(name)/\(c)")
+                for path in KernelPath.supported {
+                    let outs = try runAll(model, [UInt8](input), path: path)
+                    for (i, f) in files.enumerated() {
+                        let golden = [UInt8](FileManager.default.contents(atPath: dir.appendingPathComponent(f).path)!)
+                        XCTAssertEqual(outs[i], golden, "\(name)/\(c) op \(i) on \(path.rawValue)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Random inputs through the shared models: every fast path equals the reference at every operator.
+    func testSharedModelsMatchReferenceOnRandomInputs() throws {
+        guard let shared = FastKernelTests.sharedDirectory else { throw XCTSkip("../shared (or DSCFLOW_SHARED) is absent: no shared models to check") }
+        var g = SeededGenerator(seed: 77)
+        for name in FastKernelTests.sharedModels {
+            let model = try Model.load(path: shared.appendingPathComponent("models/\(name).tflite").path)
+            for rounding in [RoundingMode.double, .single] {
+                for _ in 0..<3 {
+                    let input = g.bytes(model.tensors[model.inputs[0]].byteCount)
+                    let expected = try runAll(model, input, path: .reference, rounding: rounding)
+                    for path in fastPaths {
+                        let got = try runAll(model, input, path: path, rounding: rounding)
+                        for i in 0..<expected.count where got[i] != expected[i] {
+                            XCTFail("\(name) op \(i) differs on \(path.rawValue) (\(rounding))")
+                            break
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testKernelPathResolvesAndRejectsUnknownNames() throws {
+        XCTAssertTrue(KernelPath.supported.contains(.portable))
+        XCTAssertNotEqual(try KernelPath.auto.resolved(), .auto)
+        for p in KernelPath.supported { XCTAssertEqual(try p.resolved(), p) }
+    }
+}
