@@ -91,21 +91,7 @@ struct DetectCommand: ParsableCommand {
         return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 
     static func json(_ image: String, _ b: DetectedBox) -> String {
         "{\"image\": \(jsonString(image)), \"xmin\": \(jsonNumber(b.xmin)), \"xmax\": \(jsonNumber(b.xmax)), "

@@ -88,6 +88,13 @@ public enum JSONValue: Sendable, Equatable {
         return "\(d)"
     }
 
+    /// `s` as a JSON string literal (quotes, escapes).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
     static func quote(_ s: String, into out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
