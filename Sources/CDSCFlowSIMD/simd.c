@@ -44,6 +44,7 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
 
 size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
 
+
 /// The indirection of one block of DSCSIMD_RB output pixels starting at `p0`, laid out [tap][row]
 /// (a tile loads its rows' pointers for one tap contiguously); rows past `rows` repeat the last one.
 /// `input` is what the microkernel reads (the input or its u8 / channel-padded copy), with
@@ -143,13 +144,13 @@ size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel
 size_t dscsimd_dw_phase_stride(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w, int32_t dilation_w) {
     size_t width = (size_t)(out_w - 1) * stride_w + (size_t)(kernel_w - 1) * dilation_w + 1;
     size_t positions = (width + stride_w - 1) / stride_w;
-    return (positions * (size_t)channels + 16 + 63) / 64 * 64;
+    return (positions * (size_t)channels + 64 + 63) / 64 * 64;
 }
 
 size_t dscsimd_dwconv_scratch_bytes(int32_t channels, int32_t out_w, int32_t stride_w, int32_t kernel_w,
                                     int32_t dilation_w, int32_t kernel_h) {
     size_t generic = dscsimd_dw_phase_stride(channels, out_w, stride_w, kernel_w, dilation_w) * (size_t)stride_w *
-                     ((size_t)kernel_h + 1) + 64;
+                     ((size_t)kernel_h + 2) + 64;
     size_t width = (size_t)(out_w - 1) * stride_w + (size_t)(kernel_w - 1) * dilation_w + 1;
     size_t prow = (width * channels + 64 + 63) / 64 * 64;
     size_t grow = ((size_t)out_w * channels * 4 + 256 + 63) / 64 * 64;

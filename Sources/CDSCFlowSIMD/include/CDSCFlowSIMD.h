@@ -123,6 +123,18 @@ typedef struct dscsimd_dwconv {
     const int32_t *vnni_bias;
     /// 0x80808080 for int8 input, 0 for uint8.
     uint32_t vnni_xor;
+    /// AVX-512 VNNI build (NULL otherwise, or when the period is too long): the natural-order kernel.
+    /// An output row's bytes are computed 64 at a time in their own (pixel, channel) order, as 4
+    /// "phases": lane j of phase k accumulates byte 4j+k, so every tap is one contiguous 64-byte load.
+    /// [kernel_h * kernel_w][phase_period / 64][4][64] int8: in phase k's vector of a chunk, byte
+    /// 4j+k is the weight of channel (chunk*64 + 4j + k) % channels, the other three bytes are 0.
+    const int8_t *phase_weights;
+    /// [phase_period]: entry chunk*64 + 16k + j is `vnni_bias` of channel (chunk*64 + 4j + k) % channels.
+    const int32_t *phase_bias;
+    /// `rq`'s tables in the same order as `phase_bias`.
+    dscsimd_requant phase_rq;
+    /// lcm(channels, 64).
+    int32_t phase_period;
 } dscsimd_dwconv;
 
 /// Bytes of one stride phase of a padded row in the depthwise kernel's scratch.

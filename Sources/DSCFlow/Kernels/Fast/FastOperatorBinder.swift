@@ -56,6 +56,7 @@ enum FastOperatorBinder {
                 op.dw.output = output
                 op.dw.scratch = scratchBytes
                 op.dw.rq.single_rounding = single
+                op.dw.phase_rq.single_rounding = single
             case Int32(DSCSIMD_OP_POOL):
                 op.pool.input = input
                 op.pool.output = output

@@ -231,7 +231,16 @@ enum FastOperatorPacker {
         let period = channels / a * 16
         let vnni = kw <= 4
         let vnniBytes = vnni ? kh * period * 4 + 4 * period : 0
-        let mem = allocate(4 * taps * period + Tables.bytes(period) + vnniBytes)
+        // The natural-order VNNI kernel's tables repeat with period lcm(C, 64); skipped when that is long.
+        var g = channels, h = 64
+        while h != 0 { (g, h) = (h, g % h) }
+        let phasePeriod = channels / g * 64
+        // It beats regrouping (measured per layer on the shared models) except for one input channel
+        // (regrouping computes the tap group once per column) and strided rows of fewer than 64
+        // channels (their stride-phase split copies are per pixel).
+        let phase = phasePeriod <= (1 << 22) / (4 * taps + 28) && inS.c > 1 && (w.strideWidth == 1 || channels >= 64)
+        let phaseBytes = phase ? 4 * taps * phasePeriod + 4 * phasePeriod + Tables.bytes(phasePeriod) : 0
+        let mem = allocate(4 * taps * period + Tables.bytes(period) + vnniBytes + phaseBytes)
         let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
         var tables = Tables(mem + 4 * taps * period, padded: period)
         guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
@@ -273,6 +282,38 @@ enum FastOperatorPacker {
             d.vnni_weights = UnsafePointer(vw)
             d.vnni_bias = UnsafePointer(vbias)
             d.vnni_xor = input.type == .uint8 ? 0 : 0x8080_8080
+        }
+        if phase {
+            // Natural-order tables: entry e = chunk*64 + 16k + lane of phase k is byte chunk*64 + 4*lane + k,
+            // i.e. channel (chunk*64 + 4*lane + k) % C.
+            let pbase = mem + 4 * taps * period + Tables.bytes(period) + vnniBytes
+            let pw = pbase.bindMemory(to: Int8.self, capacity: 4 * taps * phasePeriod)
+            pw.initialize(repeating: 0, count: 4 * taps * phasePeriod)
+            let pbias = (pbase + 4 * taps * phasePeriod).bindMemory(to: Int32.self, capacity: phasePeriod)
+            var ptables = Tables(pbase + 4 * taps * phasePeriod + 4 * phasePeriod, padded: phasePeriod)
+            let delta: Int32 = input.type == .uint8 ? 0 : 128
+            for e in 0..<phasePeriod {
+                let chunk = e / 64, k = (e % 64) / 16, lane = e % 16
+                let c = (chunk * 64 + 4 * lane + k) % channels
+                var sum: Int32 = 0
+                for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
+                pbias[e] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* sum
+                ptables.multiplier[e] = tables.multiplier[c]
+                ptables.left[e] = tables.left[c]
+                ptables.right[e] = tables.right[c]
+                ptables.total[e] = tables.total[c]
+                ptables.mask[e] = tables.mask[c]
+                for t in 0..<taps {
+                    // Tap t, chunk, phase k: 64 bytes; byte 4*lane + k holds the weight.
+                    pw[t * 4 * phasePeriod + chunk * 256 + k * 64 + 4 * lane + k] = src[t &* channels &+ c]
+                }
+            }
+            ptables.flags = tables.flags
+            d.phase_weights = UnsafePointer(pw)
+            d.phase_bias = UnsafePointer(pbias)
+            d.phase_rq = ptables.requant(q)
+            d.phase_period = Int32(phasePeriod)
+            if !vnni { d.vnni_xor = input.type == .uint8 ? 0 : 0x8080_8080 }
         }
         d.batches = Int32(inS.n); d.in_h = Int32(inS.h); d.in_w = Int32(inS.w); d.in_c = Int32(inS.c)
         d.depth_multiplier = Int32(m); d.channels = Int32(channels); d.period = Int32(period)
