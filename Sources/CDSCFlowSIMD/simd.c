@@ -90,6 +90,30 @@ static void dscsimd_conv_block_indirection(const dscsimd_conv *a, const uint8_t 
     (void)taps;
 }
 
+/// Row-runs layout: the kernel_h run pointers of each of the block's output pixels into the padded
+/// image `img`, laid out [ky][row]; rows past `rows` repeat the last one.
+static void dscsimd_conv_runs_indirection(const dscsimd_conv *a, const uint8_t *img, size_t p0, int rows,
+                                          const uint8_t **ind) {
+    const int kh = a->kernel_h;
+    const size_t prow = (size_t)a->padded_w * a->in_c, pimg = prow * a->padded_h;
+    const size_t ky_step = (size_t)a->dilation_h * prow, ox_step = (size_t)a->stride_w * a->in_c;
+    const size_t plane = (size_t)a->out_h * a->out_w;
+    size_t bi = p0 / plane;
+    int oy = (int)((p0 % plane) / a->out_w), ox = (int)((p0 % plane) % a->out_w);
+    const uint8_t *base = img;
+    for (int r = 0; r < DSCSIMD_RB; r++) {
+        if (r < rows) {
+            base = img + bi * pimg + (size_t)oy * a->stride_h * prow + (size_t)ox * ox_step;
+            if (++ox == a->out_w) {
+                ox = 0;
+                if (++oy == a->out_h) { oy = 0; bi++; }
+            }
+        }
+#pragma clang loop vectorize(disable)
+        for (int ky = 0; ky < kh; ky++) ind[(size_t)ky * DSCSIMD_RB + r] = base + (size_t)ky * ky_step;
+    }
+}
+
 #define KSUFFIX portable
 #define KVNNI 0
 #define KAVX2 0
@@ -189,13 +213,30 @@ static const uint8_t *dscsimd_conv_source(const dscsimd_conv *a, int isa) {
     return a->scratch + padbytes + (size_t)DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w * sizeof(void *);
 }
 
+size_t dscsimd_conv_runs_scratch_bytes(const dscsimd_conv *a) {
+    size_t ind = (size_t)DSCSIMD_RB * (size_t)a->kernel_h * sizeof(void *);
+    size_t image = (size_t)a->padded_h * (size_t)a->padded_w * (size_t)a->in_c;
+    return ind + (size_t)a->batches * image + 64 + 64;
+}
+
 size_t dscsimd_conv_indirection_count(const dscsimd_conv *a) {
     size_t total = (size_t)a->batches * a->out_h * a->out_w;
     size_t blocks = (total + DSCSIMD_RB - 1) / DSCSIMD_RB;
-    return blocks * DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;
+    return blocks * DSCSIMD_RB * (size_t)a->kernel_h * (a->row_runs ? 1 : (size_t)a->kernel_w);
 }
 
 void dscsimd_conv_prepare_indirection(dscsimd_conv *a, int32_t isa, const uint8_t **table) {
+    if (a->row_runs) {
+        const uint8_t *img = a->scratch + (size_t)DSCSIMD_RB * (size_t)a->kernel_h * sizeof(void *);
+        size_t total = (size_t)a->batches * a->out_h * a->out_w;
+        size_t per_block = DSCSIMD_RB * (size_t)a->kernel_h;
+        for (size_t p0 = 0, b = 0; p0 < total; p0 += DSCSIMD_RB, b++) {
+            int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
+            dscsimd_conv_runs_indirection(a, img, p0, rows, table + b * per_block);
+        }
+        a->indirection = table;
+        return;
+    }
     const uint8_t *input = dscsimd_conv_source(a, isa);
     size_t total = (size_t)a->batches * a->out_h * a->out_w;
     size_t per_block = DSCSIMD_RB * (size_t)a->kernel_h * a->kernel_w;

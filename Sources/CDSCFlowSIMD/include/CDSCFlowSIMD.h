@@ -80,7 +80,18 @@ typedef struct dscsimd_conv {
     /// Optional: every output pixel's tap pointers, built once by `dscsimd_conv_prepare_indirection`
     /// (NULL: built per block in scratch on every run).
     const uint8_t **indirection;
+    /// 1: the "row runs" layout (needs dilation_w == 1). Each run copies the input once into scratch
+    /// as a padded image of `padded_h` x `padded_w` pixels (pad bytes written out, flipped to u8),
+    /// so a kernel row's kernel_w taps are one contiguous run of kernel_w * in_c bytes. Then
+    /// k4 = kernel_h * run4 with run4 = kernel_w * in_c rounded up to 4, and the packed weights are
+    /// [block][k4/4][16][4] with k = ky * run4 + kx * in_c + channel (the bytes read past a run
+    /// have weight 0). `indirection` is not used.
+    int32_t row_runs;
+    int32_t padded_h, padded_w;
 } dscsimd_conv;
+
+/// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).
+size_t dscsimd_conv_runs_scratch_bytes(const dscsimd_conv *a);
 
 /// Entries `dscsimd_conv_prepare_indirection` writes.
 size_t dscsimd_conv_indirection_count(const dscsimd_conv *a);

@@ -17,7 +17,8 @@ struct FastOperators {
 /// session's arena addresses, scratch, rounding and ISA. Done once at session creation.
 enum FastOperatorBinder {
     /// Largest conv indirection table built at session creation (bytes); bigger ones are built per run.
-    static let maxIndirectionBytes = 16 << 20
+    /// Mutable only so tests can force the per-run path on small shapes.
+    nonisolated(unsafe) static var maxIndirectionBytes = 16 << 20
 
     /// One `dscsimd_op` per operator (kind NONE where the reference kernel runs, and everywhere
     /// on the reference path), with conv indirection tables built for the session's addresses.
