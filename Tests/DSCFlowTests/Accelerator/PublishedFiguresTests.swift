@@ -31,7 +31,7 @@ final class PublishedFiguresTests: XCTestCase {
     func testPaperBRoofs() {
         // The iSmart3 DWC roof (6.88 GOPS) is not asserted: Paper B's figure implies 16 DW MACs per
         // cycle, but the HLS source's DW loop (32 lanes, II=1) gives 32, and the II=1 schedule is what
-        // reproduces the 18.88 M cycles (II=2 would give ≈22.4 M). See README "Published figures".
+        // reproduces the 18.88 M cycles (II=2 would give ≈22.5 M). See README "Published figures".
         print("iSmart3 DWC roof GOPS: model \(AcceleratorConfig.ismart3.dwRoofGOPS), published 6.88 (not reproduced)")
         within(AcceleratorConfig.ismart3.pwRoofGOPS, 110, "iSmart3 PWC roof GOPS")
         within(AcceleratorConfig.seuerB.dwRoofGOPS, 172.8, "SEUer B DWC roof GOPS")
