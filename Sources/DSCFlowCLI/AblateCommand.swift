@@ -6,10 +6,7 @@ struct AblateCommand: ParsableCommand {
         commandName: "ablate",
         abstract: "Switch each of Paper B's optimisations on alone, then all together (its Fig. 6).",
         discussion: """
-            The baseline is --accel with the optimisations off; each row switches one on (channel enhancement,
-            shared PE, adjustable loop count, preload workflow) and reports the runtime per image (with the host
-            workflow) and energy per image, and their reduction against the baseline. --board-bandwidth prices
-            loads and exports at the board's memory bandwidth instead of one bus word per cycle (system level).
+            The baseline is --accel with the optimisations off; each row switches one on (channel enhancement, shared PE, adjustable loop count, preload workflow) and reports the runtime per image (with the host workflow) and energy per image, and their reduction against the baseline. --board-bandwidth prices loads and exports at the board's memory bandwidth instead of one bus word per cycle (system level).
             """
     )
 
