@@ -76,9 +76,11 @@ public struct TiledCycleRules: Sendable {
 
     /// The fused 2×2 max-pool writing one channel group of a tile.
     public func poolCycles() -> Int {
-        // One word written per pooled pixel every `poolII` cycles, unless the bus needs longer per word.
+        // One pooled pixel every `poolII` cycles (the HLS schedule), unless a finite bandwidth needs
+        // longer for its words.
         let pixels = (c.tileRows / 2) &* (c.tileCols / 2)
-        return max(pixels &* c.poolII, busWords(pixels &* wordsPerPixel))
+        let scheduled = pixels &* c.poolII
+        return busBytesPerCycle > 0 ? max(scheduled, busWords(pixels &* wordsPerPixel)) : scheduled
     }
     /// DDR bytes the fused pool writes per group and tile.
     public func poolBytes() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.lanes &* actBytes }
@@ -87,8 +89,9 @@ public struct TiledCycleRules: Sendable {
     public var pwWeightLoadCycles: Int { transfer(c.lanes, bytesPerBeat: weightWordBytes) }
     /// Loading a DW group's taps, bias and multiplier words.
     public func dwParameterCycles(taps: Int) -> Int { transfer(taps &+ 2, bytesPerBeat: weightWordBytes) }
-    /// The reorg loader for one group: its reads are bus words (SkrSkr `REORG` at II=1; iSmart3's
-    /// unpipelined `load_and_reorg_part`, priced at one cycle per read).
+    /// The reorg loader for one group, priced as bus words (SkrSkr `REORG`: one word per cycle; iSmart3's
+    /// unpipelined `load_and_reorg_part`: one cycle per read, plus its `local_buf_copy` cycles, which a
+    /// finite bandwidth stretches too — an overestimate of 462 cycles × the stretch per group).
     public var reorgCycles: Int { busWords(c.reorgCyclesPerGroup) }
     /// Bytes of one weight bus word.
     public var weightWordBytes: Int { c.lanes &* ((c.weightBits &+ 7) / 8) }
