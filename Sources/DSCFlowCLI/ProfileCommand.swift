@@ -7,11 +7,7 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Predict a model's cycles, roofline, throughput and energy on an FPGA accelerator.",
         discussion: """
-            MODEL is a model file or a built-in topology (skynet, ultranet, paper-a, mobilenet-v1-0.25-96; random
-            weights — cycles depend only on the topology). --accel is a preset (ismart3, skrskr, seuer-a, seuer-b,
-            ultranet, gowin-pipeline) or a JSON configuration file (keys as in `--dump-config`; "base": PRESET
-            starts from a preset). --emulate runs the model through the emulator (bit-exact execution in the
-            accelerator's loop order, random input) and reports the cycles it counted instead of the prediction.
+            MODEL is a model file or a built-in topology (skynet, ultranet, paper-a, mobilenet-v1-0.25-96; random weights — cycles depend only on the topology). --accel is a preset (ismart3, skrskr, seuer-a, seuer-b, ultranet, gowin-pipeline) or a JSON configuration file (keys as in `--dump-config`; "base": PRESET starts from a preset). --emulate runs the model through the emulator (bit-exact execution in the accelerator's loop order, random input) and reports the cycles it counted instead of the prediction. --board-bandwidth prices loads and exports at the board's memory bandwidth (the slave port's width × the clock, bounded by the DRAM's peak) instead of the HLS schedule's one bus word per cycle.
             """
     )
 
@@ -30,11 +26,15 @@ struct ProfileCommand: ParsableCommand {
     @Flag(name: .long, help: "Execute the model in the emulator and report the cycles it counted.")
     var emulate = false
 
+    @Flag(name: .long, help: "Price transfers at the board's memory bandwidth (system level) instead of one bus word per cycle.")
+    var boardBandwidth = false
+
     @Flag(name: .long, help: "Print the accelerator configuration as JSON and exit.")
     var dumpConfig = false
 
     func run() throws {
-        let config = try resolveAccelerator(accel)
+        var config = try resolveAccelerator(accel)
+        if boardBandwidth { config = config.withBoardBandwidth() }
         if dumpConfig { print(config.json().serialized()); return }
         let m = try resolveModel(model)
         let name = BuiltinTopology(rawValue: model) != nil ? model : URL(fileURLWithPath: model).lastPathComponent

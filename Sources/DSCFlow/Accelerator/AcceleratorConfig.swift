@@ -124,9 +124,19 @@ public struct AcceleratorConfig: Sendable, Equatable {
     // MARK: memory
     /// Bytes of one feature-map bus word (32 lanes × activation bytes).
     public var busBytes: Int
-    /// Off-chip bandwidth available to the accelerator, GB/s (for the roofline); 0 means one bus
-    /// word per cycle, what the schedule's loaders move (`effectiveBandwidthGBps`).
+    /// Off-chip bandwidth available to the accelerator, GB/s; 0 means one bus word per cycle, what the
+    /// HLS schedule's loaders move (`effectiveBandwidthGBps`). When set, it is the roofline's slope and
+    /// every transfer loop (loads, exports, weights, pooled writes, the image and reorg loaders) takes
+    /// as long as the bandwidth needs, never less than one beat per cycle (`withBoardBandwidth()`).
     public var bandwidthGBps: Double
+    /// Data width in bytes of the processing system's slave port the accelerator's feature-map bus
+    /// reaches DDR through (Ultra96 designs: a 128-bit S_AXI_HP port, 16), clocked at the accelerator
+    /// clock; 0 when not modelled. With `dramBandwidthGBps` it gives `boardBandwidthGBps`.
+    public var axiPortBytes: Int
+    /// Peak bandwidth of the board's DRAM, GB/s (Ultra96: 32-bit LPDDR4 at 533.33 MHz, double data
+    /// rate: 4.267 GB/s); 0 when not modelled. Bounds the accelerator's bandwidth (`boardBandwidthGBps`)
+    /// and prices the host's copy of each image into DDR (`hostCopyBytesPerImage`).
+    public var dramBandwidthGBps: Double
     /// Activation and weight storage bits.
     public var activationBits: Int
     /// Weight storage bits.
@@ -156,6 +166,10 @@ public struct AcceleratorConfig: Sendable, Equatable {
     public var hostCopyMs: Double
     /// Host milliseconds per image of postprocessing.
     public var hostPostprocessMs: Double
+    /// Bytes the host copies per image into the accelerator's input buffer in DDR (its frame loop's
+    /// copies of the stitched batch, divided by the batch). Each byte is read and written once, at
+    /// the DRAM's peak (`dramBandwidthGBps`): `hostCopySecondsPerImage` adds this to `hostCopyMs`.
+    public var hostCopyBytesPerImage: Int
     /// Board power while computing, W, and the part of it that scales with the DSPs in use.
     public var powerWatts: Double
     /// Watts per DSP in use, added to `powerWatts`.
@@ -224,6 +238,8 @@ public struct AcceleratorConfig: Sendable, Equatable {
         imageChannelsPerBeat = 4
         busBytes = 32
         bandwidthGBps = 0
+        axiPortBytes = 0
+        dramBandwidthGBps = 0
         activationBits = 8
         weightBits = 6
         onChipBufferKiB = 4 * 32 * 43 * 83 / 1024
@@ -235,6 +251,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
         hostPreprocessMs = 0
         hostCopyMs = 0
         hostPostprocessMs = 0
+        hostCopyBytesPerImage = 0
         powerWatts = 5
         powerPerDSPWatts = 0
         opsPerMAC = 2
@@ -273,6 +290,10 @@ public struct AcceleratorConfig: Sendable, Equatable {
                        (busBytes, "busBytes"), (activationBits, "activationBits"), (weightBits, "weightBits")] {
             try positive(v, w)
         }
+        if axiPortBytes < 0 || axiPortBytes > 4096 { throw DSCError.invalidArgument("accelerator '\(name)': axiPortBytes = \(axiPortBytes) must be in 0…4096") }
+        if hostCopyBytesPerImage < 0 || hostCopyBytesPerImage > 1 << 40 {
+            throw DSCError.invalidArgument("accelerator '\(name)': hostCopyBytesPerImage = \(hostCopyBytesPerImage) must be in 0…2^40")
+        }
         if lineBufferRows < 0 || lineBufferRows > 64 { throw DSCError.invalidArgument("accelerator '\(name)': lineBufferRows = \(lineBufferRows) must be in 0…64") }
         if pwBlockSetupCycles < 0 || pwBlockSetupCycles > 1 << 20 { throw DSCError.invalidArgument("accelerator '\(name)': pwBlockSetupCycles out of range") }
         if reorgCyclesPerGroup < 0 || reorgCyclesPerGroup > 1 << 24 { throw DSCError.invalidArgument("accelerator '\(name)': reorgCyclesPerGroup out of range") }
@@ -284,6 +305,7 @@ public struct AcceleratorConfig: Sendable, Equatable {
                        (pwPostPasses, "pwPostPasses"), (bandwidthGBps, "bandwidthGBps"), (onChipBufferKiB, "onChipBufferKiB"),
                        (hostPreprocessMs, "hostPreprocessMs"), (hostCopyMs, "hostCopyMs"),
                        (hostPostprocessMs, "hostPostprocessMs"), (powerWatts, "powerWatts"),
+                       (dramBandwidthGBps, "dramBandwidthGBps"),
                        (powerPerDSPWatts, "powerPerDSPWatts"), (opsPerMAC, "opsPerMAC")] {
             try nonNegative(v, w)
         }
@@ -300,6 +322,45 @@ public struct AcceleratorConfig: Sendable, Equatable {
     /// The roofline's bandwidth: `bandwidthGBps`, or one `busBytes` word per cycle when it is 0.
     public var effectiveBandwidthGBps: Double {
         bandwidthGBps > 0 ? bandwidthGBps : Double(busBytes) * clockMHz / 1000
+    }
+
+    /// What the board's memory system delivers to the accelerator, GB/s: the slave port's width ×
+    /// the clock, bounded by the DRAM's peak (whichever of the two is modelled; 0 when neither is).
+    public var boardBandwidthGBps: Double {
+        let port = Double(axiPortBytes) * clockMHz / 1000
+        switch (port > 0, dramBandwidthGBps > 0) {
+        case (true, true): return min(port, dramBandwidthGBps)
+        case (true, false): return port
+        case (false, true): return dramBandwidthGBps
+        case (false, false): return 0
+        }
+    }
+
+    /// The design with its transfers priced at the board's bandwidth (`boardBandwidthGBps`) instead of
+    /// the HLS schedule's one bus word per cycle: a system-level estimate (DDR-bound loads and exports
+    /// stretch). Unchanged when the board's bandwidth is not modelled.
+    public func withBoardBandwidth() -> AcceleratorConfig {
+        var c = self
+        let b = boardBandwidthGBps
+        if b > 0 { c.bandwidthGBps = b }
+        return c
+    }
+
+    /// Seconds the host spends per image copying it into DDR: `hostCopyMs` plus
+    /// `hostCopyBytesPerImage` read and written at the DRAM's peak (a lower bound on a memcpy).
+    public var hostCopySecondsPerImage: Double {
+        var s = hostCopyMs / 1000
+        if dramBandwidthGBps > 0 { s += 2 * Double(hostCopyBytesPerImage) / (dramBandwidthGBps * 1e9) }
+        return s
+    }
+
+    /// What the image loader's port moves, GB/s: one beat per cycle of `imageChannelsPerBeat`
+    /// activation bytes (iSmart3: an 8-bit port; SkrSkr: 32-bit RGBA), or one 128-bit word of
+    /// `packedPixels` pixels with channel enhancement (Paper B §3.4), bounded by `effectiveBandwidthGBps`.
+    /// The roofline prices the input layer with it (Paper B Fig. 1(a): the first DWC is bandwidth-bound).
+    public func imageLoaderBandwidthGBps(packedPixels: Int) -> Double {
+        let beat = packedPixels > 1 ? 16 : imageChannelsPerBeat * ((activationBits + 7) / 8)
+        return min(effectiveBandwidthGBps, Double(beat) * clockMHz / 1000)
     }
 
     /// Peak depthwise multiply-accumulates per cycle.

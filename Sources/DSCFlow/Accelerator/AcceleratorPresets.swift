@@ -41,9 +41,22 @@ extension AcceleratorConfig {
         c.onChipBufferKiB = Double(5 * 32 * 44 * 84 * 2) / 1024
         c.frameWorkflow = .parallel
         c.hostPreprocessMs = 2.5
+        c.setUltra96MemorySystem()
+        // FPGA/Deploy/SkyNet.py copies the stitched 3×324×644 uint8 batch twice per run before starting
+        // the accelerator (`np.array(preprocessed_img)`, then `np.copyto(img, …)`).
+        c.hostCopyBytesPerImage = 2 * 3 * 324 * 644 / 4
         c.powerWatts = 8.886
         c.dsp = 360; c.bram = 216; c.lut = 70560
         return c
+    }
+
+    /// The Ultra96 memory system the DAC-SDC designs reach DDR through (jiangwx/SkrSkr
+    /// `Develop/rtl.tcl`): the feature-map master on a 128-bit S_AXI_HP port (`PSU__SAXIGP3__DATA_WIDTH
+    /// {128}`) clocked with the accelerator, and a 32-bit LPDDR4 at 1066 MT/s (`PSU__DDRC__MEMORY_TYPE
+    /// {LPDDR 4}`, `PSU__DDRC__SPEED_BIN {LPDDR4_1066}`, `PSU__DDRC__DRAM_WIDTH {32 Bits}`): 4.267 GB/s peak.
+    mutating func setUltra96MemorySystem() {
+        axiPortBytes = 128 / 8
+        dramBandwidthGBps = 1066.67e6 * 4 / 1e9
     }
 
     /// SkrSkr-SkyNet on Ultra96 (jiangwx/SkrSkr Develop/C/src/SkyNet.cpp, DAC-SDC 2020 2nd place).
@@ -52,6 +65,9 @@ extension AcceleratorConfig {
         c.clockMHz = 333
         c.frameWorkflow = .parallel
         c.hostPreprocessMs = 2.5
+        c.setUltra96MemorySystem()
+        // Deploy/run.py copies the stitched 4×160×320×4 RGBA batch once per run (`np.copyto(img, …)`).
+        c.hostCopyBytesPerImage = 160 * 320 * 4
         c.powerWatts = 133.613382133 / 15.036086797714233
         c.multipliersPerDSP = 2
         c.dsp = 360; c.bram = 216; c.lut = 70560
@@ -102,6 +118,7 @@ extension AcceleratorConfig {
         c.streamSIMD = [3, 16, 16, 16, 8, 8, 8, 8, 8]
         c.streamPE = [16, 8, 8, 4, 2, 2, 2, 2, 2]
         c.activationBits = 4; c.weightBits = 4
+        c.setUltra96MemorySystem()
         c.frameWorkflow = .parallel
         c.powerWatts = 8.886
         c.dsp = 360; c.bram = 216; c.lut = 70560

@@ -49,7 +49,7 @@ public enum CostModel {
             // Stand-alone (not fused): load, sweep, export per tile and group.
             var g = CycleLedger()
             g.memory &+= r.loadCycles(singleTile: p.singleTile) &+ r.exportCycles(singleTile: p.singleTile)
-            g.compute &+= p.role == .pool ? r.poolCycles() : c.reorgCyclesPerGroup
+            g.compute &+= p.role == .pool ? r.poolCycles() : r.reorgCycles
             g.offChipBytes &+= r.loadBytes(singleTile: p.singleTile) &+ r.exportBytes(singleTile: p.singleTile)
             l = g.times(tiles &* p.outGroups)
         case .concat:
@@ -61,7 +61,7 @@ public enum CostModel {
             l.compute &+= saturatingInt((Double(macs) / c.pwPeakMACsPerCycle).rounded(.up))
             let bytes = (model.tensors[model.operations[p.op].inputs[0]].byteCount
                          + model.tensors[model.operations[p.op].outputs[0]].byteCount) &* c.batch
-            l.memory &+= (bytes &+ c.busBytes - 1) / c.busBytes
+            l.memory &+= r.busWords((bytes &+ c.busBytes - 1) / c.busBytes)
             l.offChipBytes &+= bytes
         }
         return l

@@ -13,9 +13,24 @@ public struct TiledCycleRules: Sendable {
     /// Pixels the PW and activation loops walk per tile.
     public var pwArea: Int { c.pwLoopRows &* c.pwLoopCols }
 
+    /// Off-chip bytes the memory system delivers per accelerator cycle, or 0 when `bandwidthGBps` is 0
+    /// (the HLS schedule: every transfer loop moves one word per cycle at II=1).
+    public var busBytesPerCycle: Double { c.bandwidthGBps > 0 ? c.bandwidthGBps * 1000 / c.clockMHz : 0 }
+
+    /// Cycles a transfer loop of `count` beats of `bytesPerBeat` bytes each takes: one beat per cycle
+    /// (the loop's II=1), or longer when the off-chip bandwidth cannot deliver a beat per cycle.
+    public func transfer(_ count: Int, bytesPerBeat: Int) -> Int {
+        let bpc = busBytesPerCycle
+        guard bpc > 0, count > 0, Double(bytesPerBeat) > bpc else { return count }
+        return max(count, saturatingInt((Double(count) * Double(bytesPerBeat) / bpc).rounded(.up)))
+    }
+
+    /// `count` feature-map bus words.
+    public func busWords(_ count: Int) -> Int { transfer(count, bytesPerBeat: c.busBytes) }
+
     /// Pixels a load brings in: the tile plus its halo, or the whole buffer for a single-tile map.
     public func loadCycles(singleTile: Bool) -> Int {
-        (singleTile ? c.bufferRows &* c.bufferCols : (c.tileRows &+ 2) &* (c.tileCols &+ 2)) &* wordsPerPixel
+        busWords((singleTile ? c.bufferRows &* c.bufferCols : (c.tileRows &+ 2) &* (c.tileCols &+ 2)) &* wordsPerPixel)
     }
     /// DDR bytes of one tile load.
     public func loadBytes(singleTile: Bool) -> Int { loadCycles(singleTile: singleTile) &* c.busBytes }
@@ -23,17 +38,19 @@ public struct TiledCycleRules: Sendable {
     /// Image loader for one tile of `channels` channels.
     public func imageLoadCycles(channels: Int, packedPixels: Int) -> Int {
         let pixels = c.imageLoadRows &* c.imageLoadCols
-        if packedPixels > 1 { return (pixels &+ packedPixels - 1) / packedPixels }
-        return pixels &* ((channels &+ c.imageChannelsPerBeat - 1) / c.imageChannelsPerBeat)
+        // Channel enhancement: one 128-bit beat carries the packed pixels (Paper B §3.4).
+        if packedPixels > 1 { return transfer((pixels &+ packedPixels - 1) / packedPixels, bytesPerBeat: 16) }
+        return transfer(pixels &* ((channels &+ c.imageChannelsPerBeat - 1) / c.imageChannelsPerBeat),
+                        bytesPerBeat: c.imageChannelsPerBeat &* actBytes)
     }
     /// DDR bytes the image loader reads per tile.
     public func imageLoadBytes(channels: Int) -> Int { c.imageLoadRows &* c.imageLoadCols &* channels &* actBytes }
 
     /// Export of one channel group of a tile.
     public func exportCycles(singleTile: Bool) -> Int {
-        if c.exportWholeBuffer { return c.bufferRows &* c.bufferCols &* wordsPerPixel }
-        if singleTile { return (pwArea &+ c.bufferRows &+ c.bufferCols) &* wordsPerPixel }
-        return c.tileRows &* c.tileCols &* wordsPerPixel
+        if c.exportWholeBuffer { return busWords(c.bufferRows &* c.bufferCols &* wordsPerPixel) }
+        if singleTile { return busWords((pwArea &+ c.bufferRows &+ c.bufferCols) &* wordsPerPixel) }
+        return busWords(c.tileRows &* c.tileCols &* wordsPerPixel)
     }
     /// DDR bytes of one exported channel group of a tile.
     public func exportBytes(singleTile: Bool) -> Int {
@@ -58,14 +75,24 @@ public struct TiledCycleRules: Sendable {
     public func sweepCycles(_ passes: Double) -> Int { saturatingInt((passes * Double(pwArea)).rounded()) }
 
     /// The fused 2×2 max-pool writing one channel group of a tile.
-    public func poolCycles() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.poolII }
+    public func poolCycles() -> Int {
+        // One pooled pixel every `poolII` cycles (the HLS schedule), unless a finite bandwidth needs
+        // longer for its words.
+        let pixels = (c.tileRows / 2) &* (c.tileCols / 2)
+        let scheduled = pixels &* c.poolII
+        return busBytesPerCycle > 0 ? max(scheduled, busWords(pixels &* wordsPerPixel)) : scheduled
+    }
     /// DDR bytes the fused pool writes per group and tile.
     public func poolBytes() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.lanes &* actBytes }
 
     /// Loading one lanes×lanes PW weight block (one word per input channel), or a DW group's taps &+ bias &+ M.
-    public var pwWeightLoadCycles: Int { c.lanes }
+    public var pwWeightLoadCycles: Int { transfer(c.lanes, bytesPerBeat: weightWordBytes) }
     /// Loading a DW group's taps, bias and multiplier words.
-    public func dwParameterCycles(taps: Int) -> Int { taps &+ 2 }
+    public func dwParameterCycles(taps: Int) -> Int { transfer(taps &+ 2, bytesPerBeat: weightWordBytes) }
+    /// The reorg loader for one group, priced as bus words (SkrSkr `REORG`: one word per cycle; iSmart3's
+    /// unpipelined `load_and_reorg_part`: one cycle per read, plus its `local_buf_copy` cycles, which a
+    /// finite bandwidth stretches too — an overestimate of 462 cycles × the stretch per group).
+    public var reorgCycles: Int { busWords(c.reorgCyclesPerGroup) }
     /// Bytes of one weight bus word.
     public var weightWordBytes: Int { c.lanes &* ((c.weightBits &+ 7) / 8) }
 
@@ -82,7 +109,7 @@ public struct TiledCycleRules: Sendable {
         let exported = p.outputOnChip ? 0 : exportBytes(singleTile: p.singleTile)
         if reorg {
             // Serial gather through the reorg loader, then compute.
-            l.memory &+= c.reorgCyclesPerGroup &+ export &+ params
+            l.memory &+= reorgCycles &+ export &+ params
             l.compute &+= pre &+ dw &+ post
             l.offChipBytes &+= exportBytes(singleTile: p.singleTile) &+ exported
             return
@@ -134,7 +161,7 @@ public struct TiledCycleRules: Sendable {
         let wload = p.weightsResident ? 0 : pwWeightLoadCycles
         let load = loadCycles(singleTile: p.singleTile)
         l.memory &+= wload
-        l.offChipBytes &+= wload &* weightWordBytes
+        l.offChipBytes &+= p.weightsResident ? 0 : c.lanes &* weightWordBytes
         if p.inputOnChip {
             l.compute &+= pw
             return
@@ -146,8 +173,8 @@ public struct TiledCycleRules: Sendable {
     /// Weights loaded once for the whole PW layer (they all fit the weight buffer).
     public func recordResidentWeights(_ p: LayerPlan, into l: inout CycleLedger) {
         guard p.weightsResident else { return }
-        let words = p.outGroups &* p.inGroups &* pwWeightLoadCycles
-        l.memory &+= words
-        l.offChipBytes &+= words &* weightWordBytes
+        let blocks = p.outGroups &* p.inGroups
+        l.memory &+= blocks &* pwWeightLoadCycles
+        l.offChipBytes &+= blocks &* c.lanes &* weightWordBytes
     }
 }

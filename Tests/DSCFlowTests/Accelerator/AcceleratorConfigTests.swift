@@ -137,8 +137,9 @@ final class AcceleratorReportTests: XCTestCase {
             XCTAssertLessThanOrEqual(abs(err), 0.10)
             print(study.text(title: base.name))
         }
-        // Channel enhancement alone on SkrSkr: 10.85 %. (Its other individual deltas, and all four on
-        // iSmart3, are not reproduced; README "Published figures".)
+        // Channel enhancement alone on SkrSkr: 10.85 %. (Preload on SkrSkr is asserted in
+        // PublishedFiguresTests; the other individual deltas are not reproduced: README "Published
+        // figures", docs/ACCELERATORS.md "Paper B".)
         let skr = try AblationStudy(model: m, base: .skrskr).rows.first { $0.name == "channel enhancement" }!
         let err = (skr.runtimeReduction - 0.1085) / 0.1085
         print("channel enhancement on skrskr: runtime cut \(skr.runtimeReduction), published 0.1085, error \(err)")
