@@ -167,7 +167,8 @@ final class FastKernelTests: XCTestCase {
             let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...12, using: &g), w = Int.random(in: 1...12, using: &g)
             let multiplierCase = Int.random(in: 0..<6, using: &g)
             let inC = multiplierCase == 0 ? 1 : Int.random(in: 1...70, using: &g)
-            let m = multiplierCase <= 1 ? Int.random(in: 1...9, using: &g) : 1
+            let m = multiplierCase == 0 ? [1, 2, 3, 4, 5, 8, 9, 16, 32].randomElement(using: &g)!
+                : multiplierCase == 1 ? Int.random(in: 1...9, using: &g) : 1
             guard let win = randomWindow(&g, h: h, w: w, maxKernel: cases % 2 == 0 ? 3 : 5) else { continue }
             let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
             let outC = inC * m
@@ -181,6 +182,31 @@ final class FastKernelTests: XCTestCase {
                                   constants: [filter], output: Tensor(name: "y", type: outType, shape: [n, oh, ow, outC]))
             let rounding: RoundingMode = Int.random(in: 0..<4, using: &g) == 0 ? .single : .double
             try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "depthwise seed \(seed) [\(n),\(h),\(w),\(inC)]×\(m) \(win) \(rounding)")
+            cases += 1
+        }
+    }
+
+    /// One input channel with wide rows (first layers such as person_detect's): the kernels that build
+    /// 16 output columns at a time only run on rows of 16 columns or more.
+    func testSingleChannelDepthwiseOnWideRowsMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x1C1C)
+        var cases = 0
+        while cases < 300 {
+            let seed = g.state
+            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let h = Int.random(in: 1...6, using: &g), w = Int.random(in: 16...90, using: &g)
+            let m = [1, 2, 4, 8, 16, 32, 3].randomElement(using: &g)!
+            guard let win = randomWindow(&g, h: h, w: w, maxKernel: 4) else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, m],
+                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * m)))
+            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: Int32.random(in: -255...255, using: &g),
+                                          paddingValue: Int32.random(in: inType.range, using: &g),
+                                          bias: (0..<m).map { _ in g.bias() },
+                                          requantizer: .fixedPoint(g.requantizer(channels: m, output: .int8)))
+            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [1, h, w, 1]),
+                                  constants: [filter], output: Tensor(name: "y", type: .int8, shape: [1, oh, ow, m]))
+            try assertSame(model, [g.bytes(h * w)], rounding: .double, "single-channel depthwise seed \(seed) [1,\(h),\(w),1]×\(m) \(win)")
             cases += 1
         }
     }
