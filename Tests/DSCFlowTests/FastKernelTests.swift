@@ -211,6 +211,30 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// Many channels on wide rows, strides 1-3 (the stride-phase split and 64-byte chunks).
+    func testDepthwiseOnWideRowsMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x5712)
+        var cases = 0
+        while cases < 300 {
+            let seed = g.state
+            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
+            let h = Int.random(in: 1...5, using: &g), w = Int.random(in: 8...40, using: &g)
+            let c = [8, 16, 24, 32, 48, 64, 80, 128].randomElement(using: &g)!
+            guard let win = randomWindow(&g, h: h, w: w, maxKernel: 3) else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, c],
+                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * c)))
+            let p = ConvolutionParameters(window: win, inputOffset: Int32.random(in: -255...255, using: &g),
+                                          paddingValue: Int32.random(in: inType.range, using: &g),
+                                          bias: (0..<c).map { _ in g.bias() },
+                                          requantizer: .fixedPoint(g.requantizer(channels: c, output: .int8)))
+            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [1, h, w, c]),
+                                  constants: [filter], output: Tensor(name: "y", type: .int8, shape: [1, oh, ow, c]))
+            try assertSame(model, [g.bytes(h * w * c)], rounding: .double, "wide depthwise seed \(seed) [1,\(h),\(w),\(c)] \(win)")
+            cases += 1
+        }
+    }
+
     func testFullyConnectedMatchesReferenceOnRandomShapes() throws {
         var g = SeededGenerator(seed: 0xFC)
         for _ in 0..<800 {

@@ -255,8 +255,9 @@ enum FastOperatorPacker {
         let phasePeriod = channels / g * 64
         // It beats regrouping (measured per layer on the shared models) except for one input channel
         // (regrouping computes the tap group once per column) and strided rows of fewer than 64
-        // channels (their stride-phase split copies are per pixel).
-        let phase = phasePeriod <= (1 << 22) / (4 * taps + 28) && inS.c > 1 && (w.strideWidth == 1 || channels >= 64)
+        // channels whose stride-phase split is per pixel (all but stride 2 with C a multiple of 16).
+        let phase = phasePeriod <= (1 << 22) / (4 * taps + 28) && inS.c > 1
+            && (w.strideWidth == 1 || channels >= 64 || (w.strideWidth == 2 && m == 1 && channels % 16 == 0))
         let phaseBytes = phase ? 4 * taps * phasePeriod + 4 * phasePeriod + Tables.bytes(phasePeriod) : 0
         let mem = allocate(4 * taps * period + Tables.bytes(period) + vnniBytes + phaseBytes)
         let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
