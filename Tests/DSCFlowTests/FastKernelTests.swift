@@ -301,6 +301,36 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// Add as TFLite's converter prepares it (left shift 20, multipliers in [2^30, 2^31), shifts <= 0),
+    /// the case the 32-bit input rescale serves; offsets reach ±255.
+    func testAddWithConverterParametersMatchesReference() throws {
+        var g = SeededGenerator(seed: 0xADD2)
+        for _ in 0..<400 {
+            let seed = g.state
+            let shape = [1, Int.random(in: 1...6, using: &g), Int.random(in: 1...6, using: &g), Int.random(in: 1...64, using: &g)]
+            let count = shape.reduce(1, *)
+            func offset() -> Int32 {
+                let base: Int32 = [-255, 255, -128, 128].randomElement(using: &g)!
+                return min(255, max(-255, base + (Bool.random(using: &g) ? 0 : Int32.random(in: -20...20, using: &g))))
+            }
+            let ls: Int32 = Int.random(in: 0..<4, using: &g) == 0 ? Int32.random(in: 10...21, using: &g) : 20
+            // Multiplier 2^30 with shift -ls halves the input exactly: rounding ties on every odd value.
+            func rescale() -> (Int32, Int32) {
+                Int.random(in: 0..<3, using: &g) == 0 ? (1 << 30, -ls)
+                    : (Int32.random(in: (1 << 30)...Int32.max, using: &g), Int32.random(in: -30...0, using: &g))
+            }
+            let (m1, s1) = rescale(), (m2, s2) = rescale()
+            let p = AddParameters(input1Offset: offset(), input2Offset: offset(), leftShift: ls,
+                                  input1Multiplier: m1, input1Shift: s1, input2Multiplier: m2, input2Shift: s2,
+                                  outputMultiplier: Int32.random(in: (1 << 30)...Int32.max, using: &g),
+                                  outputShift: Int32.random(in: -25...0, using: &g),
+                                  outputOffset: Int32.random(in: -128...127, using: &g), activationMin: -128, activationMax: 127)
+            let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
+                                  output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
+            try assertSame(model, [g.bytes(count), g.bytes(count)], rounding: .double, "converter add seed \(seed) \(shape)")
+        }
+    }
+
     /// Zero weights make the accumulator exactly the bias, so every (accumulator, multiplier, shift)
     /// corner — INT32_MIN/MAX accumulators, multipliers INT32_MIN/MAX, shifts −31…31, the SRDHM
     /// saturation case — reaches the requantizer of every kernel (1×1 conv, 3×3 conv, depthwise, FC).
