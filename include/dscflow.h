@@ -66,6 +66,12 @@ extern "C" {
 /** Requantize with single rounding (TFLite's TFLITE_SINGLE_ROUNDING) instead of the default gemmlowp
  *  double rounding. Changes output bytes; use it only for models made for single rounding. */
 #define DSC_SESSION_SINGLE_ROUNDING 4u
+/** Threads per run (1 ... 64) in bits 8 ... 15 of the flags, e.g. DSC_SESSION_THREADS(2): the fast
+ *  conv and depthwise kernels split their output rows over worker threads the session starts (and
+ *  stops in dsc_session_free()); the bytes are the same as with one thread. 0 there means 1. */
+#define DSC_SESSION_THREADS(n) (((uint32_t)(n) & 0xFFu) << 8)
+/** The bits of the flags DSC_SESSION_THREADS() sets. */
+#define DSC_SESSION_THREADS_MASK 0xFF00u
 
 /** The largest rank a dsc_tensor_info can describe. */
 #define DSC_MAX_RANK 8

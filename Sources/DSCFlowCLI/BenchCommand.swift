@@ -35,8 +35,14 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Also measure frame pipelining over this many frames: a synthetic camera frame (2× the input's height and width) is box-filtered down and shifted to int8 on a second thread while the previous frame is inferred; prints frames/s pipelined vs one after the other.")
     var pipeline: Int?
 
+    @Option(name: .long, help: "Threads per inference (1...\(SessionOptions.maxThreads)): conv and depthwise split their output rows among them.")
+    var threads: Int = 1
+
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmup ≥ 0") }
+        guard (1...SessionOptions.maxThreads).contains(threads) else {
+            throw ValidationError("--threads must be 1...\(SessionOptions.maxThreads)")
+        }
         if let p = pipeline, p < 1 { throw ValidationError("--pipeline needs at least 1 frame") }
         guard KernelPath(rawValue: kernels) != nil else {
             throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -47,7 +53,7 @@ struct BenchCommand: ParsableCommand {
         let m = try Model.load(path: model)
         let path = KernelPath(rawValue: kernels)!
         let rounding: RoundingMode = singleRounding ? .single : .double
-        let session = try Session(model: m, options: SessionOptions(rounding: rounding, kernels: path))
+        let session = try Session(model: m, options: SessionOptions(rounding: rounding, kernels: path, threads: threads))
         var rng = BenchRandom(state: 0x5EED)
         for i in 0..<m.inputs.count {
             let buf = session.inputBytes(i)
@@ -62,7 +68,8 @@ struct BenchCommand: ParsableCommand {
         }
         let total = Spread(times)
 
-        let profiler = try Session(model: m, options: SessionOptions(rounding: rounding, profile: true, kernels: path))
+        let profiler = try Session(model: m, options: SessionOptions(rounding: rounding, profile: true, kernels: path,
+                                                                     threads: threads))
         for i in 0..<m.inputs.count {
             let src = session.inputBytes(i)
             profiler.inputBytes(i).copyMemory(from: UnsafeRawBufferPointer(src))
@@ -94,7 +101,7 @@ struct BenchCommand: ParsableCommand {
                 }
                 ops.append(entry)
             }
-            var doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs,
+            var doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs, "threads": threads,
                                       "median_us": total.median, "min_us": total.min, "p10_us": total.p10,
                                       "p90_us": total.p90, "max_us": total.max, "macs": macs,
                                       "gmacs_per_s": Double(macs) / total.median / 1000, "ops": ops]
@@ -107,7 +114,7 @@ struct BenchCommand: ParsableCommand {
             return
         }
         print("model:    \(model)")
-        print("kernels:  \(session.kernelPath.rawValue)   runs: \(runs)")
+        print("kernels:  \(session.kernelPath.rawValue)   runs: \(runs)   threads: \(threads)")
         print("latency:  median \(fmt(total.median)) µs   min \(fmt(total.min))   p10 \(fmt(total.p10))   p90 \(fmt(total.p90))   max \(fmt(total.max))")
         print("MACs:     \(grouped(macs))   \(fmt(Double(macs) / total.median / 1000)) GMAC/s")
         if let p = pipelined {

@@ -524,6 +524,18 @@ static void test_model(const char *path) {
 
     test_threads(&f);
 
+    /* Intra-op threads: the same bytes as one thread; more than 64 is an error. */
+    for (uint32_t t = 2; t <= 3; t++) {
+        dsc_session *par = NULL;
+        CHECK(dsc_session_create_ex(f.model, DSC_SESSION_THREADS(t), &par) == DSC_OK, "create %u threads", t);
+        CHECK(par && run_once(par, &f, 1, got) == DSC_OK && memcmp(got, expected, f.out_size) == 0,
+              "%u-thread run differs", t);
+        dsc_session_free(par);
+    }
+    dsc_session *too_many = NULL;
+    EXPECT_STATUS(dsc_session_create_ex(f.model, DSC_SESSION_THREADS(65), &too_many), DSC_ERR_INVALID_ARGUMENT,
+                  "threads");
+
     /* A session outlives the model handle it came from. */
     dsc_model *m = f.model;
     f.model = NULL;

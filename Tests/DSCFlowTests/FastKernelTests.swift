@@ -71,6 +71,9 @@ extension SeededGenerator {
 }
 
 final class FastKernelTests: XCTestCase {
+    /// Threads of the fast sessions `assertSame` compares with the reference (tests of threading raise it).
+    var threads = 1
+
     /// Builds a one-operator model; input 0 is tensor 0, output is the last tensor.
     func oneOp(_ kind: OperatorKind, input: Tensor, constants: [Tensor], output: Tensor, second: Tensor? = nil) throws -> Model {
         var tensors = [input]
@@ -87,7 +90,8 @@ final class FastKernelTests: XCTestCase {
     func assertSame(_ model: Model, _ inputs: [[UInt8]], rounding: RoundingMode, _ what: @autoclosure () -> String,
                     file: StaticString = #filePath, line: UInt = #line) throws {
         func run(_ path: KernelPath) throws -> [UInt8] {
-            let s = try Session(model: model, options: SessionOptions(rounding: rounding, kernels: path))
+            let s = try Session(model: model, options: SessionOptions(rounding: rounding, kernels: path,
+                                                                      threads: path == .reference ? 1 : threads))
             for (i, bytes) in inputs.enumerated() {
                 let buf = s.inputBytes(i)
                 bytes.withUnsafeBytes { buf.copyMemory(from: $0) }
@@ -120,6 +124,17 @@ final class FastKernelTests: XCTestCase {
 
     func testConv2DMatchesReferenceOnRandomShapes() throws {
         try randomConvCases(seed: 0xC0DE, count: 1500)
+    }
+
+    /// Conv and depthwise split over 2 and 3 threads give the single-thread (reference) bytes.
+    func testThreadedConvAndDepthwiseMatchReference() throws {
+        for t in [2, 3] {
+            threads = t
+            try randomConvCases(seed: 0x7A7A &+ UInt64(t), count: 200)
+        }
+        threads = 3
+        try testDepthwiseOnWideRowsMatchesReference()
+        try testSingleChannelDepthwiseOnWideRowsMatchesReference()
     }
 
     /// The conv tap tables built per run (as for models whose tables exceed the session-time limit).

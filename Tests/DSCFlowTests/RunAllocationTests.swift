@@ -6,14 +6,16 @@ import XCTest
 /// `Session.run` performs no heap allocation on the fast kernel paths (counted by interposing malloc).
 /// The test build is unoptimised, where Swift boxes more than in release; the fast paths must not
 /// allocate even there (the operators they leave to the reference kernels — Softmax here — included).
+/// Heap allocations (malloc family, interposed) while `body` runs.
+func countAllocations(_ body: () -> Void) -> Int {
+    dsc_test_reset_allocation_count()
+    dsc_test_count_allocations(1)
+    body()
+    dsc_test_count_allocations(0)
+    return dsc_test_allocation_count()
+}
+
 final class RunAllocationTests: XCTestCase {
-    func countAllocations(_ body: () -> Void) -> Int {
-        dsc_test_reset_allocation_count()
-        dsc_test_count_allocations(1)
-        body()
-        dsc_test_count_allocations(0)
-        return dsc_test_allocation_count()
-    }
 
     func testTheCounterSeesAllocations() {
         XCTAssertEqual(dsc_test_allocation_counting_works(), 1, "malloc is not interposed: the allocation tests would prove nothing")

@@ -88,6 +88,10 @@ typedef struct dscsimd_conv {
     /// have weight 0). `indirection` is not used.
     int32_t row_runs;
     int32_t padded_h, padded_w;
+    /// Threads (needs `indirection`): `prologue` = 1 only prepares the input (the u8 / padded copy in
+    /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
+    /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.
+    int32_t part, parts, prologue;
 } dscsimd_conv;
 
 /// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).
@@ -146,6 +150,9 @@ typedef struct dscsimd_dwconv {
     dscsimd_requant phase_rq;
     /// lcm(channels, 64).
     int32_t phase_period;
+    /// Threads: when `parts` > 1 this call computes output rows [rows * part / parts, rows * (part + 1) / parts)
+    /// of the batches * out_h rows, with `scratch` its own.
+    int32_t part, parts;
 } dscsimd_dwconv;
 
 /// Bytes of one stride phase of a padded row in the depthwise kernel's scratch.
@@ -215,6 +222,25 @@ void dscsimd_execute(const dscsimd_op *op);
 /// Runs the prepared operators `ops[0..<count]` whose kind is not NONE, in order, stopping before
 /// the first NONE (returns its index, or `count`). Lets Swift run a stretch of fast ops in one call.
 int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count);
+
+/// Worker threads for intra-operator parallelism (conv and depthwise split by output blocks/rows).
+typedef struct dscsimd_workers dscsimd_workers;
+
+/// Most threads a `dscsimd_workers` can have.
+#define DSCSIMD_MAX_THREADS 64
+
+/// `threads` - 1 worker threads (2 <= threads <= DSCSIMD_MAX_THREADS), or NULL if they cannot be
+/// started. Idle workers spin briefly after a job, then sleep on a semaphore.
+dscsimd_workers *dscsimd_workers_create(int32_t threads);
+
+/// Stops and joins the workers (NULL is ignored).
+void dscsimd_workers_destroy(dscsimd_workers *w);
+
+/// Runs one prepared conv or depthwise operator split over all threads (the caller computes part 0).
+/// `scratch[i]` is part i's scratch (`scratch[0]` must be the operator's own); depthwise parts use
+/// theirs, conv parts share the operator's. Other kinds, and convs without a prepared indirection,
+/// run whole on the caller.
+void dscsimd_workers_run(dscsimd_workers *w, const dscsimd_op *op, uint8_t *const *scratch);
 
 /// A counting semaphore (POSIX sem_t).
 typedef struct dscsimd_semaphore dscsimd_semaphore;

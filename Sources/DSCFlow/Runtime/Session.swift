@@ -18,6 +18,10 @@ public final class Session {
     /// One prepared fast operator per operator (kind NONE: the reference kernel runs it).
     private let fast: FastOperators
     private let fastOps: UnsafeMutablePointer<dscsimd_op>
+    /// Worker threads (options.threads > 1 on a fast path), and each part's scratch (part 0's is the
+    /// operators' own).
+    private let workers: OpaquePointer?
+    private let partScratch: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
     public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) -> Int {
@@ -25,9 +29,10 @@ public final class Session {
             + ArenaPlan.alignment
     }
 
-    /// Arena bytes after the tensors for the fast kernels' scratch (none on the reference path).
+    /// Arena bytes after the tensors for the fast kernels' scratch (none on the reference path), one
+    /// share per thread.
     private static func scratchBytes(_ model: Model, _ options: SessionOptions) -> Int {
-        options.kernels == .reference ? 0 : model.fastWeights.scratchBytes
+        options.kernels == .reference ? 0 : model.fastWeights.scratchBytes * max(1, min(options.threads, SessionOptions.maxThreads))
     }
 
     /// A session whose arena DSCFlow allocates (and frees with the session).
@@ -51,6 +56,10 @@ public final class Session {
         let plan = options.preserveAllTensors ? model.preservingPlan : model.plan
         let path: KernelPath
         do { path = try options.kernels.resolved() } catch { owned?.deallocate(); throw error }
+        guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
+            owned?.deallocate()
+            throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
+        }
         let needed = plan.size + Session.scratchBytes(model, options)
         guard let raw = arena.baseAddress else {
             owned?.deallocate()
@@ -74,9 +83,29 @@ public final class Session {
         self.fast = FastOperatorBinder.bind(model: model, bindings: bindings, path: path,
                                             rounding: options.rounding, scratch: base + plan.size)
         self.fastOps = fast.ops
+        let threads = options.threads
+        self.partScratch = .allocate(capacity: threads)
+        let share = model.fastWeights.scratchBytes
+        for i in 0..<threads {
+            partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
+        }
+        if threads > 1 && path.isa != nil && share > 0 {
+            guard let w = dscsimd_workers_create(Int32(threads)) else {
+                partScratch.deallocate()
+                timings.deallocate()
+                fast.deallocate()
+                owned?.deallocate()
+                throw DSCError.invalidArgument("could not start \(threads - 1) worker threads")
+            }
+            self.workers = w
+        } else {
+            self.workers = nil
+        }
     }
 
     deinit {
+        dscsimd_workers_destroy(workers)
+        partScratch.deallocate()
         ownedArena?.deallocate()
         timings.deallocate()
         fast.deallocate()
@@ -111,7 +140,11 @@ public final class Session {
         for i in 0..<bindings.count {
             let t0 = profile ? dsc_monotonic_ns() : 0
             if fastOps[i].kind != Int32(DSCSIMD_OP_NONE) {
-                dscsimd_execute(fastOps + i)
+                if let workers {
+                    dscsimd_workers_run(workers, fastOps + i, partScratch)
+                } else {
+                    dscsimd_execute(fastOps + i)
+                }
             } else {
                 bindings[i].execute(model.operations[i], model: model, rounding: rounding)
             }
