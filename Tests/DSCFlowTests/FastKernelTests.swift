@@ -172,81 +172,82 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
-    func testDepthwiseMatchesReferenceOnRandomShapes() throws {
-        var g = SeededGenerator(seed: 0xD0D0)
+    /// One random depthwise operator on an input of `shape` (window, weights, offsets, padding value,
+    /// requantizer drawn from `g`) compared with the reference; false when no window fits (no case).
+    func depthwiseCase(_ g: inout SeededGenerator, shape: [Int], multiplier m: Int, maxKernel: Int, inType: ElementType,
+                       outType: ElementType, rounding: RoundingMode, label: String) throws -> Bool {
+        let (n, h, w, inC) = (shape[0], shape[1], shape[2], shape[3])
+        guard let win = randomWindow(&g, h: h, w: w, maxKernel: maxKernel) else { return false }
+        let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+        let outC = inC * m
+        let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, outC],
+                            data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * outC)))
+        let bias: [Int32] = Bool.random(using: &g) ? [] : (0..<outC).map { _ in g.bias() }
+        let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: Int32.random(in: -255...255, using: &g),
+                                      paddingValue: Int32.random(in: inType.range, using: &g), bias: bias,
+                                      requantizer: .fixedPoint(g.requantizer(channels: outC, output: outType)))
+        let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: shape),
+                              constants: [filter], output: Tensor(name: "y", type: outType, shape: [n, oh, ow, outC]))
+        try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "\(label) \(shape)×\(m) \(win) \(rounding)")
+        return true
+    }
+
+    /// What `depthwiseCases` draws for one case.
+    struct DepthwiseDraw {
+        var inType: ElementType = .int8
+        var outType: ElementType = .int8
+        var rounding: RoundingMode = .double
+        var shape: [Int]
+        var multiplier = 1
+        var maxKernel = 3
+    }
+
+    /// `count` random depthwise cases from `seed`, `draw` choosing each one's types, input shape,
+    /// multiplier and largest kernel.
+    func depthwiseCases(seed: UInt64, count: Int, label: String, draw: (inout SeededGenerator) -> DepthwiseDraw) throws {
+        var g = SeededGenerator(seed: seed)
         var cases = 0
-        while cases < 1500 {
-            let seed = g.state
-            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
-            let outType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
-            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...12, using: &g), w = Int.random(in: 1...12, using: &g)
+        while cases < count {
+            let caseSeed = g.state
+            let d = draw(&g)
+            if try depthwiseCase(&g, shape: d.shape, multiplier: d.multiplier, maxKernel: d.maxKernel, inType: d.inType,
+                                 outType: d.outType, rounding: d.rounding, label: "\(label) seed \(caseSeed)") {
+                cases += 1
+            }
+        }
+    }
+
+    func testDepthwiseMatchesReferenceOnRandomShapes() throws {
+        try depthwiseCases(seed: 0xD0D0, count: 1500, label: "depthwise") { g in
             let multiplierCase = Int.random(in: 0..<6, using: &g)
             let inC = multiplierCase == 0 ? 1 : Int.random(in: 1...70, using: &g)
-            let m = multiplierCase == 0 ? [1, 2, 3, 4, 5, 8, 9, 16, 32].randomElement(using: &g)!
-                : multiplierCase == 1 ? Int.random(in: 1...9, using: &g) : 1
-            guard let win = randomWindow(&g, h: h, w: w, maxKernel: cases % 2 == 0 ? 3 : 5) else { continue }
-            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
-            let outC = inC * m
-            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, outC],
-                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * outC)))
-            let bias: [Int32] = Bool.random(using: &g) ? [] : (0..<outC).map { _ in g.bias() }
-            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: Int32.random(in: -255...255, using: &g),
-                                          paddingValue: Int32.random(in: inType.range, using: &g), bias: bias,
-                                          requantizer: .fixedPoint(g.requantizer(channels: outC, output: outType)))
-            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [n, h, w, inC]),
-                                  constants: [filter], output: Tensor(name: "y", type: outType, shape: [n, oh, ow, outC]))
-            let rounding: RoundingMode = Int.random(in: 0..<4, using: &g) == 0 ? .single : .double
-            try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "depthwise seed \(seed) [\(n),\(h),\(w),\(inC)]×\(m) \(win) \(rounding)")
-            cases += 1
+            return DepthwiseDraw(inType: Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8,
+                                 outType: Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8,
+                                 rounding: Int.random(in: 0..<4, using: &g) == 0 ? .single : .double,
+                                 shape: [Int.random(in: 1...2, using: &g), Int.random(in: 1...12, using: &g),
+                                         Int.random(in: 1...12, using: &g), inC],
+                                 multiplier: multiplierCase == 0 ? [1, 2, 3, 4, 5, 8, 9, 16, 32].randomElement(using: &g)!
+                                     : multiplierCase == 1 ? Int.random(in: 1...9, using: &g) : 1,
+                                 maxKernel: Bool.random(using: &g) ? 3 : 5)
         }
     }
 
     /// One input channel with wide rows (first layers such as person_detect's): the kernels that build
     /// 16 output columns at a time only run on rows of 16 columns or more.
     func testSingleChannelDepthwiseOnWideRowsMatchesReference() throws {
-        var g = SeededGenerator(seed: 0x1C1C)
-        var cases = 0
-        while cases < 300 {
-            let seed = g.state
-            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
-            let h = Int.random(in: 1...6, using: &g), w = Int.random(in: 16...90, using: &g)
-            let m = [1, 2, 4, 8, 16, 32, 3].randomElement(using: &g)!
-            guard let win = randomWindow(&g, h: h, w: w, maxKernel: 4) else { continue }
-            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
-            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, m],
-                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * m)))
-            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: Int32.random(in: -255...255, using: &g),
-                                          paddingValue: Int32.random(in: inType.range, using: &g),
-                                          bias: (0..<m).map { _ in g.bias() },
-                                          requantizer: .fixedPoint(g.requantizer(channels: m, output: .int8)))
-            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [1, h, w, 1]),
-                                  constants: [filter], output: Tensor(name: "y", type: .int8, shape: [1, oh, ow, m]))
-            try assertSame(model, [g.bytes(h * w)], rounding: .double, "single-channel depthwise seed \(seed) [1,\(h),\(w),1]×\(m) \(win)")
-            cases += 1
+        try depthwiseCases(seed: 0x1C1C, count: 300, label: "single-channel depthwise") { g in
+            DepthwiseDraw(inType: Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8,
+                          shape: [1, Int.random(in: 1...6, using: &g), Int.random(in: 16...90, using: &g), 1],
+                          multiplier: [1, 2, 4, 8, 16, 32, 3].randomElement(using: &g)!, maxKernel: 4)
         }
     }
 
     /// Many channels on wide rows, strides 1-3 (the stride-phase split and 64-byte chunks).
     func testDepthwiseOnWideRowsMatchesReference() throws {
-        var g = SeededGenerator(seed: 0x5712)
-        var cases = 0
-        while cases < 300 {
-            let seed = g.state
-            let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
-            let h = Int.random(in: 1...5, using: &g), w = Int.random(in: 8...40, using: &g)
-            let c = [8, 16, 24, 32, 48, 64, 80, 128].randomElement(using: &g)!
-            guard let win = randomWindow(&g, h: h, w: w, maxKernel: 3) else { continue }
-            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
-            let filter = Tensor(name: "f", type: .int8, shape: [1, win.kernelHeight, win.kernelWidth, c],
-                                data: ConstantData(bytes: g.bytes(win.kernelHeight * win.kernelWidth * c)))
-            let p = ConvolutionParameters(window: win, inputOffset: Int32.random(in: -255...255, using: &g),
-                                          paddingValue: Int32.random(in: inType.range, using: &g),
-                                          bias: (0..<c).map { _ in g.bias() },
-                                          requantizer: .fixedPoint(g.requantizer(channels: c, output: .int8)))
-            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: inType, shape: [1, h, w, c]),
-                                  constants: [filter], output: Tensor(name: "y", type: .int8, shape: [1, oh, ow, c]))
-            try assertSame(model, [g.bytes(h * w * c)], rounding: .double, "wide depthwise seed \(seed) [1,\(h),\(w),\(c)] \(win)")
-            cases += 1
+        try depthwiseCases(seed: 0x5712, count: 300, label: "wide depthwise") { g in
+            DepthwiseDraw(inType: Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8,
+                          shape: [1, Int.random(in: 1...5, using: &g), Int.random(in: 8...40, using: &g),
+                                  [8, 16, 24, 32, 48, 64, 80, 128].randomElement(using: &g)!])
         }
     }
 
