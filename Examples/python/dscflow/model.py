@@ -43,10 +43,15 @@ class OpInfo:
     output: TensorInfo
 
 
-def session_flags(preserve_all_tensors=False, profile=False, single_rounding=False):
-    """The DSC_SESSION_* flags for these options."""
+MAX_THREADS = 64
+
+
+def session_flags(preserve_all_tensors=False, profile=False, single_rounding=False, threads=1):
+    """The DSC_SESSION_* flags for these options (threads: 1 ... 64 per run, DSC_SESSION_THREADS)."""
+    if not isinstance(threads, int) or not 1 <= threads <= MAX_THREADS:
+        raise ValueError(f"threads must be an int in 1...{MAX_THREADS}, not {threads!r}")
     return ((PRESERVE_ALL_TENSORS if preserve_all_tensors else 0) | (PROFILE if profile else 0)
-            | (SINGLE_ROUNDING if single_rounding else 0))
+            | (SINGLE_ROUNDING if single_rounding else 0) | ((threads & 0xFF) << 8))
 
 
 class Model(Handle):
@@ -87,7 +92,8 @@ class Model(Handle):
         return size.value
 
     def session(self, **options):
-        """A new session: options preserve_all_tensors, profile, single_rounding (all False by default)."""
+        """A new session: options preserve_all_tensors, profile, single_rounding (all False by default)
+        and threads (1 by default: conv and depthwise split their output rows over this many threads)."""
         from .session import Session
         return Session(self, session_flags(**options))
 

@@ -132,6 +132,20 @@ def test_profile_has_a_time_per_operator():
 
 
 @needs_shared
+def test_intra_op_threads_give_the_same_bytes():
+    m = dscflow.Model.load(PERSON)
+    rng = np.random.default_rng(5)
+    x = rng.integers(-128, 128, (1, 96, 96, 1), dtype=np.int8)
+    expected = m.session().run(x)
+    for t in (2, 3):
+        assert np.array_equal(m.session(threads=t).run(x), expected)
+    with pytest.raises(ValueError, match="threads"):
+        m.session(threads=0)
+    with pytest.raises(ValueError, match="threads"):
+        m.session(threads=65)
+
+
+@needs_shared
 def test_threads_with_their_own_sessions_match_one_thread():
     m = dscflow.Model.load(PERSON)
     rng = np.random.default_rng(3)
