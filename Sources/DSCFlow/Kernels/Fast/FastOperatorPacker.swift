@@ -158,7 +158,7 @@ enum FastOperatorPacker {
             let (r, o) = acc.multipliedReportingOverflow(by: x)
             return o ? nil : r
         }
-        let runs = w.dilationWidth == 1 && kw > 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
+        let runs = w.dilationWidth == 1 && kw > 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
         let run4 = (kw * inC + 3) / 4 * 4
         let k4 = runs ? kh * run4 : kh * kw * c4
         let blocks = (outC + 15) / 16, padded = blocks * 16
