@@ -1,19 +1,20 @@
 #!/bin/sh
 # DSCFlow vs LiteRT + XNNPACK, single thread, on the four shared models, in one run.
-# Usage: bench/compare.sh [SHARED_DIR] [RUNS]     (defaults: ../shared, 1000)
+# Usage: bench/compare.sh [SHARED_DIR] [RUNS]     (defaults: ../shared, 400)
 # Env: DSCFLOW (the dscflow binary; default .build/release/dscflow), PYTHON (default python3),
-#      KERNELS (DSCFlow kernel path; default auto), ROUNDS (default 3).
+#      KERNELS (DSCFlow kernel path; default auto), ROUNDS (default 10).
 # The two runtimes alternate per model, and each model is measured in ROUNDS rounds, so both see the
 # same machine load; the ratio is DSCFlow's best-round median / LiteRT's best-round median (below 1:
-# DSCFlow is faster).
+# DSCFlow is faster). Many short rounds: a shared VM can switch between a fast and a slow state for
+# seconds at a time, and each runtime's best round is its fast-state figure.
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared}
-RUNS=${2:-1000}
+RUNS=${2:-400}
 DSCFLOW=${DSCFLOW:-.build/release/dscflow}
 PYTHON=${PYTHON:-python3}
 KERNELS=${KERNELS:-auto}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-10}
 [ -x "$DSCFLOW" ] || { echo "compare.sh: $DSCFLOW not found; run: swift build -c release --product dscflow" >&2; exit 1; }
 [ -d "$SHARED/models" ] || { echo "compare.sh: $SHARED/models not found" >&2; exit 1; }
 TMP=$(mktemp)
