@@ -44,6 +44,13 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
 
 size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
 
+/// The share [*begin, *end) of `count` work units (output rows or pixel blocks) that part `part` of
+/// `parts` computes when an operator is split over threads; all of them when `parts` <= 1.
+static inline void dscsimd_share(size_t count, int32_t part, int32_t parts, size_t *begin, size_t *end) {
+    *begin = parts > 1 ? count * (size_t)part / (size_t)parts : 0;
+    *end = parts > 1 ? count * (size_t)(part + 1) / (size_t)parts : count;
+}
+
 
 /// The indirection of one block of DSCSIMD_RB output pixels starting at `p0`, laid out [tap][row]
 /// (a tile loads its rows' pointers for one tap contiguously); rows past `rows` repeat the last one.

@@ -97,6 +97,17 @@ enum FastOperatorPacker {
             return true
         }
 
+        /// Entry `e` becomes `source`'s channel `c` (bias and requantization), for tables laid out
+        /// in another order or repeated with a period.
+        func copyEntry(_ e: Int, from source: Tables, channel c: Int) {
+            bias[e] = source.bias[c]
+            multiplier[e] = source.multiplier[c]
+            left[e] = source.left[c]
+            right[e] = source.right[c]
+            total[e] = source.total[c]
+            mask[e] = source.mask[c]
+        }
+
         func requant(_ q: FixedPointRequantizer) -> dscsimd_requant {
             dscsimd_requant(multiplier: multiplier, left_shift: left, right_shift: right, total_shift: total,
                             right_mask: mask, flags: flags, zero_point: q.outputZeroPoint, lo: q.activationMin,
@@ -258,28 +269,24 @@ enum FastOperatorPacker {
         // channels whose stride-phase split is per pixel (all but stride 2 with C a multiple of 16).
         let phase = phasePeriod <= (1 << 22) / (4 * taps + 28) && inS.c > 1
             && (w.strideWidth == 1 || channels >= 64 || (w.strideWidth == 2 && m == 1 && channels % 16 == 0))
-        let phaseBytes = phase ? 4 * taps * phasePeriod + 4 * phasePeriod + Tables.bytes(phasePeriod) : 0
+        let phaseBytes = phase ? 4 * taps * phasePeriod + Tables.bytes(phasePeriod) : 0
         let mem = allocate(4 * taps * period + Tables.bytes(period) + vnniBytes + phaseBytes)
         let weights = mem.bindMemory(to: Int32.self, capacity: taps * period)
         var tables = Tables(mem + 4 * taps * period, padded: period)
         guard tables.fill(q, count: channels) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
+        // Per channel: the sum of its taps, and the bias with the zero-point correction of the kernels
+        // that flip int8 input to u8 (input offset - 128 instead of the input offset).
+        let tapSums = (0..<channels).map { c in (0..<taps).reduce(Int32(0)) { $0 &+ Int32(src[$1 &* channels &+ c]) } }
+        let delta: Int32 = input.type == .uint8 ? 0 : 128
+        let u8Bias = (0..<channels).map { c in (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* tapSums[c] }
         for c in 0..<channels {
-            var sum: Int32 = 0
-            for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
-            tables.bias[c] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ p.inputOffset &* sum
+            tables.bias[c] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ p.inputOffset &* tapSums[c]
         }
         for j in 0..<period {
             let c = j % channels
             for t in 0..<taps { weights[t &* period &+ j] = Int32(src[t &* channels &+ c]) }
-            if j >= channels {
-                tables.bias[j] = tables.bias[c]
-                tables.multiplier[j] = tables.multiplier[c]
-                tables.left[j] = tables.left[c]
-                tables.right[j] = tables.right[c]
-                tables.total[j] = tables.total[c]
-                tables.mask[j] = tables.mask[c]
-            }
+            if j >= channels { tables.copyEntry(j, from: tables, channel: c) }
         }
         var d = dscsimd_dwconv()
         if vnni {
@@ -288,12 +295,9 @@ enum FastOperatorPacker {
             let vbias = vbase.bindMemory(to: Int32.self, capacity: period)
             let vw = (vbase + 4 * period).bindMemory(to: Int8.self, capacity: kh * period * 4)
             vw.initialize(repeating: 0, count: kh * period * 4)
-            let delta: Int32 = input.type == .uint8 ? 0 : 128
             for j in 0..<period {
                 let c = j % channels
-                var sum: Int32 = 0
-                for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
-                vbias[j] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* sum
+                vbias[j] = u8Bias[c]
                 for ky in 0..<kh {
                     for kx in 0..<kw { vw[(ky * period + j) * 4 + kx] = src[(ky * kw + kx) &* channels &+ c] }
                 }
@@ -308,20 +312,12 @@ enum FastOperatorPacker {
             let pbase = mem + 4 * taps * period + Tables.bytes(period) + vnniBytes
             let pw = pbase.bindMemory(to: Int8.self, capacity: 4 * taps * phasePeriod)
             pw.initialize(repeating: 0, count: 4 * taps * phasePeriod)
-            let pbias = (pbase + 4 * taps * phasePeriod).bindMemory(to: Int32.self, capacity: phasePeriod)
-            var ptables = Tables(pbase + 4 * taps * phasePeriod + 4 * phasePeriod, padded: phasePeriod)
-            let delta: Int32 = input.type == .uint8 ? 0 : 128
+            var ptables = Tables(pbase + 4 * taps * phasePeriod, padded: phasePeriod)
             for e in 0..<phasePeriod {
                 let chunk = e / 64, k = (e % 64) / 16, lane = e % 16
                 let c = (chunk * 64 + 4 * lane + k) % channels
-                var sum: Int32 = 0
-                for t in 0..<taps { sum &+= Int32(src[t &* channels &+ c]) }
-                pbias[e] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* sum
-                ptables.multiplier[e] = tables.multiplier[c]
-                ptables.left[e] = tables.left[c]
-                ptables.right[e] = tables.right[c]
-                ptables.total[e] = tables.total[c]
-                ptables.mask[e] = tables.mask[c]
+                ptables.copyEntry(e, from: tables, channel: c)
+                ptables.bias[e] = u8Bias[c]  // the kernel reads u8-flipped input
                 for t in 0..<taps {
                     // Tap t, chunk, phase k: 64 bytes; byte 4*lane + k holds the weight.
                     pw[t * 4 * phasePeriod + chunk * 256 + k * 64 + 4 * lane + k] = src[t &* channels &+ c]
@@ -329,7 +325,7 @@ enum FastOperatorPacker {
             }
             ptables.flags = tables.flags
             d.phase_weights = UnsafePointer(pw)
-            d.phase_bias = UnsafePointer(pbias)
+            d.phase_bias = UnsafePointer(ptables.bias)
             d.phase_rq = ptables.requant(q)
             d.phase_period = Int32(phasePeriod)
             if !vnni { d.vnni_xor = input.type == .uint8 ? 0 : 0x8080_8080 }
