@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "CDSCFlowTestSupport", path: "Tests/CDSCFlowTestSupport"),
         .testTarget(
             name: "DSCFlowTests",
-            dependencies: ["DSCFlow", "CDSCFlowTestSupport"],
+            dependencies: ["DSCFlow", "CDSCFlowSIMD", "CDSCFlowTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

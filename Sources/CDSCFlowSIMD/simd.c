@@ -18,6 +18,7 @@ typedef int32_t v16si __attribute__((vector_size(64)));
 typedef uint32_t v16su __attribute__((vector_size(64)));
 typedef int64_t v16di __attribute__((vector_size(128)));
 typedef uint8_t v16qu __attribute__((vector_size(16)));
+typedef uint8_t v64qu __attribute__((vector_size(64)));
 typedef int8_t v16qi __attribute__((vector_size(16)));
 
 // Macros, not functions: a helper outside the target regions must not pass wide vectors (ABI).

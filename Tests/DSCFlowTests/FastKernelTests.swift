@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CDSCFlowSIMD
 @testable import DSCFlow
 
 /// A small deterministic generator (SplitMix64), so a failing case can be replayed from its seed.
@@ -394,6 +395,83 @@ final class FastKernelTests: XCTestCase {
                 try assertSame(fc, [g.bytes(16)], rounding: .double, "fc corners from \(start - channels)")
             }
         }
+    }
+
+    /// Conv and FC whose requantization takes the kernels' narrow form (DSCSIMD_RQ_NARROW: multipliers
+    /// >= 0, right shifts 1...30, accumulators bounded at pack time): biases put the largest accumulator
+    /// right under the flag's limit, multipliers of 2^30 make rounding ties on half the values, and the
+    /// packer must set the flag for every case (so these cases cannot fall back to the general form).
+    func testNarrowRequantizationMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x5A77)
+        var narrow = 0
+        for index in 0..<300 {
+            let outType: ElementType = index % 3 == 0 ? .uint8 : .int8
+            let inC = [1, 3, 4, 8, 16, 32].randomElement(using: &g)!
+            let outC = Int.random(in: 1...40, using: &g)
+            let k = [1, 3].randomElement(using: &g)!
+            let h = Int.random(in: 1...9, using: &g), w = Int.random(in: 1...9, using: &g)
+            let win = Window2D(kernelHeight: k, kernelWidth: k, strideHeight: 1, strideWidth: 1, padding: .same,
+                               padTop: k / 2, padLeft: k / 2, padBottom: k / 2, padRight: k / 2)
+            let weights = g.bytes(outC * k * k * inC)
+            let r = outType.range
+            let zp = Int32.random(in: r, using: &g)
+            var lo = Int32.random(in: r, using: &g), hi = Int32.random(in: r, using: &g)
+            if lo > hi { swap(&lo, &hi) }
+            if Bool.random(using: &g) { hi = r.upperBound }
+            var multipliers: [Int32] = [], shifts: [Int32] = [], bias: [Int32] = []
+            for c in 0..<outC {
+                let m: Int32 = Bool.random(using: &g) ? 1 << 30 : Int32.random(in: 0...Int32.max, using: &g)
+                // The flag needs (|zp| + 1) * 2^r well under 2^31: the largest shift this zero point allows.
+                var maxShift = 30
+                while (Int(zp.magnitude) + 1) << maxShift >= 1 << 30 { maxShift -= 1 }
+                let rs = Int.random(in: 0..<4, using: &g) == 0 ? Int.random(in: 1...maxShift, using: &g)
+                                                               : Int.random(in: 1...min(12, maxShift), using: &g)
+                multipliers.append(m)
+                shifts.append(Int32(-rs))
+                // Input offset 128 makes the kernel's bias the operator's bias (no zero-point correction).
+                var positive = 0, negative = 0
+                for i in 0..<(k * k * inC) {
+                    let v = Int(Int8(bitPattern: weights[c * k * k * inC + i]))
+                    if v > 0 { positive += v } else { negative += v }
+                }
+                let limit = (1 << 31) - (1 << (rs - 1)) - Int(zp.magnitude) << rs - 3
+                let b: Int
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: b = limit - 255 * positive
+                case 1: b = -limit - 255 * negative
+                default: b = Int.random(in: -100_000...100_000, using: &g)
+                }
+                guard let b32 = Int32(exactly: b), abs(b + 255 * positive) <= limit, abs(b + 255 * negative) <= limit else {
+                    bias.append(0)
+                    continue
+                }
+                bias.append(b32)
+            }
+            let q = FixedPointRequantizer(multipliers: multipliers, shifts: shifts, outputZeroPoint: zp,
+                                          activationMin: lo, activationMax: hi)
+            let model: Model
+            let input: [UInt8]
+            if Bool.random(using: &g) || k == 3 {
+                let p = ConvolutionParameters(window: win, inputOffset: 128, paddingValue: -128, bias: bias, requantizer: .fixedPoint(q))
+                model = try oneOp(.conv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, h, w, inC]),
+                                  constants: [Tensor(name: "f", type: .int8, shape: [outC, k, k, inC], data: ConstantData(bytes: weights))],
+                                  output: Tensor(name: "y", type: outType, shape: [1, h, w, outC]))
+                input = g.bytes(h * w * inC)
+            } else {
+                let p = FullyConnectedParameters(inputOffset: 128, bias: bias, requantizer: .fixedPoint(q))
+                model = try oneOp(.fullyConnected(p), input: Tensor(name: "x", type: .int8, shape: [h, inC]),
+                                  constants: [Tensor(name: "w", type: .int8, shape: [outC, inC], data: ConstantData(bytes: weights))],
+                                  output: Tensor(name: "y", type: outType, shape: [h, outC]))
+                input = g.bytes(h * inC)
+            }
+            let packed = try XCTUnwrap(FastOperatorPacker.pack(model.operations[0], index: 0, tensors: model.tensors))
+            XCTAssertNotEqual(packed.template.conv.rq.flags & Int32(DSCSIMD_RQ_NARROW), 0, "case \(index): the narrow form was not chosen")
+            if packed.template.conv.rq.flags & Int32(DSCSIMD_RQ_NARROW) != 0 { narrow += 1 }
+            // Inputs at the extremes drive the accumulators toward the bound.
+            let extreme = input.enumerated().map { i, v in i % 3 == 0 ? (v < 128 ? UInt8(0x80) : UInt8(0x7F)) : v }
+            try assertSame(model, [index % 2 == 0 ? extreme : input], rounding: .double, "narrow case \(index) [\(h),\(w),\(inC)]→\(outC) k\(k)")
+        }
+        XCTAssertEqual(narrow, 300)
     }
 
     /// The directory of the shared models and goldens, or nil (the test then skips, saying why).

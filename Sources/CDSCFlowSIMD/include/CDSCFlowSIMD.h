@@ -52,6 +52,11 @@ typedef struct dscsimd_requant {
 #define DSCSIMD_RQ_LEFT_SHIFT 1
 /// `dscsimd_requant.flags`: some channel's multiplier is INT32_MIN (the SRDHM saturation case).
 #define DSCSIMD_RQ_MIN_MULTIPLIER 2
+/// `dscsimd_requant.flags`: every channel has a multiplier >= 0, no left shift, a right shift r in
+/// 1...30, and |acc| + 2^(r-1) + |zero_point| * 2^r + 2 < 2^31 for every accumulator the operator can
+/// produce (checked at pack time from the bias and weights). Then the double rounding, the zero point
+/// and the rounding shift fold into one 64-bit nudge per channel and a 32-bit shift (`rq_narrow512`).
+#define DSCSIMD_RQ_NARROW 4
 
 /// Conv2D (groups = 1) as a packed GEMM: rows are output pixels, columns output channels,
 /// u8 x s8 products with the input flipped to u8 (x ^ 0x80 for int8) and the zero-point

@@ -97,6 +97,20 @@ enum FastOperatorPacker {
             return true
         }
 
+        /// Sets DSCSIMD_RQ_NARROW when every channel's requantization fits the kernels' narrow form:
+        /// multiplier >= 0, no left shift, right shift r in 1...30, and |acc| + 2^(r-1) + |zp| * 2^r + 2
+        /// < 2^31 for every accumulator the channel can produce (`bound(c)` is the largest |acc|).
+        mutating func markNarrow(count: Int, zeroPoint: Int32, bound: (Int) -> Int) {
+            let zp = Int(zeroPoint.magnitude)
+            for c in 0..<count {
+                let r = Int(right[c])
+                guard multiplier[c] >= 0, left[c] == 0, r >= 1, r <= 30 else { return }
+                let b = bound(c)
+                guard b >= 0, b < 1 << 31, b + (1 << (r - 1)) + (zp << r) + 2 < 1 << 31 else { return }
+            }
+            flags |= Int32(DSCSIMD_RQ_NARROW)
+        }
+
         /// Entry `e` becomes `source`'s channel `c` (bias and requantization), for tables laid out
         /// in another order or repeated with a period.
         func copyEntry(_ e: Int, from source: Tables, channel c: Int) {
@@ -184,16 +198,23 @@ enum FastOperatorPacker {
         guard tables.fill(q, count: outC) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         let correction = p.inputOffset &- delta
+        // The kernel's accumulator is bias + sum(u8 * w) with u8 in 0...255: its largest magnitude per channel.
+        var accBound = [Int](repeating: 0, count: outC)
         for oc in 0..<outC {
             var sum: Int32 = 0
+            var positive = 0, negative = 0
             for kk in 0..<k {
                 let v = src[oc &* k &+ kk]
                 sum &+= Int32(v)
+                if v > 0 { positive &+= Int(v) } else { negative &+= Int(v) }
                 let kp = runs ? kk / (kw * inC) * run4 + kk % (kw * inC) : kk / inC * c4 + kk % inC
                 packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
             }
             tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
+            let b = Int(tables.bias[oc])
+            accBound[oc] = max(abs(b &+ 255 &* positive), abs(b &+ 255 &* negative))
         }
+        tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
         var c = dscsimd_conv()
         c.batches = Int32(inS.n); c.in_h = Int32(inS.h); c.in_w = Int32(inS.w); c.in_c = Int32(inC)
         c.out_h = Int32(outS.h); c.out_w = Int32(outS.w); c.out_c = Int32(outC)
