@@ -45,6 +45,74 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
 
 size_t dscsimd_dw_phase_stride(int32_t, int32_t, int32_t, int32_t, int32_t);
 
+// ---- softmax (scalar; gemmlowp fixed point on int32 with wrapping sums) ----
+
+/// gemmlowp SaturatingRoundingDoublingHighMul (C++ division truncates toward zero).
+static inline int32_t sm_srdhm(int32_t a, int32_t b) {
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    int64_t ab = (int64_t)a * b;
+    int64_t sum = ab + (ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)));
+    return (int32_t)(sum >= 0 ? sum >> 31 : -((-sum) >> 31));
+}
+
+/// RoundingDivideByPOT for exponents 0...62 (exact rounded quotient, ties away from zero).
+static inline int32_t sm_rdbpot(int32_t x, int e) {
+    int64_t x64 = x, mask = ((int64_t)1 << e) - 1;
+    int64_t threshold = (mask >> 1) + (x64 < 0 ? 1 : 0);
+    return (int32_t)((x64 >> e) + ((x64 & mask) > threshold ? 1 : 0));
+}
+
+/// SaturatingRoundingMultiplyByPOT for exponents -31...30.
+static inline int32_t sm_sat_pot(int32_t x, int e) {
+    if (e == 0) return x;
+    if (e < 0) return sm_rdbpot(x, -e);
+    int32_t threshold = (int32_t)(((int64_t)1 << (31 - e)) - 1);
+    if (x > threshold) return INT32_MAX;
+    if (x < -threshold) return INT32_MIN;
+    return (int32_t)((uint32_t)x << e);
+}
+
+static inline int32_t sm_half_sum(int32_t a, int32_t b) {
+    int64_t sum = (int64_t)a + b;
+    int64_t r = sum + (sum >= 0 ? 1 : -1);
+    return (int32_t)(r >= 0 ? r / 2 : -((-r) / 2));
+}
+
+static inline int32_t sm_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+
+/// one_over_one_plus_x_for_x_in_0_1: input and result with 0 integer bits.
+static int32_t sm_one_over_one_plus_x(int32_t a) {
+    const int32_t half_denominator = sm_half_sum(a, INT32_MAX);
+    int32_t x = sm_add(1515870810, sm_srdhm(half_denominator, -1010580540));  // 48/17 - 32/17 * d (2 integer bits)
+    for (int i = 0; i < 3; i++) {
+        int32_t one_minus = (int32_t)((uint32_t)(1 << 29) - (uint32_t)sm_srdhm(half_denominator, x));
+        x = sm_add(x, sm_sat_pot(sm_srdhm(x, one_minus), 2));
+    }
+    return sm_sat_pot(x, 1);
+}
+
+static void dscsimd_softmax_run(const dscsimd_softmax *a) {
+    const int32_t depth = a->depth;
+    for (int64_t r = 0; r < a->rows; r++) {
+        const int8_t *row = a->input + r * depth;
+        int8_t *out = a->output + r * depth;
+        int32_t max_in = INT8_MIN;
+        for (int32_t c = 0; c < depth; c++) max_in = row[c] > max_in ? row[c] : max_in;
+        uint32_t sum = 0;
+        for (int32_t c = 0; c < depth; c++) sum += (uint32_t)a->sum_table[max_in - row[c]];
+        // GetReciprocal(sum, 12): sum > 0 (the maximum contributes exp(0)).
+        int headroom_plus_one = sum ? __builtin_clz(sum) : 32;
+        int num_bits_over_unit = 12 - headroom_plus_one;
+        uint32_t shifted = (headroom_plus_one < 32 ? sum << headroom_plus_one : 0) - (1u << 31);
+        int32_t scale = sm_one_over_one_plus_x((int32_t)shifted);
+        int e = num_bits_over_unit + 31 - 8;
+        for (int32_t c = 0; c < depth; c++) {
+            int32_t v = sm_rdbpot(sm_srdhm(scale, a->exp_table[max_in - row[c]]), e < 0 ? 0 : e) - 128;
+            out[c] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+        }
+    }
+}
+
 /// The share [*begin, *end) of `count` work units (output rows or pixel blocks) that part `part` of
 /// `parts` computes when an operator is split over threads; all of them when `parts` <= 1.
 static inline void dscsimd_share(size_t count, int32_t part, int32_t parts, size_t *begin, size_t *end) {

@@ -197,6 +197,21 @@ typedef struct dscsimd_add {
     const int32_t *table2;
 } dscsimd_add;
 
+/// int8 Softmax over rows of `depth` values (TFLite's reference: gemmlowp fixed point, output scale
+/// 1/256, zero point -128). The per-value work depends only on d = max(row) - x in 0...255, so it is
+/// tabulated at pack time with the reference's own functions: `exp_table[d]` is exp_on_negative_values
+/// of the rescaled difference (0 where x - max < diff_min), `sum_table[d]` the same rescaled to 12
+/// integer bits. Per row the kernel adds sum_table, takes the reciprocal (gemmlowp Newton-Raphson)
+/// and scales exp_table by it.
+typedef struct dscsimd_softmax {
+    int64_t rows;
+    int32_t depth;
+    const int8_t *input;
+    int8_t *output;
+    const int32_t *exp_table;
+    const int32_t *sum_table;
+} dscsimd_softmax;
+
 /// What a prepared operator runs.
 enum {
     DSCSIMD_OP_NONE = 0,
@@ -205,6 +220,7 @@ enum {
     DSCSIMD_OP_POOL = 3,
     DSCSIMD_OP_ADD = 4,
     DSCSIMD_OP_COPY = 5,
+    DSCSIMD_OP_SOFTMAX = 6,
 };
 
 /// One prepared operator: its kind, the ISA build to run, and its arguments.
@@ -215,6 +231,7 @@ typedef struct dscsimd_op {
     dscsimd_dwconv dw;
     dscsimd_pool pool;
     dscsimd_add add;
+    dscsimd_softmax softmax;
     /// DSCSIMD_OP_COPY: `copy_bytes` bytes from `copy_from` to `copy_to` (Reshape).
     const void *copy_from;
     void *copy_to;

@@ -70,6 +70,9 @@ enum FastOperatorBinder {
                     op.add.table1 = t1 + 512
                     op.add.table2 = t2 + 512
                 }
+            case Int32(DSCSIMD_OP_SOFTMAX):
+                op.softmax.input = b.inputs[0].assumingMemoryBound(to: Int8.self)
+                op.softmax.output = b.output.assumingMemoryBound(to: Int8.self)
             case Int32(DSCSIMD_OP_COPY):
                 op.copy_from = b.inputs[0]
                 op.copy_to = b.output

@@ -10,7 +10,7 @@ enum FastOperatorPacker {
     /// Largest padded input copy (bytes) the row-runs conv layout makes.
     static let maxPaddedCopy = 1 << 26
 
-    static func pack(_ op: Operation, index: Int, tensors: [Tensor]) -> PackedOperator? {
+    static func pack(_ op: Operator, index: Int, tensors: [Tensor]) -> PackedOperator? {
         guard let first = op.inputs.first, first >= 0, op.outputs.count == 1 else { return nil }
         let input = tensors[first], output = tensors[op.outputs[0]]
         guard !input.isConstant, isByte(input.type), isByte(output.type) else { return nil }
@@ -27,6 +27,8 @@ enum FastOperatorPacker {
             return packPool(p, average: false, op: op, tensors: tensors)
         case .add(let p):
             return packAdd(p, op: op, tensors: tensors)
+        case .softmax(let p):
+            return packSoftmax(p, input: input, output: output)
         case .reshape:
             guard input.type == output.type, input.byteCount == output.byteCount else { return nil }
             var t = dscsimd_op()
@@ -143,7 +145,7 @@ enum FastOperatorPacker {
         let inS: Shape4
         let outS: Shape4
 
-        init?(_ p: ConvolutionParameters, _ op: Operation, _ tensors: [Tensor]) {
+        init?(_ p: ConvolutionParameters, _ op: Operator, _ tensors: [Tensor]) {
             guard p.accumulator == .int32, case .fixedPoint(let q) = p.requantizer, op.inputs.count >= 2 else { return nil }
             let filter = tensors[op.inputs[1]]
             guard filter.type == .int8, let fdata = filter.data, filter.shape.count == 4 else { return nil }
@@ -157,7 +159,7 @@ enum FastOperatorPacker {
     }
 
     /// Conv2D with groups = 1 as a packed u8 x s8 GEMM.
-    private static func packConv(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+    private static func packConv(_ p: ConvolutionParameters, op: Operator, tensors: [Tensor]) -> PackedOperator? {
         guard let o = ConvOperands(p, op, tensors) else { return nil }
         let q = o.q, input = o.input, fdata = o.fdata, inS = o.inS, outS = o.outS
         let w = p.window
@@ -240,7 +242,7 @@ enum FastOperatorPacker {
     }
 
     /// FullyConnected as a 1x1 conv over `batches` pixels (weights [units, depth] are OHWI).
-    private static func packFullyConnected(_ p: FullyConnectedParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+    private static func packFullyConnected(_ p: FullyConnectedParameters, op: Operator, tensors: [Tensor]) -> PackedOperator? {
         guard p.weightOffset == 0, op.inputs.count >= 2 else { return nil }
         let weights = tensors[op.inputs[1]]
         guard weights.shape.count == 2 else { return nil }
@@ -261,7 +263,7 @@ enum FastOperatorPacker {
 
     /// Depthwise conv (any depth multiplier): weights widened to int32 per tap, every channel table
     /// repeated with period lcm(C, 16) so the kernel's 16-lane blocks never straddle a pattern edge.
-    private static func packDepthwise(_ p: ConvolutionParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+    private static func packDepthwise(_ p: ConvolutionParameters, op: Operator, tensors: [Tensor]) -> PackedOperator? {
         guard let o = ConvOperands(p, op, tensors) else { return nil }
         let q = o.q, input = o.input, filter = o.filter, fdata = o.fdata, inS = o.inS, outS = o.outS
         let w = p.window
@@ -371,7 +373,7 @@ enum FastOperatorPacker {
         return PackedOperator(template: t, scratchBytes: Int(scratch), memory: mem)
     }
 
-    private static func packPool(_ p: PoolParameters, average: Bool, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+    private static func packPool(_ p: PoolParameters, average: Bool, op: Operator, tensors: [Tensor]) -> PackedOperator? {
         let input = tensors[op.inputs[0]], output = tensors[op.outputs[0]]
         guard input.type == output.type else { return nil }
         let inS = Shape4(extending: input.shape), outS = Shape4(extending: output.shape)
@@ -395,7 +397,37 @@ enum FastOperatorPacker {
         return PackedOperator(template: t, scratchBytes: 0, memory: nil)
     }
 
-    private static func packAdd(_ p: AddParameters, op: Operation, tensors: [Tensor]) -> PackedOperator? {
+    /// Softmax (int8 → int8): the reference's per-value work tabulated by d = max(row) − x (see
+    /// `dscsimd_softmax`), computed with the reference's own fixed-point functions.
+    private static func packSoftmax(_ p: SoftmaxParameters, input: Tensor, output: Tensor) -> PackedOperator? {
+        guard input.type == .int8, output.type == .int8, input.elementCount == output.elementCount,
+              let depth = input.shape.last, depth >= 1, depth <= Int(Int32.max), input.elementCount % depth == 0
+        else { return nil }
+        typealias F = GemmlowpFixedPoint
+        let mem = allocate(2 * 4 * 256)
+        let tables = mem.bindMemory(to: Int32.self, capacity: 2 * 256)
+        for d in 0..<256 {
+            let diff = Int32(-d)
+            var e: Int32 = 0
+            if diff >= p.diffMin {
+                let rescaled = saturatingRoundingDoublingHighMul(diff &* (1 &<< p.inputLeftShift), p.inputMultiplier)
+                e = F.expOnNegativeValues(rescaled, integerBits: ReferenceSoftmax.scaledDiffIntegerBits)
+            }
+            tables[d] = e
+            tables[256 + d] = diff >= p.diffMin ? F.rescale(e, from: 0, to: ReferenceSoftmax.accumulationIntegerBits) : 0
+        }
+        var s = dscsimd_softmax()
+        s.rows = Int64(input.elementCount / depth)
+        s.depth = Int32(depth)
+        s.exp_table = UnsafePointer(tables)
+        s.sum_table = UnsafePointer(tables + 256)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_SOFTMAX)
+        t.softmax = s
+        return PackedOperator(template: t, scratchBytes: 0, memory: mem)
+    }
+
+    private static func packAdd(_ p: AddParameters, op: Operator, tensors: [Tensor]) -> PackedOperator? {
         guard op.inputs.count == 2 else { return nil }
         let a = tensors[op.inputs[0]], b = tensors[op.inputs[1]], out = tensors[op.outputs[0]]
         guard !b.isConstant, a.type == b.type, a.type == out.type, a.shape == b.shape, a.shape == out.shape else { return nil }

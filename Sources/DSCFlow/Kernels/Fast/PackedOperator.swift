@@ -28,7 +28,7 @@ struct FastWeights: @unchecked Sendable {
     /// over-reads past the end of an activation (they land inside the arena).
     let scratchBytes: Int
 
-    init(tensors: [Tensor], operations: [Operation]) {
+    init(tensors: [Tensor], operations: [Operator]) {
         var ops: [PackedOperator?] = []
         var scratch = 0
         for (i, op) in operations.enumerated() {
