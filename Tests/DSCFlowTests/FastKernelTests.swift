@@ -314,8 +314,18 @@ final class FastKernelTests: XCTestCase {
             let model = try oneOp(.add(p), input: Tensor(name: "a", type: type, shape: shape), constants: [],
                                   output: Tensor(name: "y", type: type, shape: shape), second: Tensor(name: "b", type: type, shape: shape))
             let rounding: RoundingMode = Bool.random(using: &g) ? .single : .double
-            try assertSame(model, [g.bytes(count), g.bytes(count)], rounding: rounding, "add seed \(seed) \(shape)")
+            try assertSame(model, [g.bytes(count), g.bytes(count)], rounding: rounding, "add seed \(seed) \(shape) \(p) \(rounding)")
         }
+    }
+
+    /// The arithmetic Add kernels (on a CPU with AVX512_VBMI the AVX-512 path otherwise uses the
+    /// byte-plane tables, which the two tests above then cover).
+    func testAddWithoutByteTablesMatchesReference() throws {
+        let saved = FastOperatorBinder.addByteTables
+        FastOperatorBinder.addByteTables = false
+        defer { FastOperatorBinder.addByteTables = saved }
+        try testAddMatchesReferenceOnRandomShapes()
+        try testAddWithConverterParametersMatchesReference()
     }
 
     /// Add as TFLite's converter prepares it (left shift 20, multipliers in [2^30, 2^31), shifts <= 0),

@@ -195,7 +195,17 @@ typedef struct dscsimd_add {
     /// MultiplyByQuantizedMultiplier((v + offset) << left_shift, multiplier, shift) in the session's rounding.
     const int32_t *table1;
     const int32_t *table2;
+    /// Optional, used on the AVX-512 build when the CPU has AVX512_VBMI (the binder sets them only
+    /// then): the double-rounding tables as byte planes, [plane 0...3][256] (plane k holds byte k of
+    /// each entry), so 64 inputs are rescaled with byte permutes; `table_bound` is
+    /// max|table1| + max|table2|.
+    const uint8_t *planes1;
+    const uint8_t *planes2;
+    int64_t table_bound;
 } dscsimd_add;
+
+/// 1 when the CPU has AVX512_VBMI (byte permutes across a whole vector), else 0.
+int32_t dscsimd_has_vbmi(void);
 
 /// int8 Softmax over rows of `depth` values (TFLite's reference: gemmlowp fixed point, output scale
 /// 1/256, zero point -128). The per-value work depends only on d = max(row) - x in 0...255, so it is

@@ -19,6 +19,9 @@ enum FastOperatorBinder {
     /// Largest conv indirection table built at session creation (bytes); bigger ones are built per run.
     /// Mutable only so tests can force the per-run path on small shapes.
     nonisolated(unsafe) static var maxIndirectionBytes = 16 << 20
+    /// Whether Add may use its byte-plane tables (AVX-512 with VBMI only). Mutable only so tests can
+    /// also run the arithmetic Add on a VBMI machine.
+    nonisolated(unsafe) static var addByteTables = true
 
     /// One `dscsimd_op` per operator (kind NONE where the reference kernel runs, and everywhere
     /// on the reference path), with conv indirection tables built for the session's addresses.
@@ -66,6 +69,10 @@ enum FastOperatorBinder {
                 op.add.b = b.inputs[1].assumingMemoryBound(to: UInt8.self)
                 op.add.output = output
                 op.add.single_rounding = single
+                if !(addByteTables && isa == Int32(DSCSIMD_ISA_AVX512VNNI) && dscsimd_has_vbmi() == 1) {
+                    op.add.planes1 = nil
+                    op.add.planes2 = nil
+                }
                 if single == 1, let t1 = op.add.table1, let t2 = op.add.table2 {
                     op.add.table1 = t1 + 512
                     op.add.table2 = t2 + 512

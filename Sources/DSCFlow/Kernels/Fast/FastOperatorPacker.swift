@@ -441,7 +441,8 @@ enum FastOperatorPacker {
         s.output_multiplier = p.outputMultiplier; s.output_shift = p.outputShift; s.output_offset = p.outputOffset
         s.lo = max(p.activationMin, r.lowerBound); s.hi = min(p.activationMax, r.upperBound)
         // Rescaled inputs per raw byte, for double rounding then single rounding: [rounding][input][256].
-        let mem = allocate(4 * 4 * 256)
+        // Then the double-rounding tables as byte planes, [input][plane][256] (`dscsimd_add.planes1/2`).
+        let mem = allocate(4 * 4 * 256 + 2 * 4 * 256)
         let tables = mem.bindMemory(to: Int32.self, capacity: 4 * 256)
         for (ri, rounding) in [RoundingMode.double, .single].enumerated() {
             for v in 0..<256 {
@@ -454,6 +455,21 @@ enum FastOperatorPacker {
         }
         s.table1 = UnsafePointer(tables)
         s.table2 = UnsafePointer(tables + 256)
+        let planes = (mem + 4 * 4 * 256).bindMemory(to: UInt8.self, capacity: 2 * 4 * 256)
+        var bound = 0
+        for input in 0..<2 {
+            var largest = 0
+            for v in 0..<256 {
+                let value = tables[input * 256 + v]
+                largest = max(largest, Int(value.magnitude))
+                let bits = UInt32(bitPattern: value)
+                for plane in 0..<4 { planes[(input * 4 + plane) * 256 + v] = UInt8(truncatingIfNeeded: bits >> (8 * plane)) }
+            }
+            bound += largest
+        }
+        s.planes1 = UnsafePointer(planes)
+        s.planes2 = UnsafePointer(planes + 4 * 256)
+        s.table_bound = Int64(bound)
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_ADD)
         t.add = s
