@@ -173,6 +173,43 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// Conv with 9...16 output channels on rows of 16+ pixels whose runs are 16 or 3 bytes apart (16
+    /// channels at stride 1, 8 at stride 2, 3 at stride 1): the 16-row tiles with one pointer per kernel
+    /// row, mixed with ordinary tiles where a tile crosses an output row.
+    func testConvEvenlySpacedTilesMatchReference() throws {
+        var g = SeededGenerator(seed: 0xE0E0)
+        var cases = 0
+        while cases < 200 {
+            let (inC, sw) = [(16, 1), (8, 2), (3, 1)].randomElement(using: &g)!
+            let outC = Int.random(in: 9...16, using: &g)
+            let kh = Int.random(in: 1...3, using: &g), kw = Int.random(in: 2...4, using: &g)
+            let h = Int.random(in: 1...5, using: &g), w = Int.random(in: 16...50, using: &g)
+            let mode: PaddingMode = Bool.random(using: &g) ? .same : .valid
+            guard let y = Window2D.resolve(input: h, kernel: kh, stride: 1, dilation: 1, mode: mode),
+                  let x = Window2D.resolve(input: w, kernel: kw, stride: sw, dilation: 1, mode: mode) else { continue }
+            let win = Window2D(kernelHeight: kh, kernelWidth: kw, strideHeight: 1, strideWidth: sw, dilationHeight: 1,
+                               dilationWidth: 1, padding: mode, padTop: y.before, padLeft: x.before, padBottom: y.after,
+                               padRight: x.after)
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            guard oh >= 1, ow >= 1 else { continue }
+            let filter = Tensor(name: "f", type: .int8, shape: [outC, kh, kw, inC], data: ConstantData(bytes: g.bytes(outC * kh * kw * inC)))
+            let bias: [Int32] = (0..<outC).map { _ in Int32.random(in: -20000...20000, using: &g) }
+            let q = FixedPointRequantizer(multipliers: (0..<outC).map { _ in Int32.random(in: (1 << 30)...Int32.max, using: &g) },
+                                          shifts: (0..<outC).map { _ in Int32.random(in: -12 ... -4, using: &g) },
+                                          outputZeroPoint: Int32.random(in: -128...127, using: &g),
+                                          activationMin: Bool.random(using: &g) ? -128 : Int32.random(in: -128...0, using: &g),
+                                          activationMax: 127)
+            let p = ConvolutionParameters(window: win, inputOffset: Int32.random(in: -127...128, using: &g),
+                                          paddingValue: Int32.random(in: -128...127, using: &g), bias: bias, requantizer: .fixedPoint(q))
+            let n = Int.random(in: 1...2, using: &g)
+            let model = try oneOp(.conv2D(p), input: Tensor(name: "x", type: .int8, shape: [n, h, w, inC]),
+                                  constants: [filter], output: Tensor(name: "y", type: .int8, shape: [n, oh, ow, outC]))
+            let rounding: RoundingMode = Int.random(in: 0..<4, using: &g) == 0 ? .single : .double
+            try assertSame(model, [g.bytes(n * h * w * inC)], rounding: rounding, "even conv [\(n),\(h),\(w),\(inC)]→\(outC) \(win) \(rounding)")
+            cases += 1
+        }
+    }
+
     /// One random depthwise operator on an input of `shape` (window, weights, offsets, padding value,
     /// requantizer drawn from `g`) compared with the reference; false when no window fits (no case).
     func depthwiseCase(_ g: inout SeededGenerator, shape: [Int], multiplier m: Int, maxKernel: Int, inType: ElementType,
