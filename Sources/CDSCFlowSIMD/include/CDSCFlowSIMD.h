@@ -93,6 +93,10 @@ typedef struct dscsimd_conv {
     /// have weight 0). `indirection` is not used.
     int32_t row_runs;
     int32_t padded_h, padded_w;
+    /// Row runs of a strided 1x1 conv without padding: 0, or the original strides (then stride_h/w
+    /// are 1 and the padded image is out_h x out_w: pixel (y, x) of it is input pixel
+    /// (y * subsample_h, x * subsample_w), so only the pixels the conv reads are copied).
+    int32_t subsample_h, subsample_w;
     /// Threads (needs `indirection`): `prologue` = 1 only prepares the input (the u8 / padded copy in
     /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
     /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.

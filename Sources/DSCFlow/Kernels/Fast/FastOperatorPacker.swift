@@ -178,14 +178,17 @@ enum FastOperatorPacker {
         // Row runs (see `dscsimd_conv.row_runs`): a kernel row's taps are one contiguous run in a padded
         // copy of the input, so each pixel needs kernel_h pointers instead of kernel_h * kernel_w, and
         // few channels are padded per run instead of per tap (kws's 1-channel 10x4 conv: 4x fewer MACs).
-        let paddedH = (outS.h - 1) * w.strideHeight + (kh - 1) * w.dilationHeight + 1
-        let paddedW = (outS.w - 1) * w.strideWidth + kw
+        // A strided 1x1 conv without padding copies only the pixels it reads (then runs at stride 1).
+        let subsample = kh == 1 && kw == 1 && (w.strideHeight > 1 || w.strideWidth > 1) && w.padTop == 0 && w.padLeft == 0
+            && (outS.h - 1) * w.strideHeight < inS.h && (outS.w - 1) * w.strideWidth < inS.w
+        let paddedH = subsample ? outS.h : (outS.h - 1) * w.strideHeight + (kh - 1) * w.dilationHeight + 1
+        let paddedW = subsample ? outS.w : (outS.w - 1) * w.strideWidth + kw
         let copyBytes = [inS.n, paddedH, paddedW, inC].reduce(Optional(1)) { acc, x in
             guard let acc else { return nil }
             let (r, o) = acc.multipliedReportingOverflow(by: x)
             return o ? nil : r
         }
-        let runs = w.dilationWidth == 1 && kw > 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
+        let runs = w.dilationWidth == 1 && (kw > 1 || subsample) && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
         let run4 = (kw * inC + 3) / 4 * 4
         let k4 = runs ? kh * run4 : kh * kw * c4
         let blocks = (outC + 15) / 16, padded = blocks * 16
@@ -222,6 +225,10 @@ enum FastOperatorPacker {
         c.out_h = Int32(outS.h); c.out_w = Int32(outS.w); c.out_c = Int32(outC)
         c.kernel_h = Int32(kh); c.kernel_w = Int32(kw)
         c.stride_h = Int32(w.strideHeight); c.stride_w = Int32(w.strideWidth)
+        if runs && subsample {
+            c.subsample_h = Int32(w.strideHeight); c.subsample_w = Int32(w.strideWidth)
+            c.stride_h = 1; c.stride_w = 1
+        }
         c.dilation_h = Int32(w.dilationHeight); c.dilation_w = Int32(w.dilationWidth)
         c.pad_top = Int32(w.padTop); c.pad_left = Int32(w.padLeft)
         c.k4 = Int32(k4)
