@@ -444,6 +444,86 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// A requantizer and biases that satisfy DSCSIMD_RQ_NARROW for an input offset of 128 (the kernels'
+    /// bias is then the operator's bias): multipliers >= 0 (half of them 2^30, for rounding ties), right
+    /// shifts 1...30 as far as the zero point allows, and for two thirds of the channels a bias that puts
+    /// the largest accumulator right at the flag's limit. `weights(c)` gives channel c's weights.
+    func narrowRequantizer(_ g: inout SeededGenerator, channels: Int, output: ElementType,
+                           weights: (Int) -> [Int]) -> (FixedPointRequantizer, [Int32]) {
+        let r = output.range
+        let zp = Int32.random(in: r, using: &g)
+        var lo = Int32.random(in: r, using: &g), hi = Int32.random(in: r, using: &g)
+        if lo > hi { swap(&lo, &hi) }
+        if Bool.random(using: &g) { hi = r.upperBound }
+        var multipliers: [Int32] = [], shifts: [Int32] = [], bias: [Int32] = []
+        for c in 0..<channels {
+            let m: Int32 = Bool.random(using: &g) ? 1 << 30 : Int32.random(in: 0...Int32.max, using: &g)
+            // The flag needs (|zp| + 1) * 2^r well under 2^31: the largest shift this zero point allows.
+            var maxShift = 30
+            while (Int(zp.magnitude) + 1) << maxShift >= 1 << 30 { maxShift -= 1 }
+            let rs = Int.random(in: 0..<4, using: &g) == 0 ? Int.random(in: 1...maxShift, using: &g)
+                                                           : Int.random(in: 1...min(12, maxShift), using: &g)
+            multipliers.append(m)
+            shifts.append(Int32(-rs))
+            let w = weights(c)
+            let positive = w.filter { $0 > 0 }.reduce(0, +), negative = w.filter { $0 < 0 }.reduce(0, +)
+            let limit = (1 << 31) - (1 << (rs - 1)) - Int(zp.magnitude) << rs - 3
+            let b: Int
+            switch Int.random(in: 0..<3, using: &g) {
+            case 0: b = limit - 255 * positive
+            case 1: b = -limit - 255 * negative
+            default: b = Int.random(in: -100_000...100_000, using: &g)
+            }
+            if let b32 = Int32(exactly: b), abs(b + 255 * positive) <= limit, abs(b + 255 * negative) <= limit {
+                bias.append(b32)
+            } else {
+                bias.append(0)
+            }
+        }
+        return (FixedPointRequantizer(multipliers: multipliers, shifts: shifts, outputZeroPoint: zp,
+                                      activationMin: lo, activationMax: hi), bias)
+    }
+
+    /// Depthwise with the narrow requantization (see `narrowRequantizer`) on every kernel that reaches
+    /// it: natural order (stride 1, several channels), one input channel, the regrouping kernel and
+    /// the generic one (kernels wider than 4); the packer must set the flag on the tables each uses.
+    func testNarrowDepthwiseMatchesReference() throws {
+        var g = SeededGenerator(seed: 0xD3A7)
+        for index in 0..<300 {
+            let outType: ElementType = index % 3 == 0 ? .uint8 : .int8
+            let inC = [1, 3, 8, 16, 24, 64].randomElement(using: &g)!
+            let m = inC == 1 ? [1, 4, 8, 16].randomElement(using: &g)! : (Int.random(in: 0..<4, using: &g) == 0 ? 2 : 1)
+            let channels = inC * m
+            let kh = Int.random(in: 1...3, using: &g), kw = [1, 2, 3, 5].randomElement(using: &g)!
+            let h = Int.random(in: 1...8, using: &g), w = Int.random(in: 1...40, using: &g)
+            let sw = Int.random(in: 1...2, using: &g)
+            guard let y = Window2D.resolve(input: h, kernel: kh, stride: 1, dilation: 1, mode: .same),
+                  let x = Window2D.resolve(input: w, kernel: kw, stride: sw, dilation: 1, mode: .same) else { continue }
+            let win = Window2D(kernelHeight: kh, kernelWidth: kw, strideHeight: 1, strideWidth: sw, dilationHeight: 1,
+                               dilationWidth: 1, padding: .same, padTop: y.before, padLeft: x.before, padBottom: y.after,
+                               padRight: x.after)
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            let weights = g.bytes(kh * kw * channels)
+            let (q, bias) = narrowRequantizer(&g, channels: channels, output: outType) { c in
+                (0..<(kh * kw)).map { Int(Int8(bitPattern: weights[$0 * channels + c])) }
+            }
+            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: 128, paddingValue: -128, bias: bias,
+                                          requantizer: .fixedPoint(q))
+            let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, h, w, inC]),
+                                  constants: [Tensor(name: "f", type: .int8, shape: [1, kh, kw, channels], data: ConstantData(bytes: weights))],
+                                  output: Tensor(name: "y", type: outType, shape: [1, oh, ow, channels]))
+            let packed = try XCTUnwrap(FastOperatorPacker.pack(model.operations[0], index: 0, tensors: model.tensors))
+            let d = packed.template.dw
+            XCTAssertNotEqual(d.rq.flags & Int32(DSCSIMD_RQ_NARROW), 0, "case \(index): no narrow form")
+            if d.phase_period > 0 {
+                XCTAssertNotEqual(d.phase_rq.flags & Int32(DSCSIMD_RQ_NARROW), 0, "case \(index): no narrow form (phase)")
+            }
+            var input = g.bytes(h * w * inC)
+            if index % 2 == 0 { input = input.map { $0 < 128 ? 0x80 : 0x7F } }
+            try assertSame(model, [input], rounding: .double, "narrow depthwise case \(index) [\(h),\(w),\(inC)]×\(m) \(win)")
+        }
+    }
+
     /// Conv and FC whose requantization takes the kernels' narrow form (DSCSIMD_RQ_NARROW: multipliers
     /// >= 0, right shifts 1...30, accumulators bounded at pack time): biases put the largest accumulator
     /// right under the flag's limit, multipliers of 2^30 make rounding ties on half the values, and the
@@ -460,42 +540,9 @@ final class FastKernelTests: XCTestCase {
             let win = Window2D(kernelHeight: k, kernelWidth: k, strideHeight: 1, strideWidth: 1, padding: .same,
                                padTop: k / 2, padLeft: k / 2, padBottom: k / 2, padRight: k / 2)
             let weights = g.bytes(outC * k * k * inC)
-            let r = outType.range
-            let zp = Int32.random(in: r, using: &g)
-            var lo = Int32.random(in: r, using: &g), hi = Int32.random(in: r, using: &g)
-            if lo > hi { swap(&lo, &hi) }
-            if Bool.random(using: &g) { hi = r.upperBound }
-            var multipliers: [Int32] = [], shifts: [Int32] = [], bias: [Int32] = []
-            for c in 0..<outC {
-                let m: Int32 = Bool.random(using: &g) ? 1 << 30 : Int32.random(in: 0...Int32.max, using: &g)
-                // The flag needs (|zp| + 1) * 2^r well under 2^31: the largest shift this zero point allows.
-                var maxShift = 30
-                while (Int(zp.magnitude) + 1) << maxShift >= 1 << 30 { maxShift -= 1 }
-                let rs = Int.random(in: 0..<4, using: &g) == 0 ? Int.random(in: 1...maxShift, using: &g)
-                                                               : Int.random(in: 1...min(12, maxShift), using: &g)
-                multipliers.append(m)
-                shifts.append(Int32(-rs))
-                // Input offset 128 makes the kernel's bias the operator's bias (no zero-point correction).
-                var positive = 0, negative = 0
-                for i in 0..<(k * k * inC) {
-                    let v = Int(Int8(bitPattern: weights[c * k * k * inC + i]))
-                    if v > 0 { positive += v } else { negative += v }
-                }
-                let limit = (1 << 31) - (1 << (rs - 1)) - Int(zp.magnitude) << rs - 3
-                let b: Int
-                switch Int.random(in: 0..<3, using: &g) {
-                case 0: b = limit - 255 * positive
-                case 1: b = -limit - 255 * negative
-                default: b = Int.random(in: -100_000...100_000, using: &g)
-                }
-                guard let b32 = Int32(exactly: b), abs(b + 255 * positive) <= limit, abs(b + 255 * negative) <= limit else {
-                    bias.append(0)
-                    continue
-                }
-                bias.append(b32)
+            let (q, bias) = narrowRequantizer(&g, channels: outC, output: outType) { c in
+                (0..<(k * k * inC)).map { Int(Int8(bitPattern: weights[c * k * k * inC + $0])) }
             }
-            let q = FixedPointRequantizer(multipliers: multipliers, shifts: shifts, outputZeroPoint: zp,
-                                          activationMin: lo, activationMax: hi)
             let model: Model
             let input: [UInt8]
             if Bool.random(using: &g) || k == 3 {

@@ -46,6 +46,9 @@ typedef struct dscsimd_requant {
     int32_t hi;
     /// 0: gemmlowp double rounding; 1: TFLITE_SINGLE_ROUNDING.
     int32_t single_rounding;
+    /// With DSCSIMD_RQ_NARROW: per 16-entry block, the 64-bit nudges 2^30 + (2^(r-1) + zp * 2^r) * 2^31
+    /// of its even entries, then of its odd entries (the layout of the even/odd 64-bit products).
+    const int64_t *narrow_nudge;
 } dscsimd_requant;
 
 /// `dscsimd_requant.flags`: some channel has a left shift (S > 0).

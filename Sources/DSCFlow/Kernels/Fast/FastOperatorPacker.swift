@@ -66,12 +66,19 @@ enum FastOperatorPacker {
         var total: UnsafeMutablePointer<Int32>
         var bias: UnsafeMutablePointer<Int32>
         var mask: UnsafeMutablePointer<Int32>
+        /// `dscsimd_requant.narrow_nudge` ([padded / 16][even 8, odd 8]), filled by `markNarrow`.
+        var nudge: UnsafeMutablePointer<Int64>
+        let padded: Int
         var flags: Int32 = 0
 
-        /// Bytes the tables take for `padded` channels.
-        static func bytes(_ padded: Int) -> Int { 6 * 4 * padded }
+        /// Bytes the tables take for `padded` channels (a multiple of 16; the base 64-byte aligned).
+        static func bytes(_ padded: Int) -> Int { 6 * 4 * padded + 8 * padded }
 
         init(_ base: UnsafeMutableRawPointer, padded: Int) {
+            self.padded = padded
+            let n = (base + 6 * 4 * padded).bindMemory(to: Int64.self, capacity: padded)
+            n.initialize(repeating: 0, count: padded)
+            nudge = n
             let p = base.bindMemory(to: Int32.self, capacity: 6 * padded)
             p.initialize(repeating: 0, count: 6 * padded)
             multiplier = p
@@ -111,6 +118,12 @@ enum FastOperatorPacker {
                 guard b >= 0, b < 1 << 31, b + (1 << (r - 1)) + (zp << r) + 2 < 1 << 31 else { return }
             }
             flags |= Int32(DSCSIMD_RQ_NARROW)
+            for e in 0..<padded {
+                let r = Int64(right[e])
+                let k = (r > 0 ? Int64(1) << (r - 1) : 0) + Int64(zeroPoint) << r
+                let lane = e % 16
+                nudge[e / 16 * 16 + (lane % 2 == 0 ? lane / 2 : 8 + lane / 2)] = (Int64(1) << 30) &+ k &* (Int64(1) << 31)
+            }
         }
 
         /// Entry `e` becomes `source`'s channel `c` (bias and requantization), for tables laid out
@@ -127,7 +140,8 @@ enum FastOperatorPacker {
         func requant(_ q: FixedPointRequantizer) -> dscsimd_requant {
             dscsimd_requant(multiplier: multiplier, left_shift: left, right_shift: right, total_shift: total,
                             right_mask: mask, flags: flags, zero_point: q.outputZeroPoint, lo: q.activationMin,
-                            hi: q.activationMax, single_rounding: 0)
+                            hi: q.activationMax, single_rounding: 0,
+                            narrow_nudge: flags & Int32(DSCSIMD_RQ_NARROW) != 0 ? UnsafePointer(nudge) : nil)
         }
     }
 
@@ -318,6 +332,18 @@ enum FastOperatorPacker {
             for t in 0..<taps { weights[t &* period &+ j] = Int32(src[t &* channels &+ c]) }
             if j >= channels { tables.copyEntry(j, from: tables, channel: c) }
         }
+        // The accumulator's largest magnitude per channel: bias' + sum(u8 * w) with u8 in 0...255 (every
+        // kernel computes this value, wrapping like the reference; the bound says it does not wrap).
+        let accBound = (0..<channels).map { c -> Int in
+            var positive = 0, negative = 0
+            for t in 0..<taps {
+                let v = Int(src[t &* channels &+ c])
+                if v > 0 { positive += v } else { negative += v }
+            }
+            let b = Int(u8Bias[c])
+            return max(abs(b + 255 * positive), abs(b + 255 * negative))
+        }
+        tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] }
         var d = dscsimd_dwconv()
         if vnni {
             // kernel rows as 4-byte groups for vpdpbusd on u8 inputs (x ^ 0x80 for int8).
@@ -353,7 +379,10 @@ enum FastOperatorPacker {
                     pw[t * 4 * phasePeriod + chunk * 256 + k * 64 + 4 * lane + k] = src[t &* channels &+ c]
                 }
             }
-            ptables.flags = tables.flags
+            ptables.flags = tables.flags & ~Int32(DSCSIMD_RQ_NARROW)
+            ptables.markNarrow(count: phasePeriod, zeroPoint: q.outputZeroPoint) { e in
+                accBound[(e / 64 * 64 + 4 * (e % 16) + (e % 64) / 16) % channels]
+            }
             d.phase_weights = UnsafePointer(pw)
             d.phase_bias = UnsafePointer(ptables.bias)
             d.phase_rq = ptables.requant(q)
