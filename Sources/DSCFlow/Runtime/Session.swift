@@ -137,6 +137,19 @@ public final class Session {
     public func run(observer: ((Int, UnsafeRawBufferPointer) -> Void)? = nil) {
         let rounding = options.rounding
         let profile = options.profile
+        if !profile && observer == nil && workers == nil {
+            // Stretches of fast operators run in one C call; the reference kernel runs the others.
+            let count = Int32(bindings.count)
+            var i: Int32 = 0
+            while i < count {
+                i += dscsimd_execute_run(fastOps + Int(i), count - i)
+                if i < count {
+                    bindings[Int(i)].execute(model.operations[Int(i)], model: model, rounding: rounding)
+                    i += 1
+                }
+            }
+            return
+        }
         for i in 0..<bindings.count {
             let t0 = profile ? dsc_monotonic_ns() : 0
             if fastOps[i].kind != Int32(DSCSIMD_OP_NONE) {
