@@ -224,6 +224,7 @@ __attribute__((noinline)) static void dscsimd_add_planes(const dscsimd_add *a, i
     const __m512i nudge = _mm512_set1_epi64(((int64_t)1 << 30) + k * ((int64_t)1 << 31));
     const __m128i shift = _mm_cvtsi32_si128(ro);
     const __m512i lo = _mm512_set1_epi32(a->lo), hi = _mm512_set1_epi32(a->hi);
+    const int relu = a->lo >= a->output_offset;
     for (int64_t i = 0; i < count; i += 64) {
         const int64_t n = count - i < 64 ? count - i : 64;
         const __mmask64 live = n == 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
@@ -253,7 +254,10 @@ __attribute__((noinline)) static void dscsimd_add_planes(const dscsimd_add *a, i
             __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(sum, mo), nudge);
             __m512i po = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(sum, 32), mo), nudge);
             __m512i h = _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31), _mm512_slli_epi64(po, 1));
-            __m512i v = _mm512_max_epi32(_mm512_sra_epi32(_mm512_add_epi32(h, _mm512_srai_epi32(sum, 31)), shift), lo);
+            // lo >= the output zero point: the [sum < 0] term cannot change a clamped result (kernels.inc,
+            // `rq_narrow512`).
+            __m512i hn = relu ? h : _mm512_add_epi32(h, _mm512_srai_epi32(sum, 31));
+            __m512i v = _mm512_max_epi32(_mm512_sra_epi32(hn, shift), lo);
             o[j] = clamp_hi ? _mm512_min_epi32(v, hi) : v;
         }
         const __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(o[0], o[1]), _mm512_packs_epi32(o[2], o[3]));

@@ -384,11 +384,14 @@ final class FastKernelTests: XCTestCase {
                     : (Int32.random(in: (1 << 30)...Int32.max, using: &g), Int32.random(in: -30...0, using: &g))
             }
             let (m1, s1) = rescale(), (m2, s2) = rescale()
+            let zp = Int32.random(in: -128...127, using: &g)
+            // Fused ReLU (lo = zero point; the kernels then drop the negative-rounding term), just below it, or none.
+            let lo = [zp, max(-128, zp - 1), -128].randomElement(using: &g)!
             let p = AddParameters(input1Offset: offset(), input2Offset: offset(), leftShift: ls,
                                   input1Multiplier: m1, input1Shift: s1, input2Multiplier: m2, input2Shift: s2,
                                   outputMultiplier: Int32.random(in: (1 << 30)...Int32.max, using: &g),
                                   outputShift: Int32.random(in: -25...0, using: &g),
-                                  outputOffset: Int32.random(in: -128...127, using: &g), activationMin: -128, activationMax: 127)
+                                  outputOffset: zp, activationMin: lo, activationMax: 127)
             let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
                                   output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
             try assertSame(model, [g.bytes(count), g.bytes(count)], rounding: .double, "converter add seed \(seed) \(shape)")
@@ -455,6 +458,13 @@ final class FastKernelTests: XCTestCase {
         var lo = Int32.random(in: r, using: &g), hi = Int32.random(in: r, using: &g)
         if lo > hi { swap(&lo, &hi) }
         if Bool.random(using: &g) { hi = r.upperBound }
+        // A fused ReLU (lo = zp, where the kernels drop the negative-rounding term) and one below it.
+        switch Int.random(in: 0..<4, using: &g) {
+        case 0: lo = zp
+        case 1: lo = max(zp - 1, r.lowerBound)
+        default: break
+        }
+        if lo > hi { hi = lo }
         var multipliers: [Int32] = [], shifts: [Int32] = [], bias: [Int32] = []
         for c in 0..<channels {
             let m: Int32 = Bool.random(using: &g) ? 1 << 30 : Int32.random(in: 0...Int32.max, using: &g)
