@@ -173,15 +173,16 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
-    /// Conv with 9...16 output channels on rows of 16+ pixels whose runs are 16 or 3 bytes apart (16
-    /// channels at stride 1, 8 at stride 2, 3 at stride 1): the 16-row tiles with one pointer per kernel
-    /// row, mixed with ordinary tiles where a tile crosses an output row.
+    /// Conv with at most 16 output channels on rows of 16+ pixels whose runs are 16, 6 or 3 bytes apart
+    /// (16 channels at stride 1, 8 at stride 2, 3 at stride 2 or 1): the 16-row tiles with one pointer per
+    /// kernel row (two pixels per vector up to 8 channels), mixed with ordinary tiles where a tile
+    /// crosses an output row.
     func testConvEvenlySpacedTilesMatchReference() throws {
         var g = SeededGenerator(seed: 0xE0E0)
         var cases = 0
-        while cases < 200 {
-            let (inC, sw) = [(16, 1), (8, 2), (3, 1)].randomElement(using: &g)!
-            let outC = Int.random(in: 9...16, using: &g)
+        while cases < 300 {
+            let (inC, sw) = [(16, 1), (8, 2), (3, 1), (3, 2)].randomElement(using: &g)!
+            let outC = Int.random(in: 1...16, using: &g)
             let kh = Int.random(in: 1...3, using: &g), kw = Int.random(in: 2...4, using: &g)
             let h = Int.random(in: 1...5, using: &g), w = Int.random(in: 16...50, using: &g)
             let mode: PaddingMode = Bool.random(using: &g) ? .same : .valid
