@@ -192,6 +192,43 @@ static void dscsimd_conv_runs_indirection(const dscsimd_conv *a, const uint8_t *
     }
 }
 
+#if DSCSIMD_X86
+/// 16 channels' requantization parameters in registers. Double rounding: m, l (left shifts), r, mask
+/// (2^r - 1). Single rounding: m and t (total shifts). Narrow form: m, r, t = the multipliers of the
+/// odd lanes (m >> 32 per qword), l / mask = the 64-bit nudges of the even / odd lanes.
+typedef struct {
+    __m512i m, l, r, mask, t;
+} dscsimd_rq_block;
+
+/// The narrow form (DSCSIMD_RQ_NARROW): with h = floor((acc*m + 2^30) / 2^31) (SRDHM without its
+/// saturation case), the rounding right shift is floor((h + 2^(r-1) - [h < 0]) / 2^r). [h < 0] may be
+/// replaced by [acc < 0] (they differ only when h = 0, where both give 0 for r >= 1), and
+/// floor(floor(X / 2^31) + k) = floor((X + k*2^31) / 2^31), so the half and zp*2^r ride in the 64-bit
+/// nudge: out + zp = (floor((acc*m + nudge) / 2^31) - [acc < 0]) >> r, nudge = 2^30 + (2^(r-1) +
+/// zp*2^r) * 2^31. The flag's bound keeps every 32-bit intermediate in range.
+/// With `relu` (lo >= zero point) the [acc < 0] term is left out: for acc < 0 both forms give at most
+/// the zero point (h <= 0 there, and floor((h + 2^(r-1)) / 2^r) <= 0), which the lower clamp raises to lo.
+static inline __attribute__((always_inline, target("avx512f"))) __m512i dscsimd_rq_narrow512(
+    __m512i x, const dscsimd_rq_block *p, int relu) {
+    __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(x, p->m), p->l);
+    __m512i po = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), p->t), p->mask);
+    __m512i h = _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31), _mm512_slli_epi64(po, 1));
+    if (relu) return _mm512_srav_epi32(h, p->r);
+    return _mm512_srav_epi32(_mm512_add_epi32(h, _mm512_srai_epi32(x, 31)), p->r);
+}
+
+/// The narrow form's parameters for one multiplier m >= 0, right shift r and zero point zp on every lane.
+static inline __attribute__((always_inline, target("avx512f"))) dscsimd_rq_block dscsimd_rq_block_uniform(
+    int32_t m, int r, int32_t zp) {
+    dscsimd_rq_block p;
+    const int64_t k = ((int64_t)1 << (r - 1)) + (int64_t)zp * ((int64_t)1 << r);
+    p.m = p.t = _mm512_set1_epi32(m);
+    p.l = p.mask = _mm512_set1_epi64(((int64_t)1 << 30) + k * ((int64_t)1 << 31));
+    p.r = _mm512_set1_epi32(r);
+    return p;
+}
+#endif
+
 #define KSUFFIX portable
 #define KVNNI 0
 #define KAVX2 0
@@ -219,10 +256,7 @@ static void dscsimd_conv_runs_indirection(const dscsimd_conv *a, const uint8_t *
 /// undo that order and saturate to int8 (the upper clamp when hi == 127).
 __attribute__((noinline)) static void dscsimd_add_planes(const dscsimd_add *a, int ro, int clamp_hi) {
     const int64_t count = a->count;
-    const __m512i mo = _mm512_set1_epi32(a->output_multiplier);
-    const int64_t k = ((int64_t)1 << (ro - 1)) + (int64_t)a->output_offset * ((int64_t)1 << ro);
-    const __m512i nudge = _mm512_set1_epi64(((int64_t)1 << 30) + k * ((int64_t)1 << 31));
-    const __m128i shift = _mm_cvtsi32_si128(ro);
+    const dscsimd_rq_block rqo = dscsimd_rq_block_uniform(a->output_multiplier, ro, a->output_offset);
     const __m512i lo = _mm512_set1_epi32(a->lo), hi = _mm512_set1_epi32(a->hi);
     const int relu = a->lo >= a->output_offset;
     for (int64_t i = 0; i < count; i += 64) {
@@ -250,14 +284,7 @@ __attribute__((noinline)) static void dscsimd_add_planes(const dscsimd_add *a, i
         }
         __m512i o[4];
         for (int j = 0; j < 4; j++) {
-            const __m512i sum = _mm512_add_epi32(d[0][j], d[1][j]);
-            __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(sum, mo), nudge);
-            __m512i po = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(sum, 32), mo), nudge);
-            __m512i h = _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31), _mm512_slli_epi64(po, 1));
-            // lo >= the output zero point: the [sum < 0] term cannot change a clamped result (kernels.inc,
-            // `rq_narrow512`).
-            __m512i hn = relu ? h : _mm512_add_epi32(h, _mm512_srai_epi32(sum, 31));
-            __m512i v = _mm512_max_epi32(_mm512_sra_epi32(hn, shift), lo);
+            __m512i v = _mm512_max_epi32(dscsimd_rq_narrow512(_mm512_add_epi32(d[0][j], d[1][j]), &rqo, relu), lo);
             o[j] = clamp_hi ? _mm512_min_epi32(v, hi) : v;
         }
         const __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(o[0], o[1]), _mm512_packs_epi32(o[2], o[3]));

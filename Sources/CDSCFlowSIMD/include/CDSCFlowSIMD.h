@@ -61,6 +61,15 @@ typedef struct dscsimd_requant {
 /// and the rounding shift fold into one 64-bit nudge per channel and a 32-bit shift (`rq_narrow512`).
 #define DSCSIMD_RQ_NARROW 4
 
+/// DSCSIMD_RQ_NARROW's bound for one channel (the packer and the Add kernels share it): accumulators of
+/// magnitude at most `bound`, right shift `r` in 1...30, zero point `zp`, and
+/// |acc| + 2^(r-1) + |zp| * 2^r + 2 < 2^31.
+static inline int dscsimd_narrow_fits(int64_t bound, int32_t r, int32_t zp) {
+    if (r < 1 || r > 30 || bound < 0 || bound >= ((int64_t)1 << 31)) return 0;
+    const int64_t z = zp < 0 ? -(int64_t)zp : zp;
+    return bound + ((int64_t)1 << (r - 1)) + (z << r) + 2 < ((int64_t)1 << 31);
+}
+
 /// Conv2D (groups = 1) as a packed GEMM: rows are output pixels, columns output channels,
 /// u8 x s8 products with the input flipped to u8 (x ^ 0x80 for int8) and the zero-point
 /// correction folded into `bias`.

@@ -110,12 +110,9 @@ enum FastOperatorPacker {
         /// multiplier >= 0, no left shift, right shift r in 1...30, and |acc| + 2^(r-1) + |zp| * 2^r + 2
         /// < 2^31 for every accumulator the channel can produce (`bound(c)` is the largest |acc|).
         mutating func markNarrow(count: Int, zeroPoint: Int32, bound: (Int) -> Int) {
-            let zp = Int(zeroPoint.magnitude)
             for c in 0..<count {
-                let r = Int(right[c])
-                guard multiplier[c] >= 0, left[c] == 0, r >= 1, r <= 30 else { return }
-                let b = bound(c)
-                guard b >= 0, b < 1 << 31, b + (1 << (r - 1)) + (zp << r) + 2 < 1 << 31 else { return }
+                guard multiplier[c] >= 0, left[c] == 0,
+                      dscsimd_narrow_fits(Int64(bound(c)), right[c], zeroPoint) != 0 else { return }
             }
             flags |= Int32(DSCSIMD_RQ_NARROW)
             for e in 0..<padded {
@@ -143,6 +140,16 @@ enum FastOperatorPacker {
                             hi: q.activationMax, single_rounding: 0,
                             narrow_nudge: flags & Int32(DSCSIMD_RQ_NARROW) != 0 ? UnsafePointer(nudge) : nil)
         }
+    }
+
+    /// The largest magnitude of a fast kernel's accumulator `bias + sum(u8 * w)` over inputs u8 in 0...255
+    /// (the bias with the zero-point correction folded in), for DSCSIMD_RQ_NARROW.
+    private static func accumulatorBound<W: Sequence>(bias: Int32, weights: W) -> Int where W.Element == Int8 {
+        var positive = 0, negative = 0
+        for w in weights {
+            if w > 0 { positive += Int(w) } else { negative += Int(w) }
+        }
+        return max(abs(Int(bias) + 255 * positive), abs(Int(bias) + 255 * negative))
     }
 
     private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
@@ -217,21 +224,18 @@ enum FastOperatorPacker {
         guard tables.fill(q, count: outC) else { mem.deallocate(); return nil }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         let correction = p.inputOffset &- delta
-        // The kernel's accumulator is bias + sum(u8 * w) with u8 in 0...255: its largest magnitude per channel.
-        var accBound = [Int](repeating: 0, count: outC)
         for oc in 0..<outC {
             var sum: Int32 = 0
-            var positive = 0, negative = 0
             for kk in 0..<k {
                 let v = src[oc &* k &+ kk]
                 sum &+= Int32(v)
-                if v > 0 { positive &+= Int(v) } else { negative &+= Int(v) }
                 let kp = runs ? kk / (kw * inC) * run4 + kk % (kw * inC) : kk / inC * c4 + kk % inC
                 packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
             }
             tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
-            let b = Int(tables.bias[oc])
-            accBound[oc] = max(abs(b &+ 255 &* positive), abs(b &+ 255 &* negative))
+        }
+        let accBound = (0..<outC).map { oc in
+            accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
         }
         tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
         var c = dscsimd_conv()
@@ -332,16 +336,10 @@ enum FastOperatorPacker {
             for t in 0..<taps { weights[t &* period &+ j] = Int32(src[t &* channels &+ c]) }
             if j >= channels { tables.copyEntry(j, from: tables, channel: c) }
         }
-        // The accumulator's largest magnitude per channel: bias' + sum(u8 * w) with u8 in 0...255 (every
-        // kernel computes this value, wrapping like the reference; the bound says it does not wrap).
-        let accBound = (0..<channels).map { c -> Int in
-            var positive = 0, negative = 0
-            for t in 0..<taps {
-                let v = Int(src[t &* channels &+ c])
-                if v > 0 { positive += v } else { negative += v }
-            }
-            let b = Int(u8Bias[c])
-            return max(abs(b + 255 * positive), abs(b + 255 * negative))
+        // Every depthwise kernel computes the same accumulator value (wrapping like the reference; the
+        // bound says it does not wrap), so the u8-domain bias bounds them all.
+        let accBound = (0..<channels).map { c in
+            accumulatorBound(bias: u8Bias[c], weights: (0..<taps).lazy.map { src[$0 &* channels &+ c] })
         }
         tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] }
         var d = dscsimd_dwconv()
