@@ -58,7 +58,7 @@ typedef struct dscsimd_requant {
 /// `dscsimd_requant.flags`: every channel has a multiplier >= 0, no left shift, a right shift r in
 /// 1...30, and |acc| + 2^(r-1) + |zero_point| * 2^r + 2 < 2^31 for every accumulator the operator can
 /// produce (checked at pack time from the bias and weights). Then the double rounding, the zero point
-/// and the rounding shift fold into one 64-bit nudge per channel and a 32-bit shift (`rq_narrow512`).
+/// and the rounding shift fold into one 64-bit nudge per channel and a 32-bit shift (`dscsimd_rq_narrow512`).
 #define DSCSIMD_RQ_NARROW 4
 
 /// DSCSIMD_RQ_NARROW's bound for one channel (the packer and the Add kernels share it): accumulators of
