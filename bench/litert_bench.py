@@ -11,10 +11,46 @@ import sys
 import time
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
+
+
+def deny_amx():
+    """Makes this process's request for AMX tile state (arch_prctl ARCH_REQ_XCOMP_PERM) fail with
+    EPERM, through a seccomp filter, so XNNPACK falls back to its AVX-512 VNNI kernels. XNNPACK
+    asks for the permission when it first reads the CPU's features and uses its AMX kernels only if
+    it is granted. Must run before ai_edge_litert is imported. Returns False where seccomp filters
+    cannot be installed (not Linux x86-64)."""
+    import ctypes
+    import platform
+    if platform.system() != "Linux" or platform.machine() != "x86_64":
+        return False
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    LD_ABS, JEQ, RET = 0x20, 0x15, 0x06          # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    AUDIT_ARCH_X86_64, SYS_arch_prctl, ARCH_REQ_XCOMP_PERM = 0xC000003E, 158, 0x1023
+    ALLOW, DENY = 0x7FFF0000, 0x00050000 | 1    # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    prog = [
+        (LD_ABS, 0, 0, 4), (JEQ, 0, 5, AUDIT_ARCH_X86_64),      # seccomp_data.arch
+        (LD_ABS, 0, 0, 0), (JEQ, 0, 3, SYS_arch_prctl),         # seccomp_data.nr
+        (LD_ABS, 0, 0, 16), (JEQ, 0, 1, ARCH_REQ_XCOMP_PERM),   # low word of args[0]
+        (RET, 0, 0, DENY), (RET, 0, 0, ALLOW),
+    ]
+    arr = (SockFilter * len(prog))(*[SockFilter(*i) for i in prog])
+    fprog = SockFprog(len(prog), arr)
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
 
 
 def load(path, oracle_dir):
+    from ai_edge_litert.interpreter import Interpreter
+
     """The interpreter for `path`; TOCO-era models with quantized_dimension=3 on 1-D bias tensors
     (person_detect) are patched in memory with the shared oracle's fix, as the goldens were."""
     data = open(path, "rb").read()
@@ -71,9 +107,19 @@ def main():
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--oracle", default="../shared/oracle", help="directory of make_goldens.py (model patching)")
+    ap.add_argument("--no-amx", action="store_true",
+                    help="deny the process AMX tile state so XNNPACK uses its AVX-512 VNNI kernels "
+                         "(on CPUs with AMX, XNNPACK's default choice)")
     a = ap.parse_args()
+    runtime = "litert-xnnpack"
+    if a.no_amx:
+        if not deny_amx():
+            sys.exit("litert_bench.py: --no-amx: cannot install the seccomp filter here")
+        runtime = "litert-xnnpack-noamx"
     for m in a.models:
-        print(json.dumps(bench(m, a.runs, a.warmup, a.oracle)))
+        r = bench(m, a.runs, a.warmup, a.oracle)
+        r["runtime"] = runtime
+        print(json.dumps(r))
         sys.stdout.flush()
 
 
