@@ -366,6 +366,55 @@ final class FastKernelTests: XCTestCase {
         try testAddWithConverterParametersMatchesReference()
     }
 
+    /// The float form of Add (one multiply-add chain per output, lanes near a rounding boundary
+    /// recomputed exactly) on every one of the 65,536 input pairs, for Adds prepared as TFLite's
+    /// converter does from input and output scales, both roundings, with and without a fused ReLU.
+    /// Scale ratios of 1/2, 1, 2 and 3/2 put many outputs exactly on rounding ties (the first four
+    /// cases half of them), so the lane recomputation runs too. The test checks the float form was chosen, so it cannot pass vacuously.
+    func testAddFloatFormMatchesReferenceOnAllInputPairs() throws {
+        var g = SeededGenerator(seed: 0xF1047)
+        let shape = [1, 256, 256, 1]
+        let a = (0..<65536).map { UInt8(truncatingIfNeeded: $0 >> 8) }
+        let b = (0..<65536).map { UInt8(truncatingIfNeeded: $0) }
+        var chosen = 0
+        for n in 0..<48 {
+            let seed = g.state
+            let nice: [Double] = [0.5, 1, 2, 1.5]
+            let s1 = Double.random(in: 0.01...0.2, using: &g)
+            var s2 = n % 3 == 0 ? s1 * nice.randomElement(using: &g)! : Double.random(in: 0.01...0.2, using: &g)
+            var so = n % 2 == 0 ? max(s1, s2) * nice.randomElement(using: &g)! : Double.random(in: 0.02...0.4, using: &g)
+            if n < 4 { (s2, so) = (s1, 2 * s1) }  // outputs (x1 + x2 - z1 - z2) / 2 + zo: every other one a tie
+            // TFLite's PrepareGeneralSubOp / Add Prepare for int8.
+            let twiceMax = 2 * max(s1, s2)
+            let q1 = QuantizedMultiplier(s1 / twiceMax), q2 = QuantizedMultiplier(s2 / twiceMax)
+            let qo = QuantizedMultiplier(twiceMax / (Double(1 << 20) * so))
+            let z1 = Int32.random(in: -128...127, using: &g), z2 = Int32.random(in: -128...127, using: &g)
+            let zo = Int32.random(in: -128...127, using: &g)
+            let lo: Int32 = Bool.random(using: &g) ? zo : -128
+            let p = AddParameters(input1Offset: -z1, input2Offset: -z2, leftShift: 20,
+                                  input1Multiplier: q1.multiplier, input1Shift: q1.shift,
+                                  input2Multiplier: q2.multiplier, input2Shift: q2.shift,
+                                  outputMultiplier: qo.multiplier, outputShift: qo.shift,
+                                  outputOffset: zo, activationMin: lo, activationMax: 127)
+            let rounding: RoundingMode = n % 4 == 3 ? .single : .double
+            var c = dscsimd_add()
+            c.count = 65536
+            c.input1_offset = p.input1Offset; c.input2_offset = p.input2Offset; c.left_shift = p.leftShift
+            c.input1_multiplier = p.input1Multiplier; c.input1_shift = p.input1Shift
+            c.input2_multiplier = p.input2Multiplier; c.input2_shift = p.input2Shift
+            c.output_multiplier = p.outputMultiplier; c.output_shift = p.outputShift; c.output_offset = p.outputOffset
+            c.lo = lo; c.hi = 127
+            c.single_rounding = rounding == .single ? 1 : 0
+            var k = dscsimd_add_float()
+            XCTAssertEqual(dscsimd_add_float_prepare(&c, &k), 1, "float form not chosen: \(p) \(rounding)")
+            chosen += 1
+            let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
+                                  output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
+            try assertSame(model, [a, b], rounding: rounding, "float-form add seed \(seed) \(p) \(rounding)")
+        }
+        XCTAssertEqual(chosen, 48)
+    }
+
     /// Add as TFLite's converter prepares it (left shift 20, multipliers in [2^30, 2^31), shifts <= 0),
     /// the case the 32-bit input rescale serves; offsets reach ±255.
     func testAddWithConverterParametersMatchesReference() throws {

@@ -220,6 +220,21 @@ typedef struct dscsimd_add {
     int64_t table_bound;
 } dscsimd_add;
 
+/// Add in one float multiply-add chain per output: out = clamp(floor(x1 * c1 + x2 * c2 + c0), lo, hi)
+/// for raw input bytes x1, x2, accepted per vector of 16 only where every lane's fraction lies in
+/// [dlo, dhi]; other vectors are recomputed with the exact integer kernels. See
+/// `dscsimd_add_float_prepare` for why an accepted floor equals the reference.
+typedef struct dscsimd_add_float {
+    float c1, c2, c0, dlo, dhi;
+    /// The proven bound on |reference value - float value| (for tests and docs).
+    double delta;
+} dscsimd_add_float;
+
+/// 1 and the constants of the float form of `a` when it applies: multipliers >= 0, input shifts
+/// -30...0, output shift -30...-1 (double rounding) or -30...0 (single), no int32 wrap in the
+/// reference's shifts and sum, |float terms| < 2^20 and an error bound delta <= 2^-9; else 0.
+int32_t dscsimd_add_float_prepare(const dscsimd_add *a, dscsimd_add_float *k);
+
 /// 1 when the CPU has AVX512_VBMI (byte permutes across a whole vector), else 0.
 int32_t dscsimd_has_vbmi(void);
 
