@@ -146,7 +146,13 @@ final class FastKernelTests: XCTestCase {
         try randomConvCases(seed: 0x1D1D, count: 400)
     }
 
-    func randomConvCases(seed: UInt64, count: Int) throws {
+    /// Long reductions (3x3 over up to 200 channels, k4 up to 1,800): on the AVX2 path, blocks whose
+    /// weights exceed the tile's 32 KB int16 buffer are widened on the fly instead.
+    func testConvWithLongReductionsMatchesReference() throws {
+        try randomConvCases(seed: 0x10C4, count: 60, channels: [64, 96, 130, 200])
+    }
+
+    func randomConvCases(seed: UInt64, count: Int, channels: [Int] = [1, 2, 3, 4, 5, 8, 12, 16, 32, 7]) throws {
         var g = SeededGenerator(seed: seed)
         var cases = 0
         while cases < count {
@@ -154,7 +160,7 @@ final class FastKernelTests: XCTestCase {
             let inType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
             let outType: ElementType = Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8
             let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...11, using: &g), w = Int.random(in: 1...11, using: &g)
-            let inC = [1, 2, 3, 4, 5, 8, 12, 16, 32, 7].randomElement(using: &g)!
+            let inC = channels.randomElement(using: &g)!
             let outC = Int.random(in: 1...70, using: &g)
             guard let win = randomWindow(&g, h: h, w: w, maxKernel: cases % 3 == 0 ? 3 : 4) else { continue }
             let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
