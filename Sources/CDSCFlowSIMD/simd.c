@@ -11,6 +11,9 @@
 #define DSCSIMD_X86 0
 #endif
 
+/// 1 in the build that has AVX-VNNI (256-bit vpdpbusd without AVX-512), 0 in the others.
+#define KAVXVNNI 0
+
 /// Output pixels per block of the conv driver (a multiple of every tile's row count).
 #define DSCSIMD_RB 32
 
@@ -318,6 +321,20 @@ __attribute__((noinline)) static void dscsimd_add_planes(const dscsimd_add *a, i
 }
 #pragma clang attribute pop
 
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2,avxvnni"))), apply_to = function)
+#define KSUFFIX avxvnni
+#define KVNNI 0
+#define KAVX2 1
+#undef KAVXVNNI
+#define KAVXVNNI 1
+#include "kernels.inc"
+#undef KSUFFIX
+#undef KVNNI
+#undef KAVX2
+#undef KAVXVNNI
+#define KAVXVNNI 0
+#pragma clang attribute pop
+
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,bmi,bmi2"))), apply_to = function)
 #define KSUFFIX avx512vnni
 #define KVNNI 1
@@ -417,6 +434,8 @@ int dscsimd_supported_isas(void) {
         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512vnni"))
         s |= 1 << DSCSIMD_ISA_AVX512VNNI;
+    if ((s & (1 << DSCSIMD_ISA_AVX2)) && __builtin_cpu_supports("avxvnni"))
+        s |= 1 << DSCSIMD_ISA_AVXVNNI;
 #endif
     return s;
 }
@@ -450,6 +469,7 @@ void dscsimd_execute(const dscsimd_op *op) {
     switch (op->isa) {
     case DSCSIMD_ISA_AVX512VNNI: execute_avx512vnni(op); return;
     case DSCSIMD_ISA_AVX2: execute_avx2(op); return;
+    case DSCSIMD_ISA_AVXVNNI: execute_avxvnni(op); return;
     default: break;
     }
 #endif

@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Warm-up runs before timing.")
     var warmup = 50
 
-    @Option(name: .long, help: "Kernel path: reference, portable, avx2, avx512vnni, or auto (DSCFLOW_KERNELS if set, else the fastest this CPU supports).")
+    @Option(name: .long, help: "Kernel path: reference, portable, avx2, avxvnni, avx512vnni, or auto (DSCFLOW_KERNELS if set, else the fastest this CPU supports).")
     var kernels = "auto"
 
     @Flag(name: .long, help: "Use single rounding (TFLITE_SINGLE_ROUNDING).")

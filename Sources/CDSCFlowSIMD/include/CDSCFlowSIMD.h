@@ -21,6 +21,9 @@ enum {
     DSCSIMD_ISA_PORTABLE = 0,
     DSCSIMD_ISA_AVX2 = 1,
     DSCSIMD_ISA_AVX512VNNI = 2,
+    /// AVX2 with AVX-VNNI (256-bit vpdpbusd; Intel Alder Lake and later client cores, Gracemont):
+    /// the AVX2 kernels with the conv tiles on vpdpbusd.
+    DSCSIMD_ISA_AVXVNNI = 3,
 };
 
 /// Bit `1 << DSCSIMD_ISA_x` is set for every ISA this CPU and OS can run (portable always).

@@ -9,6 +9,9 @@ public enum KernelPath: String, Sendable, CaseIterable {
     case portable
     /// Fast kernels for AVX2 (x86-64-v3).
     case avx2
+    /// The AVX2 kernels with 256-bit VNNI dot products in the conv tiles (AVX-VNNI: CPUs with AVX2
+    /// and AVX-VNNI but possibly no AVX-512, e.g. Intel Alder Lake and later client cores, Gracemont).
+    case avxvnni
     /// Fast kernels with AVX-512 VNNI dot products.
     case avx512vnni
     /// `DSCFLOW_KERNELS` from the environment if set, otherwise the fastest path this CPU supports.
@@ -22,6 +25,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
         let bits = dscsimd_supported_isas()
         var paths: [KernelPath] = [.reference, .portable]
         if bits & (1 << DSCSIMD_ISA_AVX2) != 0 { paths.append(.avx2) }
+        if bits & (1 << DSCSIMD_ISA_AVXVNNI) != 0 { paths.append(.avxvnni) }
         if bits & (1 << DSCSIMD_ISA_AVX512VNNI) != 0 { paths.append(.avx512vnni) }
         return paths
     }
@@ -55,6 +59,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
         switch self {
         case .portable: return Int32(DSCSIMD_ISA_PORTABLE)
         case .avx2: return Int32(DSCSIMD_ISA_AVX2)
+        case .avxvnni: return Int32(DSCSIMD_ISA_AVXVNNI)
         case .avx512vnni: return Int32(DSCSIMD_ISA_AVX512VNNI)
         case .reference, .auto: return nil
         }
