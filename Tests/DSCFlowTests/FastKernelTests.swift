@@ -283,7 +283,7 @@ final class FastKernelTests: XCTestCase {
         try depthwiseCases(seed: 0x1C1C, count: 300, label: "single-channel depthwise") { g in
             DepthwiseDraw(inType: Int.random(in: 0..<4, using: &g) == 0 ? .uint8 : .int8,
                           shape: [1, Int.random(in: 1...6, using: &g), Int.random(in: 16...90, using: &g), 1],
-                          multiplier: [1, 2, 4, 8, 16, 32, 3].randomElement(using: &g)!, maxKernel: 4)
+                          multiplier: [1, 2, 4, 8, 16, 32, 3, 24].randomElement(using: &g)!, maxKernel: 4)
         }
     }
 
