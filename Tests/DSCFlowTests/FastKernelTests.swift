@@ -419,6 +419,39 @@ final class FastKernelTests: XCTestCase {
             try assertSame(model, [a, b], rounding: rounding, "float-form add seed \(seed) \(p) \(rounding)")
         }
         XCTAssertEqual(chosen, 48)
+        // Raw parameters outside what a converter writes (any left shift 0...22, multipliers and
+        // shifts drawn independently), kept when the float form accepts them.
+        var raw = 0, draws = 0
+        while raw < 24 && draws < 20_000 {
+            draws += 1
+            let seed = g.state
+            let ls = Int32.random(in: 0...22, using: &g)
+            let p = AddParameters(input1Offset: Int32.random(in: -255...255, using: &g), input2Offset: Int32.random(in: -255...255, using: &g),
+                                  leftShift: ls, input1Multiplier: Int32.random(in: 0...Int32.max, using: &g),
+                                  input1Shift: Int32.random(in: -30...0, using: &g),
+                                  input2Multiplier: Int32.random(in: 0...Int32.max, using: &g),
+                                  input2Shift: Int32.random(in: -30...0, using: &g),
+                                  outputMultiplier: Int32.random(in: 0...Int32.max, using: &g),
+                                  outputShift: Int32.random(in: -30...0, using: &g),
+                                  outputOffset: Int32.random(in: -128...127, using: &g),
+                                  activationMin: -128, activationMax: 127)
+            let rounding: RoundingMode = Bool.random(using: &g) ? .single : .double
+            var c = dscsimd_add()
+            c.count = 65536
+            c.input1_offset = p.input1Offset; c.input2_offset = p.input2Offset; c.left_shift = p.leftShift
+            c.input1_multiplier = p.input1Multiplier; c.input1_shift = p.input1Shift
+            c.input2_multiplier = p.input2Multiplier; c.input2_shift = p.input2Shift
+            c.output_multiplier = p.outputMultiplier; c.output_shift = p.outputShift; c.output_offset = p.outputOffset
+            c.lo = -128; c.hi = 127
+            c.single_rounding = rounding == .single ? 1 : 0
+            var k = dscsimd_add_float()
+            guard dscsimd_add_float_prepare(&c, &k) == 1 else { continue }
+            raw += 1
+            let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
+                                  output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
+            try assertSame(model, [a, b], rounding: rounding, "raw float-form add seed \(seed) \(p) \(rounding)")
+        }
+        XCTAssertEqual(raw, 24, "the float form accepted only \(raw) of \(draws) raw parameter draws")
     }
 
     /// Add as TFLite's converter prepares it (left shift 20, multipliers in [2^30, 2^31), shifts <= 0),
