@@ -372,6 +372,20 @@ final class FastKernelTests: XCTestCase {
         try testAddWithConverterParametersMatchesReference()
     }
 
+    /// Whether the Add kernels take the float form for an int8 Add with these parameters.
+    func floatFormAccepts(_ p: AddParameters, rounding: RoundingMode) -> Bool {
+        var c = dscsimd_add()
+        c.count = 65536
+        c.input1_offset = p.input1Offset; c.input2_offset = p.input2Offset; c.left_shift = p.leftShift
+        c.input1_multiplier = p.input1Multiplier; c.input1_shift = p.input1Shift
+        c.input2_multiplier = p.input2Multiplier; c.input2_shift = p.input2Shift
+        c.output_multiplier = p.outputMultiplier; c.output_shift = p.outputShift; c.output_offset = p.outputOffset
+        c.lo = max(p.activationMin, -128); c.hi = min(p.activationMax, 127)
+        c.single_rounding = rounding == .single ? 1 : 0
+        var k = dscsimd_add_float()
+        return dscsimd_add_float_prepare(&c, &k) == 1
+    }
+
     /// The float form of Add (one multiply-add chain per output, lanes near a rounding boundary
     /// recomputed exactly) on every one of the 65,536 input pairs, for Adds prepared as TFLite's
     /// converter does from input and output scales, both roundings, with and without a fused ReLU.
@@ -403,16 +417,7 @@ final class FastKernelTests: XCTestCase {
                                   outputMultiplier: qo.multiplier, outputShift: qo.shift,
                                   outputOffset: zo, activationMin: lo, activationMax: 127)
             let rounding: RoundingMode = n % 4 == 3 ? .single : .double
-            var c = dscsimd_add()
-            c.count = 65536
-            c.input1_offset = p.input1Offset; c.input2_offset = p.input2Offset; c.left_shift = p.leftShift
-            c.input1_multiplier = p.input1Multiplier; c.input1_shift = p.input1Shift
-            c.input2_multiplier = p.input2Multiplier; c.input2_shift = p.input2Shift
-            c.output_multiplier = p.outputMultiplier; c.output_shift = p.outputShift; c.output_offset = p.outputOffset
-            c.lo = lo; c.hi = 127
-            c.single_rounding = rounding == .single ? 1 : 0
-            var k = dscsimd_add_float()
-            XCTAssertEqual(dscsimd_add_float_prepare(&c, &k), 1, "float form not chosen: \(p) \(rounding)")
+            XCTAssertTrue(floatFormAccepts(p, rounding: rounding), "float form not chosen: \(p) \(rounding)")
             chosen += 1
             let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
                                   output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
@@ -436,16 +441,7 @@ final class FastKernelTests: XCTestCase {
                                   outputOffset: Int32.random(in: -128...127, using: &g),
                                   activationMin: -128, activationMax: 127)
             let rounding: RoundingMode = Bool.random(using: &g) ? .single : .double
-            var c = dscsimd_add()
-            c.count = 65536
-            c.input1_offset = p.input1Offset; c.input2_offset = p.input2Offset; c.left_shift = p.leftShift
-            c.input1_multiplier = p.input1Multiplier; c.input1_shift = p.input1Shift
-            c.input2_multiplier = p.input2Multiplier; c.input2_shift = p.input2Shift
-            c.output_multiplier = p.outputMultiplier; c.output_shift = p.outputShift; c.output_offset = p.outputOffset
-            c.lo = -128; c.hi = 127
-            c.single_rounding = rounding == .single ? 1 : 0
-            var k = dscsimd_add_float()
-            guard dscsimd_add_float_prepare(&c, &k) == 1 else { continue }
+            guard floatFormAccepts(p, rounding: rounding) else { continue }
             raw += 1
             let model = try oneOp(.add(p), input: Tensor(name: "a", type: .int8, shape: shape), constants: [],
                                   output: Tensor(name: "y", type: .int8, shape: shape), second: Tensor(name: "b", type: .int8, shape: shape))
