@@ -411,7 +411,6 @@ int32_t dscsimd_add_float_prepare(const dscsimd_add *a, dscsimd_add_float *k) {
     k->c0 = (float)c0;
     k->dlo = (float)(2 * delta);
     k->dhi = (float)(1 - 2 * delta);
-    k->delta = delta;
     return 1;
 }
 

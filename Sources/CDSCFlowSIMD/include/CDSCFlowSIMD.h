@@ -198,6 +198,14 @@ typedef struct dscsimd_pool {
     uint8_t *output;
 } dscsimd_pool;
 
+/// Add in one float multiply-add chain per output: out = clamp(floor(x1 * c1 + x2 * c2 + c0), lo, hi)
+/// for raw input bytes x1, x2, accepted per lane where its fraction lies in [dlo, dhi]; other lanes
+/// are recomputed with TFLite's formulas. See `dscsimd_add_float_prepare` for why an accepted floor
+/// equals the reference.
+typedef struct dscsimd_add_float {
+    float c1, c2, c0, dlo, dhi;
+} dscsimd_add_float;
+
 /// Element-wise Add of two same-shape int8/uint8 tensors (TFLite integer Add arithmetic).
 typedef struct dscsimd_add {
     int64_t count;
@@ -221,17 +229,11 @@ typedef struct dscsimd_add {
     const uint8_t *planes1;
     const uint8_t *planes2;
     int64_t table_bound;
+    /// 1 when `float_form` holds the constants of `dscsimd_add_float_prepare` for these parameters
+    /// (set once when the session binds the operator); the kernels then use the float form.
+    int32_t use_float_form;
+    dscsimd_add_float float_form;
 } dscsimd_add;
-
-/// Add in one float multiply-add chain per output: out = clamp(floor(x1 * c1 + x2 * c2 + c0), lo, hi)
-/// for raw input bytes x1, x2, accepted per vector of 16 only where every lane's fraction lies in
-/// [dlo, dhi]; other vectors are recomputed with the exact integer kernels. See
-/// `dscsimd_add_float_prepare` for why an accepted floor equals the reference.
-typedef struct dscsimd_add_float {
-    float c1, c2, c0, dlo, dhi;
-    /// The proven bound on |reference value - float value| (for tests and docs).
-    double delta;
-} dscsimd_add_float;
 
 /// 1 and the constants of the float form of `a` when it applies: multipliers >= 0, input shifts
 /// -30...0, output shift -30...-1 (double rounding) or -30...0 (single), no int32 wrap in the

@@ -77,6 +77,11 @@ enum FastOperatorBinder {
                     op.add.table1 = t1 + 512
                     op.add.table2 = t2 + 512
                 }
+                // The float form's constants depend on the parameters and the rounding only: once here,
+                // not in every run.
+                var form = dscsimd_add_float()
+                op.add.use_float_form = dscsimd_add_float_prepare(&op.add, &form)
+                op.add.float_form = form
             case Int32(DSCSIMD_OP_SOFTMAX):
                 op.softmax.input = b.inputs[0].assumingMemoryBound(to: Int8.self)
                 op.softmax.output = b.output.assumingMemoryBound(to: Int8.self)
