@@ -25,11 +25,12 @@ let package = Package(
         .target(name: "CDSCFlowSupport"),
         // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        // SIMD microkernels of the fast path (portable, AVX2, AVX-512 VNNI builds of one source,
-        // chosen at run time). Optimised even in debug builds; -fwrapv: int32 sums wrap as in Swift.
+        // SIMD microkernels of the fast path, one file per kernel and ISA (portable, AVX2, AVX-VNNI,
+        // AVX-512 VNNI), chosen at run time from `dscsimd_kernel_find`. Optimised even in debug builds;
+        // -fwrapv: int32 sums wrap as in Swift.
         .target(
             name: "CDSCFlowSIMD",
-            exclude: ["kernels.inc"],
+            exclude: ["isa/README.md"],
             cSettings: [.unsafeFlags(["-O3", "-fwrapv", "-Wno-psabi"])]
         ),
         .target(

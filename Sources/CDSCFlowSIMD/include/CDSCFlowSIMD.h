@@ -2,10 +2,13 @@
 // Swift reference kernel it replaces (tested byte-for-byte); it only changes the order of wrapping
 // int32 additions, which mod 2^32 does not change the result.
 //
-// Each kernel exists in three builds of one source (kernels.inc): portable (no target features;
-// the compiler lowers the generic vectors to SSE2 or NEON), AVX2, and AVX-512 VNNI. The AVX2 and
-// AVX-512 builds are only ever called after `dscsimd_supported_isas` said the CPU has them; Swift
-// never inlines any of them (it only fills the argument structs below).
+// Each microkernel is a source file named by what it computes and for which ISA
+// (`dwconv/dwconv-phase-avx512vnni.c`, `conv/conv-igemm-avx2.c`, ...); kernels that several ISAs
+// share are one template header built once per ISA (see `isa/README.md`). The builds are portable
+// (no target features: the generic vectors lower to SSE2 or NEON), AVX2, AVX-VNNI and AVX-512 VNNI.
+// `dscsimd_kernel_find` hands out a build's kernels only when `dscsimd_supported_isas` says the CPU
+// has that ISA; Swift never inlines any of them (it fills the argument structs below and binds each
+// prepared operator's `run`).
 #ifndef CDSCFLOW_SIMD_H
 #define CDSCFLOW_SIMD_H
 
@@ -28,6 +31,51 @@ enum {
 
 /// Bit `1 << DSCSIMD_ISA_x` is set for every ISA this CPU and OS can run (portable always).
 int dscsimd_supported_isas(void);
+
+struct dscsimd_op;
+
+/// A microkernel's entry point: runs one prepared operator.
+typedef void (*dscsimd_kernel_fn)(const struct dscsimd_op *op);
+
+/// The microkernels, by what they compute (each ISA build has its own entry point, or none).
+enum {
+    /// Conv2D (groups 1) as an indirect GEMM: per 32 output pixels a table of tap pointers (`dscsimd_conv`).
+    DSCSIMD_KERNEL_CONV_IGEMM = 0,
+    /// Conv2D (groups 1, dilation_w 1) on one padded copy of the input, one pointer per kernel row
+    /// (`dscsimd_conv.row_runs`).
+    DSCSIMD_KERNEL_CONV_ROWRUNS = 1,
+    /// Depthwise conv, any window and multiplier, int32 weights per tap (`dscsimd_dwconv.weights`).
+    DSCSIMD_KERNEL_DWCONV_GENERIC = 2,
+    /// Depthwise conv, kernel_w <= 4, rows regrouped into 4-byte tap groups (`vnni_weights`); AVX-512 VNNI.
+    DSCSIMD_KERNEL_DWCONV_REGROUP = 3,
+    /// Depthwise conv in natural order, four vpdpbusd phases per tap (`phase_weights`); the VNNI builds.
+    DSCSIMD_KERNEL_DWCONV_PHASE = 4,
+    /// Depthwise conv of one input channel, tap words per column (`vnni_weights`); the VNNI builds.
+    DSCSIMD_KERNEL_DWCONV_IC1 = 5,
+    /// Average / max pool (`dscsimd_pool`).
+    DSCSIMD_KERNEL_POOL = 6,
+    /// Add in exact integer arithmetic (`dscsimd_add`).
+    DSCSIMD_KERNEL_ADD_EXACT = 7,
+    /// Add in the float form of `dscsimd_add_float_prepare` (exact by proof, scalar fallback lanes).
+    DSCSIMD_KERNEL_ADD_FLOAT = 8,
+    /// Add with byte-plane tables (AVX-512 VBMI; `dscsimd_add_planes_applicable`).
+    DSCSIMD_KERNEL_ADD_PLANES = 9,
+    /// int8 Softmax from tables (`dscsimd_softmax`), scalar on every ISA.
+    DSCSIMD_KERNEL_SOFTMAX = 10,
+    /// A byte copy (Reshape).
+    DSCSIMD_KERNEL_COPY = 11,
+    DSCSIMD_KERNEL_COUNT = 12,
+};
+
+/// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
+typedef struct dscsimd_kernel {
+    const char *name;
+    dscsimd_kernel_fn run;
+} dscsimd_kernel;
+
+/// The microkernel `kernel` (DSCSIMD_KERNEL_*) of the `isa` build, or NULL when that build has no
+/// such kernel or this CPU cannot run it. The result is static (never freed).
+const dscsimd_kernel *dscsimd_kernel_find(int32_t isa, int32_t kernel);
 
 /// Per-channel requantization tables (`MultiplyByQuantizedMultiplier` + zero point + clamp), each
 /// padded to a multiple of 16 channels.
@@ -222,18 +270,21 @@ typedef struct dscsimd_add {
     /// MultiplyByQuantizedMultiplier((v + offset) << left_shift, multiplier, shift) in the session's rounding.
     const int32_t *table1;
     const int32_t *table2;
-    /// Optional, used on the AVX-512 build when the CPU has AVX512_VBMI (the binder sets them only
-    /// then): the double-rounding tables as byte planes, [plane 0...3][256] (plane k holds byte k of
+    /// Optional, for DSCSIMD_KERNEL_ADD_PLANES: the double-rounding tables as byte planes, [plane 0...3][256] (plane k holds byte k of
     /// each entry), so 64 inputs are rescaled with byte permutes; `table_bound` is
     /// max|table1| + max|table2|.
     const uint8_t *planes1;
     const uint8_t *planes2;
     int64_t table_bound;
-    /// 1 when `float_form` holds the constants of `dscsimd_add_float_prepare` for these parameters
-    /// (set once when the session binds the operator); the kernels then use the float form.
-    int32_t use_float_form;
+    /// DSCSIMD_KERNEL_ADD_FLOAT: the constants of `dscsimd_add_float_prepare` for these parameters
+    /// (computed once when the session binds the operator).
     dscsimd_add_float float_form;
 } dscsimd_add;
+
+/// 1 when the byte-plane Add kernel (DSCSIMD_KERNEL_ADD_PLANES) computes `a` exactly: double rounding,
+/// int8, both plane tables, output multiplier >= 0 with a right shift 1...30, lo/hi int8, and the
+/// narrow form's bound (`table_bound`, `dscsimd_narrow_fits`); else 0.
+int32_t dscsimd_add_planes_applicable(const dscsimd_add *a);
 
 /// 1 and the constants of the float form of `a` when it applies: multipliers >= 0, input shifts
 /// -30...0, output shift -30...-1 (double rounding) or -30...0 (single), no int32 wrap in the
@@ -258,7 +309,7 @@ typedef struct dscsimd_softmax {
     const int32_t *sum_table;
 } dscsimd_softmax;
 
-/// What a prepared operator runs.
+/// What kind of operator a prepared operator is (the worker threads split conv and depthwise ones).
 enum {
     DSCSIMD_OP_NONE = 0,
     DSCSIMD_OP_CONV = 1,
@@ -269,10 +320,14 @@ enum {
     DSCSIMD_OP_SOFTMAX = 6,
 };
 
-/// One prepared operator: its kind, the ISA build to run, and its arguments.
+/// One prepared operator: its kind, the microkernel that runs it and the ISA it was built for, and
+/// its arguments.
 typedef struct dscsimd_op {
     int32_t kind;
     int32_t isa;
+    /// The microkernel (`dscsimd_kernel.run` of `dscsimd_kernel_find(isa, ...)`); NULL: the reference
+    /// kernel runs this operator.
+    dscsimd_kernel_fn run;
     dscsimd_conv conv;
     dscsimd_dwconv dw;
     dscsimd_pool pool;
@@ -284,11 +339,11 @@ typedef struct dscsimd_op {
     int64_t copy_bytes;
 } dscsimd_op;
 
-/// Runs one prepared operator. `op->isa` must be one `dscsimd_supported_isas` reported.
+/// Runs one prepared operator (nothing when its `run` is NULL).
 void dscsimd_execute(const dscsimd_op *op);
 
-/// Runs the prepared operators `ops[0..<count]` whose kind is not NONE, in order, stopping before
-/// the first NONE (returns its index, or `count`). Lets Swift run a stretch of fast ops in one call.
+/// Runs the prepared operators `ops[0..<count]` in order, stopping before the first whose `run` is
+/// NULL (returns its index, or `count`). Lets Swift run a stretch of fast ops in one call.
 int32_t dscsimd_execute_run(const dscsimd_op *ops, int32_t count);
 
 /// Worker threads for intra-operator parallelism (conv and depthwise split by output blocks/rows).

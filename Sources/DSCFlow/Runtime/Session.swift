@@ -152,7 +152,7 @@ public final class Session {
         }
         for i in 0..<bindings.count {
             let t0 = profile ? dsc_monotonic_ns() : 0
-            if fastOps[i].kind != Int32(DSCSIMD_OP_NONE) {
+            if fastOps[i].run != nil {
                 if let workers {
                     dscsimd_workers_run(workers, fastOps + i, partScratch)
                 } else {

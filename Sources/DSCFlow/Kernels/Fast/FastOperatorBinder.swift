@@ -43,6 +43,7 @@ enum FastOperatorBinder {
             let output = b.output.assumingMemoryBound(to: UInt8.self)
             switch op.kind {
             case Int32(DSCSIMD_OP_CONV):
+                op.run = kernel(isa, op.conv.row_runs != 0 ? DSCSIMD_KERNEL_CONV_ROWRUNS : DSCSIMD_KERNEL_CONV_IGEMM)
                 op.conv.input = input
                 op.conv.output = output
                 op.conv.scratch = scratchBytes
@@ -56,12 +57,14 @@ enum FastOperatorBinder {
                                                      table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: entries))
                 }
             case Int32(DSCSIMD_OP_DWCONV):
+                op.run = kernel(isa, depthwiseKernel(op.dw, isa: isa))
                 op.dw.input = input
                 op.dw.output = output
                 op.dw.scratch = scratchBytes
                 op.dw.rq.single_rounding = single
                 op.dw.phase_rq.single_rounding = single
             case Int32(DSCSIMD_OP_POOL):
+                op.run = kernel(isa, DSCSIMD_KERNEL_POOL)
                 op.pool.input = input
                 op.pool.output = output
             case Int32(DSCSIMD_OP_ADD):
@@ -80,12 +83,20 @@ enum FastOperatorBinder {
                 // The float form's constants depend on the parameters and the rounding only: once here,
                 // not in every run.
                 var form = dscsimd_add_float()
-                op.add.use_float_form = dscsimd_add_float_prepare(&op.add, &form)
-                op.add.float_form = form
+                if dscsimd_add_float_prepare(&op.add, &form) == 1 {
+                    op.add.float_form = form
+                    op.run = kernel(isa, DSCSIMD_KERNEL_ADD_FLOAT)
+                } else if dscsimd_add_planes_applicable(&op.add) == 1, let k = dscsimd_kernel_find(isa, Int32(DSCSIMD_KERNEL_ADD_PLANES)) {
+                    op.run = k.pointee.run
+                } else {
+                    op.run = kernel(isa, DSCSIMD_KERNEL_ADD_EXACT)
+                }
             case Int32(DSCSIMD_OP_SOFTMAX):
+                op.run = kernel(isa, DSCSIMD_KERNEL_SOFTMAX)
                 op.softmax.input = b.inputs[0].assumingMemoryBound(to: Int8.self)
                 op.softmax.output = b.output.assumingMemoryBound(to: Int8.self)
             case Int32(DSCSIMD_OP_COPY):
+                op.run = kernel(isa, DSCSIMD_KERNEL_COPY)
                 op.copy_from = b.inputs[0]
                 op.copy_to = b.output
             default:
@@ -94,5 +105,22 @@ enum FastOperatorBinder {
             ops[i] = op
         }
         return FastOperators(ops: ops, tables: tables)
+    }
+
+    private static func kernel(_ isa: Int32, _ id: Int) -> dscsimd_kernel_fn? {
+        dscsimd_kernel_find(isa, Int32(id))?.pointee.run
+    }
+
+    private static func depthwiseKernel(_ d: dscsimd_dwconv, isa: Int32) -> Int {
+        let c = Int(d.channels)
+        if isa == Int32(DSCSIMD_ISA_AVX512VNNI) {
+            if d.in_c == 1 && d.vnni_weights != nil && (16 % c == 0 || c % 16 == 0) { return DSCSIMD_KERNEL_DWCONV_IC1 }
+            if d.phase_weights != nil { return DSCSIMD_KERNEL_DWCONV_PHASE }
+            if d.vnni_weights != nil { return DSCSIMD_KERNEL_DWCONV_REGROUP }
+        } else if isa == Int32(DSCSIMD_ISA_AVXVNNI) {
+            if d.in_c == 1 && d.vnni_weights != nil && (8 % c == 0 || c % 8 == 0) { return DSCSIMD_KERNEL_DWCONV_IC1 }
+            if d.phase_weights != nil { return DSCSIMD_KERNEL_DWCONV_PHASE }
+        }
+        return DSCSIMD_KERNEL_DWCONV_GENERIC
     }
 }

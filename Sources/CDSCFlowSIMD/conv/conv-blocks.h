@@ -1,0 +1,68 @@
+// The conv drivers' channel-block loop (shared by the igemm and row-runs layouts): which tile shape
+// covers how many 16-channel blocks is each build's policy; the tile itself comes from the build's
+// gemm-tile header.
+#ifndef DSCSIMD_CONV_BLOCKS_H
+#define DSCSIMD_CONV_BLOCKS_H
+
+#if KVNNI
+#include "gemm-tile-avx512vnni.h"
+#elif KAVXVNNI
+#include "gemm-tile-avxvnni.h"
+#elif KAVX2
+#include "gemm-tile-avx2.h"
+#else
+#include "gemm-tile-portable.h"
+#endif
+
+/// Runs tiles of MR rows over `rows` rows of one block of NV channel blocks.
+static inline __attribute__((always_inline)) void gemm_rows(
+    const int MR, const int NV, int rows, const uint8_t *const *ind, int taps, int cq,
+    const int8_t *b, size_t block_stride, uint32_t xr, const int32_t *bias, const dscsimd_requant *rq,
+    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16)
+{
+    for (int r0 = 0; r0 < rows; r0 += MR) {
+        gemm_tile(MR, NV, rows - r0, ind + r0, taps, cq, b, block_stride, xr, bias, rq,
+                       c0, out_c, out + (size_t)r0 * out_stride, out_stride, b16);
+    }
+}
+
+/// The conv driver's channel-block loop over one block of `rows` output pixels.
+static inline __attribute__((always_inline)) void conv_blocks(const dscsimd_conv *a, const dscsimd_requant *rq,
+                                                                   const uint8_t *const *ind, int taps, int cq,
+                                                                   uint32_t xr, int rows, uint8_t *out) {
+    const size_t block_stride = (size_t)a->k4 * 16;
+    const int nblocks = (a->out_c + 15) / 16;
+    int nb = 0;
+    while (nb < nblocks) {
+        const int8_t *b = a->packed_weights + (size_t)nb * block_stride;
+        int left = nblocks - nb;
+        if (KAVXVNNI) {
+            gemm_rows(4, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            nb += 1;
+        } else if (KAVX2) {
+            // The block's weights widened to int16 once per call (up to 32 KB on the stack), so the
+            // tile's vpmaddwd read them from memory instead of widening them for every pair of rows.
+            int16_t w16[16384];
+            const int wide = block_stride <= sizeof w16 / sizeof w16[0];
+            if (wide)
+                for (size_t i = 0; i < block_stride; i++) w16[i] = b[i];
+            gemm_rows(2, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c,
+                           wide ? w16 : 0);
+            nb += 1;
+        } else if (left >= 4) {
+            gemm_rows(4, 4, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            nb += 4;
+        } else if (left >= 2) {
+            gemm_rows(8, 2, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            nb += 2;
+        } else {
+            if (KVNNI && a->out_c - nb * 16 <= 8)
+                gemm_rows(16, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            else
+                gemm_rows(8, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            nb += 1;
+        }
+    }
+}
+
+#endif
