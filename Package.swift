@@ -12,7 +12,7 @@ let leanLibrary: [SwiftSetting] = [
 let package = Package(
     name: "DSCFlow",
     products: [
-        .library(name: "DSCFlow", targets: ["DSCFlow"]),
+        .library(name: "DSCFlow", targets: ["DSCFlow", "DSCFlowVision", "DSCFlowAccelerator"]),
         .executable(name: "dscflow", targets: ["DSCFlowCLI"]),
         // The C ABI. `make lib` stages it as libdscflow.so (this product's file is libDSCFlowC.so).
         .library(name: "DSCFlowC", type: .dynamic, targets: ["DSCFlowCAPI"]),
@@ -33,9 +33,22 @@ let package = Package(
             exclude: ["isa/README.md"],
             cSettings: [.unsafeFlags(["-O3", "-fwrapv", "-Wno-psabi"])]
         ),
+        // The core: IR, importers, arithmetic, kernels, runtime. No Foundation, no libpng.
         .target(
             name: "DSCFlow",
-            dependencies: ["CDSCFlowSupport", "CPNG", "CDSCFlowSIMD"],
+            dependencies: ["CDSCFlowSupport", "CDSCFlowSIMD"],
+            swiftSettings: leanLibrary
+        ),
+        // Vision: images (PNG), preprocessing, detection and classification heads, over the core.
+        .target(
+            name: "DSCFlowVision",
+            dependencies: ["DSCFlow", "CDSCFlowSupport", "CPNG"],
+            swiftSettings: leanLibrary
+        ),
+        // The accelerator model: configurations and presets, emulator, cost model, reports, DSE, over the core.
+        .target(
+            name: "DSCFlowAccelerator",
+            dependencies: ["DSCFlow", "CDSCFlowSupport"],
             swiftSettings: leanLibrary
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
@@ -43,7 +56,7 @@ let package = Package(
         // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so.
         .target(
             name: "DSCFlowCAPI",
-            dependencies: ["DSCFlow", "CDSCFlowCAPI"],
+            dependencies: ["DSCFlow", "DSCFlowVision", "CDSCFlowCAPI"],
             exclude: ["dscflow.map"],
             swiftSettings: leanLibrary + [.unsafeFlags(["-Xcc", "-DDSCFLOW_SWIFT_IMPLEMENTATION"])],
             linkerSettings: [
@@ -59,6 +72,8 @@ let package = Package(
             name: "DSCFlowCLI",
             dependencies: [
                 "DSCFlow",
+                "DSCFlowVision",
+                "DSCFlowAccelerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,7 +81,7 @@ let package = Package(
         .target(name: "CDSCFlowTestSupport", path: "Tests/CDSCFlowTestSupport"),
         .testTarget(
             name: "DSCFlowTests",
-            dependencies: ["DSCFlow", "CDSCFlowSIMD", "CDSCFlowTestSupport"],
+            dependencies: ["DSCFlow", "DSCFlowVision", "DSCFlowAccelerator", "CDSCFlowSIMD", "CDSCFlowTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

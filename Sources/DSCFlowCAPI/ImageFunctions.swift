@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// "key=value" lines from C (NULL → none).
 private func overrides(_ text: UnsafePointer<CChar>?, _ name: String) throws -> [String: String] {

@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 private let versionString = UnsafePointer(CString.make(DSCFlowVersion.string))
 

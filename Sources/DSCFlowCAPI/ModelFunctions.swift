@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// `dsc_model_load_file`: loads a model file into memory the model owns.
 @c(dsc_model_load_file)

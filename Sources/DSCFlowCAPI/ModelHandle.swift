@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// What a `dsc_model *` points to: the model plus the C strings its info functions hand out (made
 /// once at load, valid until the handle dies).

@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// The `DSC_SESSION_*` flags of dscflow.h as `SessionOptions`.
 enum SessionFlags {

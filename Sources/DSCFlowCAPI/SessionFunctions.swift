@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// `dsc_session_create`: a session with default options in a library-allocated arena.
 @c(dsc_session_create)

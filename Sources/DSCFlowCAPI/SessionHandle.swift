@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// What a `dsc_session *` points to: a session, the model handle it came from (kept alive, so the
 /// model may be freed first), and the arena when the library allocated it.

@@ -1,5 +1,6 @@
 import CDSCFlowCAPI
 import DSCFlow
+import DSCFlowVision
 
 /// The C API's status codes (`DSC_OK`, `DSC_ERR_*` in dscflow.h) and how a Swift error becomes one.
 enum Status {

@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import Foundation
 
 /// A model named on the command line: a model file, or a built-in topology (random weights).

@@ -1,5 +1,7 @@
 import ArgumentParser
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import Foundation
 
 struct BenchCommand: ParsableCommand {

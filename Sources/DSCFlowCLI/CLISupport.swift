@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import Foundation
 
 /// Reads a whole file, or throws a DSCError naming it.

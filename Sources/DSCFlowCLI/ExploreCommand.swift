@@ -1,5 +1,7 @@
 import ArgumentParser
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 
 struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

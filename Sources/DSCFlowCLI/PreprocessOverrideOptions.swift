@@ -1,5 +1,7 @@
 import ArgumentParser
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 
 /// Command-line overrides of a model's `dscflow.preprocess` metadata (shared by classify, detect
 /// and preprocess). Each one replaces the metadata key of the same name.

@@ -1,4 +1,6 @@
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 import XCTest
 
 /// gemmlowp / TFLite fixed-point primitives at their edges (values worked out by hand from

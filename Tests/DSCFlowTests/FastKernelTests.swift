@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import CDSCFlowSIMD
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 
 /// A small deterministic generator (SplitMix64), so a failing case can be replayed from its seed.
 struct SeededGenerator: RandomNumberGenerator {

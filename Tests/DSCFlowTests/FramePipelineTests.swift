@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 
 final class FramePipelineTests: XCTestCase {
     /// Frame i's input: bytes from a generator seeded with i (so the test can recompute it).

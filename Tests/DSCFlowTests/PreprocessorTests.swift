@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import XCTest
 
 final class PreprocessorTests: XCTestCase {

@@ -1,4 +1,6 @@
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 import XCTest
 
 /// Edge cases of the reference kernels on small hand-built graphs, checked against values worked

@@ -2,6 +2,8 @@ import CDSCFlowTestSupport
 import Foundation
 import XCTest
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 
 /// `Session.run` performs no heap allocation on the fast kernel paths (counted by interposing malloc).
 /// The test build is unoptimised, where Swift boxes more than in release; the fast paths must not

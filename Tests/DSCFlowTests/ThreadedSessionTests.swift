@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 
 /// Sessions with several threads: same bytes as one thread on every operator, no allocation in
 /// `run`, clear errors for bad thread counts.

@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 
 /// Small models built in code for the image pipeline tests.
 enum TinyModels {

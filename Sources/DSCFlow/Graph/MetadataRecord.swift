@@ -56,7 +56,7 @@ public struct MetadataRecord: Sendable, Equatable {
 
 extension StringProtocol {
     /// The string without leading and trailing spaces and tabs (no Foundation).
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }

@@ -33,7 +33,7 @@ public enum DSCError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Overflow-checked size arithmetic: every size derived from a file goes through these.
 @inlinable
-func checkedMul(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
+package func checkedMul(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
     let (r, o) = a.multipliedReportingOverflow(by: b)
     if o || r < 0 { throw DSCError.outOfMemory("\(what()) overflows") }
     return r
@@ -47,7 +47,7 @@ func checkedAdd(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws ->
 }
 
 /// Product of dimensions, overflow-checked; every dimension must be ≥ 0.
-func checkedElementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
+package func checkedElementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
     var n = 1
     for d in shape {
         if d < 0 { throw DSCError.invalidArgument("\(what()) has a negative dimension") }

@@ -1,20 +1,20 @@
 /// One operator's addresses and shapes inside a session, resolved at session creation so that the
 /// run loop only reads them.
-struct OperatorBinding {
-    let inputs: [UnsafeRawPointer]
-    let output: UnsafeMutableRawPointer
-    let inputShape: Shape4
-    let secondShape: Shape4
-    let outputShape: Shape4
+package struct OperatorBinding {
+    package let inputs: [UnsafeRawPointer]
+    package let output: UnsafeMutableRawPointer
+    package let inputShape: Shape4
+    package let secondShape: Shape4
+    package let outputShape: Shape4
     /// Concatenation: (source, extent along the axis) of each input.
-    let parts: [(UnsafeRawPointer, Int)]
+    package let parts: [(UnsafeRawPointer, Int)]
     /// Bytes of the output, and the input's last dimension (Softmax, Reshape): resolved here because
     /// computing them in `execute` (`Sequence.reduce`) allocates in unoptimised builds.
-    let outputByteCount: Int
-    let inputLastDimension: Int
-    let inputElementCount: Int
+    package let outputByteCount: Int
+    package let inputLastDimension: Int
+    package let inputElementCount: Int
 
-    init(op: Operator, model: Model, plan: ArenaPlan, base: UnsafeMutableRawPointer) {
+    package init(op: Operator, model: Model, plan: ArenaPlan, base: UnsafeMutableRawPointer) {
         func address(_ t: Int) -> UnsafeRawPointer {
             if let d = model.tensors[t].data { return d.pointer }
             return UnsafeRawPointer(base + plan.offsets[t])
@@ -37,7 +37,7 @@ struct OperatorBinding {
     }
 
     /// Runs the operator's reference kernel.
-    func execute(_ op: Operator, model: Model, rounding: RoundingMode) {
+    package func execute(_ op: Operator, model: Model, rounding: RoundingMode) {
         let tensors = model.tensors
         let inType = tensors[op.inputs[0]].type
         let outType = tensors[op.outputs[0]].type
@@ -86,13 +86,13 @@ struct OperatorBinding {
 }
 
 /// A kernel generic over its input and output element types; `dispatch` picks them at run time.
-protocol TypedKernel {
+package protocol TypedKernel {
     func run<In: QuantizedElement, Out: QuantizedElement>(_ x: UnsafePointer<In>, _ y: UnsafeMutablePointer<Out>)
 }
 
 extension TypedKernel {
     @inline(__always)
-    func dispatch(_ inType: ElementType, _ outType: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    package func dispatch(_ inType: ElementType, _ outType: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
         switch inType {
         case .int8: dispatchOut(outType, x.assumingMemoryBound(to: Int8.self), y)
         case .uint8: dispatchOut(outType, x.assumingMemoryBound(to: UInt8.self), y)
@@ -102,7 +102,7 @@ extension TypedKernel {
     }
 
     @inline(__always)
-    func dispatchOut<In: QuantizedElement>(_ outType: ElementType, _ x: UnsafePointer<In>, _ y: UnsafeMutableRawPointer) {
+    package func dispatchOut<In: QuantizedElement>(_ outType: ElementType, _ x: UnsafePointer<In>, _ y: UnsafeMutableRawPointer) {
         switch outType {
         case .int8: run(x, y.assumingMemoryBound(to: Int8.self))
         case .uint8: run(x, y.assumingMemoryBound(to: UInt8.self))
@@ -113,13 +113,13 @@ extension TypedKernel {
 }
 
 /// A kernel whose input and output share one element type.
-protocol SameTypeKernel {
+package protocol SameTypeKernel {
     func run<T: QuantizedElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>)
 }
 
 extension SameTypeKernel {
     @inline(__always)
-    func dispatch(_ type: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
+    package func dispatch(_ type: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
         switch type {
         case .int8: run(x.assumingMemoryBound(to: Int8.self), y.assumingMemoryBound(to: Int8.self))
         case .uint8: run(x.assumingMemoryBound(to: UInt8.self), y.assumingMemoryBound(to: UInt8.self))

@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import XCTest
 
 /// The SkrSkr pointwise accumulator saturates to 19 bits after every block of 16 input channels, in

@@ -1,5 +1,7 @@
 import XCTest
 @testable import DSCFlow
+@testable import DSCFlowAccelerator
+@testable import DSCFlowVision
 
 /// The published figures the accelerator model must reproduce within ±10 % (DESIGN.md, issue #6).
 final class PublishedFiguresTests: XCTestCase {

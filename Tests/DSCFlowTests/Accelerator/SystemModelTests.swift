@@ -1,4 +1,6 @@
 import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
 import XCTest
 
 /// The system-level parts of the accelerator model: transfers priced at a finite off-chip bandwidth,

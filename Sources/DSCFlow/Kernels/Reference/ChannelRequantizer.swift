@@ -3,23 +3,23 @@ private let zeroTable: [Int32] = [0]
 
 /// A requantizer unpacked for a kernel's inner loop: raw pointers to the per-channel tables, so that
 /// applying it touches no reference counts and allocates nothing.
-struct ChannelRequantizer {
-    enum Mode { case fixedPoint, mulShift, raw }
-    let mode: Mode
-    let multipliers: UnsafePointer<Int32>
-    let multiplierStride: Int
-    let shifts: UnsafePointer<Int32>
-    let shiftStride: Int
-    let zeroPoint: Int32
-    let lo: Int32
-    let hi: Int32
-    let mulShiftShift: Int64
-    let relu: Bool
-    let rounding: RoundingMode
+package struct ChannelRequantizer {
+    package enum Mode { case fixedPoint, mulShift, raw }
+    package let mode: Mode
+    package let multipliers: UnsafePointer<Int32>
+    package let multiplierStride: Int
+    package let shifts: UnsafePointer<Int32>
+    package let shiftStride: Int
+    package let zeroPoint: Int32
+    package let lo: Int32
+    package let hi: Int32
+    package let mulShiftShift: Int64
+    package let relu: Bool
+    package let rounding: RoundingMode
 
     /// acc (bias already added) → output value of channel `c`.
     @inline(__always)
-    func apply(_ acc: Int32, channel c: Int) -> Int32 {
+    package func apply(_ acc: Int32, channel c: Int) -> Int32 {
         switch mode {
         case .fixedPoint:
             let m = multipliers[c &* multiplierStride]
@@ -37,7 +37,7 @@ struct ChannelRequantizer {
     }
 
     /// Calls `body` with the requantizer's tables pinned.
-    static func with<R>(_ r: Requantizer, rounding: RoundingMode, _ body: (ChannelRequantizer) throws -> R) rethrows -> R {
+    package static func with<R>(_ r: Requantizer, rounding: RoundingMode, _ body: (ChannelRequantizer) throws -> R) rethrows -> R {
         switch r {
         case .fixedPoint(let q):
             return try q.multipliers.withUnsafeBufferPointer { m in
@@ -70,13 +70,13 @@ struct ChannelRequantizer {
 }
 
 /// Accumulator arithmetic shared by the conv-like reference kernels.
-struct AccumulatorRule {
-    let saturating: Bool
-    let lo: Int64
-    let hi: Int64
-    let block: Int
+package struct AccumulatorRule {
+    package let saturating: Bool
+    package let lo: Int64
+    package let hi: Int64
+    package let block: Int
 
-    init(_ a: Accumulator) {
+    package init(_ a: Accumulator) {
         switch a {
         case .int32:
             saturating = false; lo = 0; hi = 0; block = Int.max
@@ -90,7 +90,7 @@ struct AccumulatorRule {
 
     /// acc ← acc + partial: wrapping to 32 bits, or saturating to the accumulator's width.
     @inline(__always)
-    func add(_ acc: Int64, _ partial: Int64) -> Int64 {
+    package func add(_ acc: Int64, _ partial: Int64) -> Int64 {
         if saturating { return min(max(acc &+ partial, lo), hi) }
         return Int64(Int32(truncatingIfNeeded: acc &+ partial))
     }
@@ -98,7 +98,7 @@ struct AccumulatorRule {
     /// acc + Σ product(i) for i < count, folding the partial sum into the accumulator after every
     /// block of `block` terms and after the last (the order the SkrSkr pointwise engine saturates in).
     @inline(__always)
-    func accumulate(_ start: Int64, count: Int, _ product: (Int) -> Int64) -> Int64 {
+    package func accumulate(_ start: Int64, count: Int, _ product: (Int) -> Int64) -> Int64 {
         var acc = start, partial: Int64 = 0, inBlock = 0
         for i in 0..<count {
             partial &+= product(i)

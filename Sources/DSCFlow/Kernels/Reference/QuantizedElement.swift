@@ -6,23 +6,23 @@ extension Int16: QuantizedElement {}
 extension Int32: QuantizedElement {}
 
 /// A 4-D NHWC shape; lower-rank tensors are extended with leading 1s.
-struct Shape4: Sendable {
-    var n: Int, h: Int, w: Int, c: Int
+package struct Shape4: Sendable {
+    package var n: Int, h: Int, w: Int, c: Int
 
-    init(_ n: Int, _ h: Int, _ w: Int, _ c: Int) {
+    package init(_ n: Int, _ h: Int, _ w: Int, _ c: Int) {
         self.n = n; self.h = h; self.w = w; self.c = c
     }
 
     /// Extends a shape of rank ≤ 6 with leading 1s; dimensions before the last three fold into n.
-    init(extending shape: [Int]) {
+    package init(extending shape: [Int]) {
         let d = Dims6(shape)
         self.init(d[0] &* d[1] &* d[2], d[3], d[4], d[5])
     }
 
     @inline(__always)
-    func offset(_ b: Int, _ y: Int, _ x: Int, _ ch: Int) -> Int {
+    package func offset(_ b: Int, _ y: Int, _ x: Int, _ ch: Int) -> Int {
         ((b &* h &+ y) &* w &+ x) &* c &+ ch
     }
 
-    var count: Int { n &* h &* w &* c }
+    package var count: Int { n &* h &* w &* c }
 }

@@ -1,0 +1,181 @@
+import DSCFlow
+/// The cost of each primitive of a tiled engine (one call of a loop nest in the HLS sources),
+/// shared by the cost model (which multiplies) and the emulator (which adds as it executes).
+public struct TiledCycleRules: Sendable {
+    /// The configuration the costs are for.
+    public let c: AcceleratorConfig
+
+    /// Rules for configuration `c`.
+    public init(_ c: AcceleratorConfig) { self.c = c }
+
+    private var actBytes: Int { (c.activationBits &+ 7) / 8 }
+    /// Bus words per pixel of one channel group.
+    public var wordsPerPixel: Int { max(1, (c.lanes &* actBytes &+ c.busBytes - 1) / c.busBytes) }
+    /// Pixels the PW and activation loops walk per tile.
+    public var pwArea: Int { c.pwLoopRows &* c.pwLoopCols }
+
+    /// Off-chip bytes the memory system delivers per accelerator cycle, or 0 when `bandwidthGBps` is 0
+    /// (the HLS schedule: every transfer loop moves one word per cycle at II=1).
+    public var busBytesPerCycle: Double { c.bandwidthGBps > 0 ? c.bandwidthGBps * 1000 / c.clockMHz : 0 }
+
+    /// Cycles a transfer loop of `count` beats of `bytesPerBeat` bytes each takes: one beat per cycle
+    /// (the loop's II=1), or longer when the off-chip bandwidth cannot deliver a beat per cycle.
+    public func transfer(_ count: Int, bytesPerBeat: Int) -> Int {
+        let bpc = busBytesPerCycle
+        guard bpc > 0, count > 0, Double(bytesPerBeat) > bpc else { return count }
+        return max(count, saturatingInt((Double(count) * Double(bytesPerBeat) / bpc).rounded(.up)))
+    }
+
+    /// `count` feature-map bus words.
+    public func busWords(_ count: Int) -> Int { transfer(count, bytesPerBeat: c.busBytes) }
+
+    /// Pixels a load brings in: the tile plus its halo, or the whole buffer for a single-tile map.
+    public func loadCycles(singleTile: Bool) -> Int {
+        busWords((singleTile ? c.bufferRows &* c.bufferCols : (c.tileRows &+ 2) &* (c.tileCols &+ 2)) &* wordsPerPixel)
+    }
+    /// DDR bytes of one tile load.
+    public func loadBytes(singleTile: Bool) -> Int { loadCycles(singleTile: singleTile) &* c.busBytes }
+
+    /// Image loader for one tile of `channels` channels.
+    public func imageLoadCycles(channels: Int, packedPixels: Int) -> Int {
+        let pixels = c.imageLoadRows &* c.imageLoadCols
+        // Channel enhancement: one 128-bit beat carries the packed pixels (Paper B §3.4).
+        if packedPixels > 1 { return transfer((pixels &+ packedPixels - 1) / packedPixels, bytesPerBeat: 16) }
+        return transfer(pixels &* ((channels &+ c.imageChannelsPerBeat - 1) / c.imageChannelsPerBeat),
+                        bytesPerBeat: c.imageChannelsPerBeat &* actBytes)
+    }
+    /// DDR bytes the image loader reads per tile.
+    public func imageLoadBytes(channels: Int) -> Int { c.imageLoadRows &* c.imageLoadCols &* channels &* actBytes }
+
+    /// Export of one channel group of a tile.
+    public func exportCycles(singleTile: Bool) -> Int {
+        if c.exportWholeBuffer { return busWords(c.bufferRows &* c.bufferCols &* wordsPerPixel) }
+        if singleTile { return busWords((pwArea &+ c.bufferRows &+ c.bufferCols) &* wordsPerPixel) }
+        return busWords(c.tileRows &* c.tileCols &* wordsPerPixel)
+    }
+    /// DDR bytes of one exported channel group of a tile.
+    public func exportBytes(singleTile: Bool) -> Int {
+        (singleTile ? c.bufferRows &* c.bufferCols : c.tileRows &* c.tileCols) &* c.lanes &* actBytes
+    }
+
+    /// One DW call over a tile for one channel group (`taps` window taps, packed pixels for channel enhancement).
+    public func dwCycles(taps: Int, packedPixels: Int) -> Int {
+        let passes = (taps &+ c.dwTapsPerPass - 1) / c.dwTapsPerPass
+        let area = (c.dwLoopRows &* c.dwLoopCols &+ packedPixels - 1) / packedPixels
+        // More channels than the DW engine has lanes take several rounds.
+        let rounds = (c.lanes &+ c.dwChannels - 1) / c.dwChannels
+        return area &* passes &* c.dwII &* rounds
+    }
+
+    /// One PW call over a tile: `blocks` input blocks of `pwInputs` channels, `passes` output passes.
+    public func pwCycles(blocks: Int, passes: Int) -> Int {
+        blocks &* passes &* (c.pwBlockSetupCycles &+ pwArea &* c.pwII)
+    }
+
+    /// `passes` sweeps of the PW region (bias initialisation, activation).
+    public func sweepCycles(_ passes: Double) -> Int { saturatingInt((passes * Double(pwArea)).rounded()) }
+
+    /// The fused 2×2 max-pool writing one channel group of a tile.
+    public func poolCycles() -> Int {
+        // One pooled pixel every `poolII` cycles (the HLS schedule), unless a finite bandwidth needs
+        // longer for its words.
+        let pixels = (c.tileRows / 2) &* (c.tileCols / 2)
+        let scheduled = pixels &* c.poolII
+        return busBytesPerCycle > 0 ? max(scheduled, busWords(pixels &* wordsPerPixel)) : scheduled
+    }
+    /// DDR bytes the fused pool writes per group and tile.
+    public func poolBytes() -> Int { (c.tileRows / 2) &* (c.tileCols / 2) &* c.lanes &* actBytes }
+
+    /// Loading one lanes×lanes PW weight block (one word per input channel), or a DW group's taps &+ bias &+ M.
+    public var pwWeightLoadCycles: Int { transfer(c.lanes, bytesPerBeat: weightWordBytes) }
+    /// Loading a DW group's taps, bias and multiplier words.
+    public func dwParameterCycles(taps: Int) -> Int { transfer(taps &+ 2, bytesPerBeat: weightWordBytes) }
+    /// The reorg loader for one group, priced as bus words (SkrSkr `REORG`: one word per cycle; iSmart3's
+    /// unpipelined `load_and_reorg_part`: one cycle per read, plus its `local_buf_copy` cycles, which a
+    /// finite bandwidth stretches too — an overestimate of 462 cycles × the stretch per group).
+    public var reorgCycles: Int { busWords(c.reorgCyclesPerGroup) }
+    /// Bytes of one weight bus word.
+    public var weightWordBytes: Int { c.lanes &* ((c.weightBits &+ 7) / 8) }
+
+    // MARK: steps — what one call of a layer's loop body costs, recorded on a ledger. The cost model
+    // records one tile and multiplies; the emulator records every tile it actually walks.
+
+    /// One channel group of a DW layer on one tile (`reorg`: fed by the reorg loader).
+    public func recordDepthwiseGroup(_ p: LayerPlan, reorg: Bool, into l: inout CycleLedger) {
+        let dw = dwCycles(taps: p.taps, packedPixels: p.packedPixels)
+        let post = sweepCycles(p.outputOnChip ? c.dwPostPassesOnChip : c.dwPostPassesExported)
+        let pre = sweepCycles(c.dwPrePasses)
+        let export = p.outputOnChip ? 0 : exportCycles(singleTile: p.singleTile)
+        let params = p.outputOnChip ? 0 : dwParameterCycles(taps: p.taps)
+        let exported = p.outputOnChip ? 0 : exportBytes(singleTile: p.singleTile)
+        if reorg {
+            // Serial gather through the reorg loader, then compute.
+            l.memory &+= reorgCycles &+ export &+ params
+            l.compute &+= pre &+ dw &+ post
+            l.offChipBytes &+= exportBytes(singleTile: p.singleTile) &+ exported
+            return
+        }
+        let (load, bytes) = depthwiseLoad(p)
+        l.memory &+= params &+ export
+        l.compute &+= pre &+ post
+        if p.overlapLoads {
+            l.overlapped(load: load, work: dw)
+        } else {
+            l.memory &+= load
+            l.compute &+= dw
+        }
+        l.offChipBytes &+= bytes &+ exported
+    }
+
+    /// The load feeding a DW group: the image loader for the input layer, a tile load otherwise.
+    public func depthwiseLoad(_ p: LayerPlan) -> (cycles: Int, bytes: Int) {
+        p.imageInput ? (imageLoadCycles(channels: p.realInChannels, packedPixels: p.packedPixels), imageLoadBytes(channels: p.realInChannels))
+                     : (loadCycles(singleTile: p.singleTile), loadBytes(singleTile: p.singleTile))
+    }
+
+    /// The first load of a row of tiles when loads are ping-ponged (nothing to overlap it with).
+    public func recordPipelineFill(_ p: LayerPlan, into l: inout CycleLedger) {
+        guard p.overlapLoads, p.inGroups > p.reorgGroups else { return }
+        let (load, bytes) = depthwiseLoad(p)
+        l.memory &+= load
+        l.offChipBytes &+= bytes
+    }
+
+    /// The per-output-group part of a PW layer on one tile: bias/activation sweeps, the output path
+    /// (fused pool and/or export) and, with ping-pong loads, the first input group's load.
+    public func recordPointwiseOutputGroup(_ p: LayerPlan, into l: inout CycleLedger) {
+        l.compute &+= sweepCycles(c.pwPrePasses) &+ sweepCycles(c.pwPostPasses)
+        if p.fusedPool { l.memory &+= poolCycles(); l.offChipBytes &+= poolBytes() }
+        if !p.fusedPool || p.exportAlongsidePool {
+            l.memory &+= exportCycles(singleTile: p.singleTile); l.offChipBytes &+= exportBytes(singleTile: p.singleTile)
+        }
+        if !p.inputOnChip && p.overlapLoads {
+            l.memory &+= loadCycles(singleTile: p.singleTile)
+            l.offChipBytes &+= loadBytes(singleTile: p.singleTile)
+        }
+    }
+
+    /// One input group of one output group of a PW layer on one tile: weights, input, compute.
+    public func recordPointwiseInputGroup(_ p: LayerPlan, inGroup nx: Int, outGroup mx: Int, into l: inout CycleLedger) {
+        var pw = pwCycles(blocks: p.blocksPerInGroup[nx], passes: p.outPassesPerOutGroup[mx])
+        if p.packedComputeFactor < 1 { pw = saturatingInt((Double(pw) * p.packedComputeFactor).rounded(.up)) }
+        let wload = p.weightsResident ? 0 : pwWeightLoadCycles
+        let load = loadCycles(singleTile: p.singleTile)
+        l.memory &+= wload
+        l.offChipBytes &+= p.weightsResident ? 0 : c.lanes &* weightWordBytes
+        if p.inputOnChip {
+            l.compute &+= pw
+            return
+        }
+        if p.overlapLoads { l.overlapped(load: load, work: pw) } else { l.memory &+= load; l.compute &+= pw }
+        l.offChipBytes &+= loadBytes(singleTile: p.singleTile)
+    }
+
+    /// Weights loaded once for the whole PW layer (they all fit the weight buffer).
+    public func recordResidentWeights(_ p: LayerPlan, into l: inout CycleLedger) {
+        guard p.weightsResident else { return }
+        let blocks = p.outGroups &* p.inGroups
+        l.memory &+= blocks &* pwWeightLoadCycles
+        l.offChipBytes &+= blocks &* c.lanes &* weightWordBytes
+    }
+}

@@ -1,0 +1,89 @@
+import CPNG
+import DSCFlow
+
+/// PNG reading and writing through the system libpng's simplified `png_image_*` API.
+/// 16-bit and palette images are converted to 8 bits; gray+alpha becomes RGBA. Corrupt, truncated
+/// or oversized files give a `DSCError`, never a crash.
+public enum PNGCodec {
+    /// Decodes PNG bytes to an 8-bit gray, RGB or RGBA image (the file's own colour model).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "PNG") throws -> Image {
+        guard let base = bytes.baseAddress, bytes.count >= 8 else {
+            throw DSCError.io(path: name, reason: "not a PNG file (\(bytes.count) bytes)")
+        }
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        for k in 0..<8 where bytes[k] != signature[k] {
+            throw DSCError.io(path: name, reason: "not a PNG file (bad signature)")
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        guard png_image_begin_read_from_memory(&image, base, bytes.count) != 0 else {
+            throw DSCError.io(path: name, reason: "invalid PNG: \(message(&image))")
+        }
+        let hasColor = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
+        let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+        let channels = hasAlpha ? 4 : (hasColor ? 3 : 1)
+        image.format = hasAlpha ? DSC_PNG_FORMAT_RGBA : (hasColor ? DSC_PNG_FORMAT_RGB : DSC_PNG_FORMAT_GRAY)
+        // 16-bit files without gAMA/sRGB: take the samples as sRGB-encoded (8-bit = round(v/257), what
+        // image tools and ML pipelines do), not as linear light (libpng's default would gamma-encode them).
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+        let width = Int(image.width), height = Int(image.height)
+        guard width >= 1, height >= 1, width <= 1 << 16, height <= 1 << 16 else {
+            throw DSCError.io(path: name, reason: "PNG of \(width)×\(height) pixels is outside 1…65536 per side")
+        }
+        var out = try Image(width: width, height: height, channels: channels)
+        let ok = out.pixels.withUnsafeMutableBytes { dst in
+            png_image_finish_read(&image, nil, dst.baseAddress, Int32(width * channels), nil)
+        }
+        guard ok != 0 else {
+            throw DSCError.io(path: name, reason: "corrupt PNG: \(message(&image))")
+        }
+        return out
+    }
+
+    /// Reads and decodes a PNG file.
+    public static func read(path: String) throws -> Image {
+        let storage = try ByteStorage(contentsOfFile: path)
+        return try decode(storage.buffer, name: path)
+    }
+
+    /// Encodes an image as PNG bytes.
+    public static func encode(_ img: Image) throws -> [UInt8] {
+        guard img.pixels.count == img.width * img.height * img.channels, [1, 3, 4].contains(img.channels) else {
+            throw DSCError.invalidArgument("inconsistent image \(img.width)×\(img.height)×\(img.channels)")
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(img.width)
+        image.height = UInt32(img.height)
+        image.format = img.channels == 4 ? DSC_PNG_FORMAT_RGBA : (img.channels == 3 ? DSC_PNG_FORMAT_RGB : DSC_PNG_FORMAT_GRAY)
+        defer { png_image_free(&image) }
+        var size: Int = 0
+        let stride = Int32(img.width * img.channels)
+        let probe = img.pixels.withUnsafeBytes { src in
+            png_image_write_to_memory(&image, nil, &size, 0, src.baseAddress, stride, nil)
+        }
+        guard probe != 0, size > 0 else { throw DSCError.io(path: "PNG", reason: "cannot encode: \(message(&image))") }
+        var out = [UInt8](repeating: 0, count: size)
+        let ok = out.withUnsafeMutableBytes { dst in
+            img.pixels.withUnsafeBytes { src in
+                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, src.baseAddress, stride, nil)
+            }
+        }
+        guard ok != 0 else { throw DSCError.io(path: "PNG", reason: "cannot encode: \(message(&image))") }
+        return Array(out.prefix(size))
+    }
+
+    /// Encodes and writes a PNG file.
+    public static func write(_ img: Image, path: String) throws {
+        let bytes = try encode(img)
+        try bytes.withUnsafeBytes { try writeBytes($0, to: path) }
+    }
+
+    private static func message(_ image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return bytes.isEmpty ? "unknown libpng error" : String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
