@@ -18,6 +18,8 @@ public final class AcceleratorEmulator {
     private let arena: UnsafeMutableRawPointer
     private let arenaSize: Int
     private let bindings: [OperatorBinding]
+    /// Every tensor keeps its own bytes (the emulator's arena).
+    private let arenaPlan: ArenaPlan
 
     /// Prepares the emulator (plans every layer, allocates an arena where every tensor keeps its bytes).
     public init(model: Model, config: AcceleratorConfig) throws {
@@ -25,7 +27,8 @@ public final class AcceleratorEmulator {
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
         self.plans = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
-        let plan = model.preservingPlan
+        let plan = try ArenaPlanner.plan(model, preserveAll: true)
+        arenaPlan = plan
         arenaSize = plan.size + ArenaPlan.alignment
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaSize, 1), alignment: ArenaPlan.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(arenaSize, 1))
@@ -38,7 +41,7 @@ public final class AcceleratorEmulator {
     /// The bytes of activation tensor `t` (nil for constants or an index out of range).
     public func tensorBytes(_ t: Int) -> UnsafeMutableRawBufferPointer? {
         guard t >= 0 && t < model.tensors.count, !model.tensors[t].isConstant else { return nil }
-        let off = model.preservingPlan.offsets[t]
+        let off = arenaPlan.offsets[t]
         if off < 0 { return nil }
         return UnsafeMutableRawBufferPointer(start: arena + off, count: model.tensors[t].byteCount)
     }
@@ -112,6 +115,6 @@ public final class AcceleratorEmulator {
 
     func address(_ t: Int) -> UnsafeRawPointer {
         if let d = model.tensors[t].data { return d.pointer }
-        return UnsafeRawPointer(arena + model.preservingPlan.offsets[t])
+        return UnsafeRawPointer(arena + arenaPlan.offsets[t])
     }
 }

@@ -76,6 +76,8 @@ extension SeededGenerator {
 final class FastKernelTests: XCTestCase {
     /// Threads of the fast sessions `assertSame` compares with the reference (tests of threading raise it).
     var threads = 1
+    /// Kernel choices of the fast sessions `assertSame` runs (tests turn them to reach other kernels).
+    var tuning = KernelTuning()
 
     /// Builds a one-operator model; input 0 is tensor 0, output is the last tensor.
     func oneOp(_ kind: OperatorKind, input: Tensor, constants: [Tensor], output: Tensor, second: Tensor? = nil) throws -> Model {
@@ -85,7 +87,7 @@ final class FastKernelTests: XCTestCase {
         for c in constants { inputs.append(tensors.count); tensors.append(c) }
         tensors.append(output)
         let modelInputs = second == nil ? [0] : [0, 1]
-        return try Model(tensors: tensors, operations: [Operation(kind: kind, inputs: inputs, outputs: [tensors.count - 1])],
+        return try Model(tensors: tensors, operations: [Operator(kind: kind, inputs: inputs, outputs: [tensors.count - 1])],
                          inputs: modelInputs, outputs: [tensors.count - 1], format: "builtin")
     }
 
@@ -93,8 +95,9 @@ final class FastKernelTests: XCTestCase {
     func assertSame(_ model: Model, _ inputs: [[UInt8]], rounding: RoundingMode, _ what: @autoclosure () -> String,
                     file: StaticString = #filePath, line: UInt = #line) throws {
         func run(_ path: KernelPath) throws -> [UInt8] {
-            let s = try Session(model: model, options: SessionOptions(rounding: rounding, kernels: path,
-                                                                      threads: path == .reference ? 1 : threads))
+            var options = SessionOptions(rounding: rounding, kernels: path, threads: path == .reference ? 1 : threads)
+            options.tuning = tuning
+            let s = try Session(model: model, options: options)
             for (i, bytes) in inputs.enumerated() {
                 let buf = s.inputBytes(i)
                 bytes.withUnsafeBytes { buf.copyMemory(from: $0) }
@@ -142,9 +145,8 @@ final class FastKernelTests: XCTestCase {
 
     /// The conv tap tables built per run (as for models whose tables exceed the session-time limit).
     func testConv2DWithPerRunIndirectionMatchesReference() throws {
-        let saved = FastOperatorBinder.maxIndirectionBytes
-        FastOperatorBinder.maxIndirectionBytes = 0
-        defer { FastOperatorBinder.maxIndirectionBytes = saved }
+        tuning.maxIndirectionBytes = 0
+        defer { tuning = KernelTuning() }
         try randomConvCases(seed: 0x1D1D, count: 400)
     }
 
@@ -367,9 +369,8 @@ final class FastKernelTests: XCTestCase {
     /// The arithmetic Add kernels (on a CPU with AVX512_VBMI the AVX-512 path otherwise uses the
     /// byte-plane tables, which the two tests above then cover).
     func testAddWithoutByteTablesMatchesReference() throws {
-        let saved = FastOperatorBinder.addByteTables
-        FastOperatorBinder.addByteTables = false
-        defer { FastOperatorBinder.addByteTables = saved }
+        tuning.addByteTables = false
+        defer { tuning = KernelTuning() }
         try testAddMatchesReferenceOnRandomShapes()
         try testAddWithConverterParametersMatchesReference()
     }
@@ -609,7 +610,7 @@ final class FastKernelTests: XCTestCase {
             let model = try oneOp(.depthwiseConv2D(p), input: Tensor(name: "x", type: .int8, shape: [1, h, w, inC]),
                                   constants: [Tensor(name: "f", type: .int8, shape: [1, kh, kw, channels], data: ConstantData(bytes: weights))],
                                   output: Tensor(name: "y", type: outType, shape: [1, oh, ow, channels]))
-            let packed = try XCTUnwrap(FastOperatorPacker.pack(model.operations[0], index: 0, tensors: model.tensors))
+            let packed = try XCTUnwrap(PreparedModel(model: model, options: SessionOptions(kernels: KernelPath.best)).packed[0])
             let d = packed.template.dw
             XCTAssertNotEqual(d.rq.flags & Int32(DSCSIMD_RQ_NARROW), 0, "case \(index): no narrow form")
             if d.phase_period > 0 {
@@ -655,7 +656,7 @@ final class FastKernelTests: XCTestCase {
                                   output: Tensor(name: "y", type: outType, shape: [h, outC]))
                 input = g.bytes(h * inC)
             }
-            let packed = try XCTUnwrap(FastOperatorPacker.pack(model.operations[0], index: 0, tensors: model.tensors))
+            let packed = try XCTUnwrap(PreparedModel(model: model, options: SessionOptions(kernels: KernelPath.best)).packed[0])
             XCTAssertNotEqual(packed.template.conv.rq.flags & Int32(DSCSIMD_RQ_NARROW), 0, "case \(index): the narrow form was not chosen")
             if packed.template.conv.rq.flags & Int32(DSCSIMD_RQ_NARROW) != 0 { narrow += 1 }
             // Inputs at the extremes drive the accumulators toward the bound.
@@ -692,7 +693,7 @@ final class FastKernelTests: XCTestCase {
             }
             let model = try oneOp(.softmax(p), input: Tensor(name: "x", type: .int8, shape: [rows, depth]), constants: [],
                                   output: Tensor(name: "y", type: .int8, shape: [rows, depth]))
-            let packed = try XCTUnwrap(FastOperatorPacker.pack(model.operations[0], index: 0, tensors: model.tensors))
+            let packed = try XCTUnwrap(PreparedModel(model: model, options: SessionOptions(kernels: KernelPath.best)).packed[0])
             XCTAssertEqual(packed.template.kind, Int32(DSCSIMD_OP_SOFTMAX))
             try assertSame(model, [input], rounding: .double, "softmax case \(index) \(rows)x\(depth) \(p)")
         }
