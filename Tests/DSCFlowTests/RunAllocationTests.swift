@@ -31,8 +31,8 @@ final class RunAllocationTests: XCTestCase {
     func testRunDoesNotAllocateOnAnyPath() throws {
         XCTAssertEqual(dsc_test_allocation_counting_works(), 1, "malloc is not interposed")
         var models: [(String, Model)] = []
-        if let shared = FastKernelTests.sharedDirectory {
-            for name in FastKernelTests.sharedModels {
+        if let shared = KernelTestCase.sharedDirectory {
+            for name in KernelTestCase.sharedModels {
                 models.append((name, try Model.load(path: shared.appendingPathComponent("models/\(name).tflite").path)))
             }
         }
