@@ -18,26 +18,37 @@
 static inline __attribute__((always_inline)) void gemm_rows(
     const int MR, const int NV, int rows, const uint8_t *const *ind, int taps, int cq,
     const int8_t *b, size_t block_stride, uint32_t xr, const int32_t *bias, const dscsimd_requant *rq,
-    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16)
+    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16, const int SAT, int qb)
 {
     for (int r0 = 0; r0 < rows; r0 += MR) {
         gemm_tile(MR, NV, rows - r0, ind + r0, taps, cq, b, block_stride, xr, bias, rq,
-                       c0, out_c, out + (size_t)r0 * out_stride, out_stride, b16);
+                  c0, out_c, out + (size_t)r0 * out_stride, out_stride, b16, SAT, qb);
     }
 }
 
-/// The conv driver's channel-block loop over one block of `rows` output pixels.
-static inline __attribute__((always_inline)) void conv_blocks(const dscsimd_conv *a, const dscsimd_requant *rq,
+/// Bytes between consecutive output pixels of a conv (its pixel stride in elements of 1 byte, or of
+/// 4 bytes for int32 outputs).
+static inline size_t conv_out_stride(const dscsimd_conv *a, const dscsimd_requant *rq) {
+    return (size_t)a->out_pixel_stride * (rq->mode == DSCSIMD_RQ_MODE_RAW ? 4 : 1);
+}
+
+/// The conv driver's channel-block loop over one block of `rows` output pixels (`out` is the first's
+/// bytes), each build's tile shapes; SAT: a saturating accumulator (`dscsimd_conv.sat_block_q`).
+static inline __attribute__((always_inline)) void conv_blocks_with(const dscsimd_conv *a, const dscsimd_requant *rq,
                                                                    const uint8_t *const *ind, int taps, int cq,
-                                                                   uint32_t xr, int rows, uint8_t *out) {
+                                                                   uint32_t xr, int rows, uint8_t *out, const int SAT) {
     const size_t block_stride = (size_t)a->k4 * 16;
     const int nblocks = (a->out_c + 15) / 16;
+    const size_t os = conv_out_stride(a, rq);
+    const int qb = a->sat_block_q;
     int nb = 0;
+#define DSC_ROWS(MR, NV, W16) \
+    gemm_rows(MR, NV, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, os, W16, SAT, qb)
     while (nb < nblocks) {
         const int8_t *b = a->packed_weights + (size_t)nb * block_stride;
         int left = nblocks - nb;
         if (KAVXVNNI) {
-            gemm_rows(4, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            DSC_ROWS(4, 1, 0);
             nb += 1;
         } else if (KAVX2) {
             // The block's weights widened to int16 once per call (up to 32 KB on the stack), so the
@@ -46,23 +57,29 @@ static inline __attribute__((always_inline)) void conv_blocks(const dscsimd_conv
             const int wide = block_stride <= sizeof w16 / sizeof w16[0];
             if (wide)
                 for (size_t i = 0; i < block_stride; i++) w16[i] = b[i];
-            gemm_rows(2, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c,
-                           wide ? w16 : 0);
+            DSC_ROWS(2, 1, wide ? w16 : 0);
             nb += 1;
         } else if (left >= 4) {
-            gemm_rows(4, 4, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            DSC_ROWS(4, 4, 0);
             nb += 4;
         } else if (left >= 2) {
-            gemm_rows(8, 2, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            DSC_ROWS(8, 2, 0);
             nb += 2;
         } else {
-            if (KVNNI && a->out_c - nb * 16 <= 8)
-                gemm_rows(16, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
-            else
-                gemm_rows(8, 1, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, a->out_c, 0);
+            if (KVNNI && a->out_c - nb * 16 <= 8) DSC_ROWS(16, 1, 0);
+            else DSC_ROWS(8, 1, 0);
             nb += 1;
         }
     }
+#undef DSC_ROWS
+}
+
+/// `conv_blocks_with` for the operator's accumulator (plain wrapping int32 or saturating).
+static inline __attribute__((always_inline)) void conv_blocks(const dscsimd_conv *a, const dscsimd_requant *rq,
+                                                              const uint8_t *const *ind, int taps, int cq,
+                                                              uint32_t xr, int rows, uint8_t *out) {
+    if (rq->saturate) conv_blocks_with(a, rq, ind, taps, cq, xr, rows, out, 1);
+    else conv_blocks_with(a, rq, ind, taps, cq, xr, rows, out, 0);
 }
 
 #endif

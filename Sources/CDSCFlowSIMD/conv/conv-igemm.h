@@ -68,7 +68,7 @@ void KFN(dscsimd_conv_igemm)(const dscsimd_op *op) {
         int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
         const uint8_t **ind = a->indirection ? a->indirection + (p0 / DSCSIMD_RB) * DSCSIMD_RB * (size_t)taps : scratch_ind;
         if (!a->indirection) dscsimd_conv_block_indirection(a, input, padrow, p0, rows, scratch_ind);
-        conv_blocks(a, &rq, ind, taps, cq, xr, rows, a->output + p0 * a->out_c);
+        conv_blocks(a, &rq, ind, taps, cq, xr, rows, a->output + p0 * conv_out_stride(a, &rq));
     }
 }
 

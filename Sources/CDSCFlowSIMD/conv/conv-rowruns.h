@@ -11,6 +11,7 @@
 void KFN(dscsimd_conv_rowruns)(const dscsimd_op *op) {
     const dscsimd_conv *a = &op->conv;
     const dscsimd_requant rq = a->rq;  // local: output stores cannot alias it
+    const size_t os = conv_out_stride(a, &rq);
     const int kh = a->kernel_h, C = a->in_c;
     const int cq = (a->kernel_w * C + 3) / 4;
     const int PH = a->padded_h, PW = a->padded_w;
@@ -74,28 +75,28 @@ void KFN(dscsimd_conv_rowruns)(const dscsimd_op *op) {
             const int narrow_block = a->out_c <= 8;
             for (int r0 = 0; r0 < rows; r0 += 16) {
                 const int n = rows - r0 < 16 ? rows - r0 : 16;
-                uint8_t *o = a->output + (p0 + (size_t)r0) * a->out_c;
+                uint8_t *o = a->output + (p0 + (size_t)r0) * os;
                 const uint8_t *const *t0 = ind + r0;
                 const int8_t *w0 = a->packed_weights;
                 if (n == 16 && even16(t0, step)) {
                     if (narrow_block) {
-                        if (step == 16) gemm_tile_even_pairs(16, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
-                        else if (step == 6) gemm_tile_even_pairs(6, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
-                        else gemm_tile_even_pairs(3, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
+                        if (step == 16) gemm_tile_even_pairs(16, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
+                        else if (step == 6) gemm_tile_even_pairs(6, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
+                        else gemm_tile_even_pairs(3, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
                     } else {
-                        if (step == 16) gemm_tile_even(16, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
-                        else if (step == 6) gemm_tile_even(6, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
-                        else gemm_tile_even(3, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, a->out_c);
+                        if (step == 16) gemm_tile_even(16, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
+                        else if (step == 6) gemm_tile_even(6, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
+                        else gemm_tile_even(3, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
                     }
                 } else {
                     gemm_rows(narrow_block ? 16 : 8, 1, n, t0, kh, cq, w0, (size_t)a->k4 * 16, 0, a->bias, &rq, 0,
-                                   a->out_c, o, a->out_c, 0);
+                                   a->out_c, o, os, 0, 0, 0);
                 }
             }
             continue;
         }
 #endif
-        conv_blocks(a, &rq, ind, kh, cq, 0, rows, a->output + p0 * a->out_c);
+        conv_blocks(a, &rq, ind, kh, cq, 0, rows, a->output + p0 * os);
     }
 }
 

@@ -7,11 +7,13 @@
 #include "conv-indirection.h"
 
 /// One tile: MR output pixels x NV blocks of 16 channels. `ind` holds, for each of the MR rows,
-/// `taps` pointers to `cq * 4` input bytes; `b` the packed weights of the first block.
+/// `taps` pointers to `cq * 4` input bytes; `b` the packed weights of the first block; `out_stride`
+/// the bytes between output pixels. With SAT (a saturating accumulator), every accumulator is clamped
+/// to [rq->sat_lo, rq->sat_hi] after each `qb` 4-byte groups of a tap and at the end of each tap.
 static inline __attribute__((always_inline)) void gemm_tile(
     const int MR, const int NV, int rows, const uint8_t *const *ind, int taps, int cq,
     const int8_t *b, size_t block_stride, uint32_t xr, const int32_t *bias, const dscsimd_requant *rq,
-    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16)
+    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16, const int SAT, int qb)
 {
     (void)b16;
     __m512i acc[16][4];
@@ -20,6 +22,7 @@ static inline __attribute__((always_inline)) void gemm_tile(
         for (int r = 0; r < MR; r++) acc[r][v] = bv;
     }
     (void)xr;  // the VNNI build always gets an input already flipped to u8
+    const __m512i slo = _mm512_set1_epi32(SAT ? rq->sat_lo : 0), shi = _mm512_set1_epi32(SAT ? rq->sat_hi : 0);
     if (NV == 1 && MR == 16 && out_c - c0 <= 8) {
         // At most 8 channels in the block: two output pixels per vector (lanes 0-7 row 2i, lanes 8-15
         // row 2i+1), so half the vpdpbusd and half the requantizations; weights, bias and the
@@ -31,6 +34,7 @@ static inline __attribute__((always_inline)) void gemm_tile(
         for (int t = 0; t < taps; t++) {
             const uint8_t *p[16];
             for (int r = 0; r < 16; r++) p[r] = ind[(size_t)t * DSCSIMD_RB + r];
+            int left = qb;
             for (int q = 0; q < cq; q++) {
                 const __m512i w = _mm512_loadu_si512((const void *)b);
                 const __m512i wd = _mm512_shuffle_i64x2(w, w, 0x44);
@@ -42,6 +46,10 @@ static inline __attribute__((always_inline)) void gemm_tile(
                     const __m512i x = _mm512_mask_set1_epi32(_mm512_set1_epi32(ga), (__mmask16)0xFF00, gb);
                     pair[i] = _mm512_dpbusd_epi32(pair[i], x, wd);
                 }
+                if (SAT && (--left == 0 || q == cq - 1)) {
+                    for (int i = 0; i < 8; i++) pair[i] = _mm512_min_epi32(_mm512_max_epi32(pair[i], slo), shi);
+                    left = qb;
+                }
             }
         }
         rq_block_store_any(16, 1, pair, rows, rq, c0, out_c - c0, out, out_stride);
@@ -50,6 +58,7 @@ static inline __attribute__((always_inline)) void gemm_tile(
     for (int t = 0; t < taps; t++) {
         const uint8_t *p[16];
         for (int r = 0; r < MR; r++) p[r] = ind[(size_t)t * DSCSIMD_RB + r];
+        int left = qb;
 #pragma clang loop unroll_count(4)
         for (int q = 0; q < cq; q++) {
             __m512i w[4];
@@ -60,6 +69,11 @@ static inline __attribute__((always_inline)) void gemm_tile(
                 __m512i a;
                 __asm__("vpbroadcastd %1, %0" : "=v"(a) : "m"(*(const int32_t *)(const void *)(p[r] + 4 * q)));
                 for (int v = 0; v < NV; v++) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], a, w[v]);
+            }
+            if (SAT && (--left == 0 || q == cq - 1)) {
+                for (int r = 0; r < MR; r++)
+                    for (int v = 0; v < NV; v++) acc[r][v] = _mm512_min_epi32(_mm512_max_epi32(acc[r][v], slo), shi);
+                left = qb;
             }
         }
     }

@@ -5,12 +5,12 @@
 #include "../requant/requant.h"
 #include "conv-indirection.h"
 
-/// One tile: MR output pixels x NV blocks of 16 channels. `ind` holds, for each of the MR rows,
-/// `taps` pointers to `cq * 4` input bytes; `b` the packed weights of the first block.
+/// One tile: MR output pixels x 16 channels (see the AVX-512 tile for the arguments; SAT clamps the
+/// accumulators after every `qb` groups of a tap and at its end).
 static inline __attribute__((always_inline)) void gemm_tile(
     const int MR, const int NV, int rows, const uint8_t *const *ind, int taps, int cq,
     const int8_t *b, size_t block_stride, uint32_t xr, const int32_t *bias, const dscsimd_requant *rq,
-    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16)
+    int c0, int out_c, uint8_t *out, size_t out_stride, const int16_t *b16, const int SAT, int qb)
 {
     (void)b16;
     (void)NV;
@@ -21,10 +21,12 @@ static inline __attribute__((always_inline)) void gemm_tile(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
     const __m256i flip = _mm256_set1_epi32((int32_t)xr);
+    const __m256i slo = _mm256_set1_epi32(SAT ? rq->sat_lo : 0), shi = _mm256_set1_epi32(SAT ? rq->sat_hi : 0);
     for (int t = 0; t < taps; t++) {
         const uint8_t *p[8];
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) p[r] = ind[(size_t)t * DSCSIMD_RB + r];
+        int left = qb;
         for (int q = 0; q < cq; q++) {
             const __m256i w0 = _mm256_loadu_si256((const __m256i *)(const void *)b);
             const __m256i w1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
@@ -38,6 +40,14 @@ static inline __attribute__((always_inline)) void gemm_tile(
                 acc[r][0] = _mm256_dpbusd_avx_epi32(acc[r][0], a4, w0);
                 acc[r][1] = _mm256_dpbusd_avx_epi32(acc[r][1], a4, w1);
             }
+            if (SAT && (--left == 0 || q == cq - 1)) {
+#pragma clang loop unroll(full)
+                for (int r = 0; r < MR; r++) {
+                    acc[r][0] = _mm256_min_epi32(_mm256_max_epi32(acc[r][0], slo), shi);
+                    acc[r][1] = _mm256_min_epi32(_mm256_max_epi32(acc[r][1], slo), shi);
+                }
+                left = qb;
+            }
         }
     }
 #pragma clang loop unroll(full)
@@ -48,8 +58,7 @@ static inline __attribute__((always_inline)) void gemm_tile(
         u.h[0] = acc[r][0];
         u.h[1] = acc[r][1];
         v16si sum = (v16si)((v16su)u.v + (v16su)load_v16si(bias + c0));
-        v16qu o = requant16(sum, rq, c0);
-        store_partial16(out + r * out_stride + c0, o, out_c - c0);
+        rq_store16(out + r * out_stride, c0, sum, rq, out_c - c0);
     }
 }
 

@@ -100,7 +100,29 @@ typedef struct dscsimd_requant {
     /// With DSCSIMD_RQ_NARROW: per 16-entry block, the 64-bit nudges 2^30 + (2^(r-1) + zp * 2^r) * 2^31
     /// of its even entries, then of its odd entries (the layout of the even/odd 64-bit products).
     const int64_t *narrow_nudge;
+    /// DSCSIMD_RQ_MODE_*: how the accumulator becomes the output.
+    int32_t mode;
+    /// DSCSIMD_RQ_MODE_MULSHIFT: the arithmetic right shift of the 64-bit product (0...62), and 1 when
+    /// max(acc, 0) is taken first. `multiplier` holds M[c]; `lo`/`hi` clamp; `zero_point` is unused.
+    int32_t mulshift_shift;
+    int32_t mulshift_relu;
+    /// 1 for a saturating accumulator: before anything else the accumulator is clamped to
+    /// [sat_lo, sat_hi] and then `post_bias` is added (the kernels start such an accumulator at 0 and
+    /// clamp it after every block of input channels as well, see `dscsimd_conv.sat_block_q`).
+    int32_t saturate;
+    int32_t sat_lo, sat_hi;
+    /// With `saturate`: the bias added after the clamp, per entry like `multiplier`.
+    const int32_t *post_bias;
 } dscsimd_requant;
+
+/// `dscsimd_requant.mode`: TFLite's MultiplyByQuantizedMultiplier + zero point + clamp (double or
+/// single rounding by `single_rounding`, the narrow form by DSCSIMD_RQ_NARROW).
+#define DSCSIMD_RQ_MODE_TFLITE 0
+/// `dscsimd_requant.mode`: SkrSkr/SEUer mul-shift, clamp(floor(max(acc, 0) * M[c] / 2^shift), lo, hi),
+/// computed on the 64-bit product.
+#define DSCSIMD_RQ_MODE_MULSHIFT 1
+/// `dscsimd_requant.mode`: no requantization; the accumulator is stored as int32 (4 bytes an output).
+#define DSCSIMD_RQ_MODE_RAW 2
 
 /// `dscsimd_requant.flags`: some channel has a left shift (S > 0).
 #define DSCSIMD_RQ_LEFT_SHIFT 1
@@ -140,9 +162,18 @@ typedef struct dscsimd_conv {
     /// [ceil(out_c/16)][k4/4][16][4]: block of 16 channels, 4 consecutive k (tap-major, then
     /// channel in c4) per channel.
     const int8_t *packed_weights;
-    /// bias[c] + (input_offset - delta) * sum_k w[c][k], padded to 16.
+    /// bias[c] + (input_offset - delta) * sum_k w[c][k], padded to 16 (with a saturating accumulator:
+    /// the correction only, which is then 0, and the bias in `rq.post_bias`).
     const int32_t *bias;
     dscsimd_requant rq;
+    /// Saturating accumulator (`rq.saturate`): the accumulator is clamped to [rq.sat_lo, rq.sat_hi]
+    /// after every `sat_block_q` groups of 4 input channels of a tap and at the end of each tap (blocks
+    /// of 4 * sat_block_q channels in ascending order, a partial last block per tap), as the reference
+    /// `AccumulatorRule` does. Only the indirect GEMM (not row runs) takes it.
+    int32_t sat_block_q;
+    /// Elements between consecutive output pixels (out_c, or more when the output is a channel slice
+    /// of a wider tensor, e.g. laid directly into a concatenation).
+    int32_t out_pixel_stride;
     /// At least `dscsimd_conv_scratch_bytes` bytes, 64-byte aligned.
     uint8_t *scratch;
     /// Optional: every output pixel's tap pointers, built once by `dscsimd_conv_prepare_indirection`

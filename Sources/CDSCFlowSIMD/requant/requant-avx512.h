@@ -111,11 +111,48 @@ static inline __attribute__((always_inline)) __m128i rq_block_apply(__m512i acc,
     return bytes;
 }
 
-/// Requantizes and stores one 16-channel block: acc[r] is row r's accumulator, `rows` (<= MR) rows.
-/// With `pairs` (at most 8 channels, n <= 8), acc[i] holds rows 2i (lanes 0-7) and 2i+1 (lanes 8-15),
-/// so the parameters' first 8 lanes are repeated in the upper half.
+/// DSCSIMD_RQ_MODE_MULSHIFT on 16 lanes: clamp((max(acc, 0) * m) >> shift, lo, hi) on the 64-bit
+/// products of the even and odd lanes, clamped in 64 bits, then the low halves recombined.
+static inline __attribute__((always_inline)) __m512i rq_mulshift512(__m512i acc, __m512i m, __m128i shift, int relu,
+                                                                   __m512i lo64, __m512i hi64) {
+    if (relu) acc = _mm512_max_epi32(acc, _mm512_setzero_si512());
+    __m512i pe = _mm512_sra_epi64(_mm512_mul_epi32(acc, m), shift);
+    __m512i po = _mm512_sra_epi64(_mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(m, 32)), shift);
+    pe = _mm512_min_epi64(_mm512_max_epi64(pe, lo64), hi64);
+    po = _mm512_min_epi64(_mm512_max_epi64(po, lo64), hi64);
+    return _mm512_mask_blend_epi32((__mmask16)0xAAAA, pe, _mm512_slli_epi64(po, 32));
+}
+
+/// Stores the int32 outputs of one 16-channel block (DSCSIMD_RQ_MODE_RAW); with `pairs` vector i
+/// holds rows 2i (lanes 0-7) and 2i+1 (lanes 8-15).
+static inline __attribute__((always_inline)) void rq_block_store_raw(
+    const int MR, const int pairs, const __m512i *v, int rows, int c, int n, uint8_t *out, size_t out_stride)
+{
+    const __mmask16 keep = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
+    if (pairs) {
+#pragma clang loop unroll(full)
+        for (int i = 0; i < MR / 2; i++) {
+            if (2 * i >= rows) break;
+            _mm512_mask_storeu_epi32(out + (size_t)(2 * i) * out_stride + 4 * (size_t)c, keep & 0xFF, v[i]);
+            if (2 * i + 1 < rows)
+                _mm512_mask_storeu_epi32(out + (size_t)(2 * i + 1) * out_stride + 4 * (size_t)c, keep & 0xFF,
+                                         _mm512_shuffle_i64x2(v[i], v[i], 0xEE));
+        }
+        return;
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows) break;
+        _mm512_mask_storeu_epi32(out + (size_t)r * out_stride + 4 * (size_t)c, keep, v[r]);
+    }
+}
+
+/// Requantizes and stores one 16-channel block: acc[r] is row r's accumulator, `rows` (<= MR) rows;
+/// `out_stride` is the bytes between rows. With `pairs` (at most 8 channels, n <= 8), acc[i] holds
+/// rows 2i (lanes 0-7) and 2i+1 (lanes 8-15), so the parameters' first 8 lanes are repeated in the
+/// upper half. A saturating accumulator is clamped and its bias added first (`dscsimd_requant.saturate`).
 static inline __attribute__((always_inline)) void rq_block_store(
-    const int MR, const int mode, const int pairs, const __m512i *acc, int rows, const dscsimd_requant *rq,
+    const int MR, const int mode, const int pairs, const __m512i *acc_in, int rows, const dscsimd_requant *rq,
     int c, int n, uint8_t *out, size_t out_stride)
 {
     dscsimd_rq_block p = rq_block_load(rq, c);
@@ -126,19 +163,48 @@ static inline __attribute__((always_inline)) void rq_block_store(
         p.mask = _mm512_shuffle_i64x2(p.mask, p.mask, 0x44);
         p.t = _mm512_shuffle_i64x2(p.t, p.t, 0x44);
     }
+    const int vectors = pairs ? MR / 2 : MR;
+    __m512i acc[16];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < vectors; r++) acc[r] = acc_in[r];
+    if (rq->saturate) {
+        __m512i pb = _mm512_loadu_si512((const void *)(rq->post_bias + c));
+        if (pairs) pb = _mm512_shuffle_i64x2(pb, pb, 0x44);
+        const __m512i slo = _mm512_set1_epi32(rq->sat_lo), shi = _mm512_set1_epi32(rq->sat_hi);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < vectors; r++) acc[r] = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(acc[r], slo), shi), pb);
+    }
+    if (mode == 7) {
+        rq_block_store_raw(MR, pairs, acc, rows, c, n, out, out_stride);
+        return;
+    }
     const int flags = rq->flags;
     const __m512i zp = _mm512_set1_epi32(rq->zero_point), lo = _mm512_set1_epi32(rq->lo), hi = _mm512_set1_epi32(rq->hi);
     const __mmask16 keep = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
-    const int vectors = pairs ? MR / 2 : MR;
     __m128i o[16];
-    // Written out rather than `unroll(full)`: the unroller gives up on the larger modes (16 copies of
-    // the rare-case requantization) and would leave o[] in memory.
+    if (mode == 6) {
+        const __m128i shift = _mm_cvtsi32_si128(rq->mulshift_shift);
+        const __m512i lo64 = _mm512_set1_epi64(rq->lo), hi64 = _mm512_set1_epi64(rq->hi);
+#define DSC_RQ_MULSHIFT(r)                                                                              \
+    if ((r) < vectors) {                                                                                \
+        o[r] = _mm512_cvtepi32_epi8(rq_mulshift512(acc[r], p.m, shift, rq->mulshift_relu, lo64, hi64));  \
+        __asm__("" : "+v"(o[r]));                                                                       \
+    }
+        DSC_RQ_MULSHIFT(0) DSC_RQ_MULSHIFT(1) DSC_RQ_MULSHIFT(2) DSC_RQ_MULSHIFT(3)
+        DSC_RQ_MULSHIFT(4) DSC_RQ_MULSHIFT(5) DSC_RQ_MULSHIFT(6) DSC_RQ_MULSHIFT(7)
+        DSC_RQ_MULSHIFT(8) DSC_RQ_MULSHIFT(9) DSC_RQ_MULSHIFT(10) DSC_RQ_MULSHIFT(11)
+        DSC_RQ_MULSHIFT(12) DSC_RQ_MULSHIFT(13) DSC_RQ_MULSHIFT(14) DSC_RQ_MULSHIFT(15)
+#undef DSC_RQ_MULSHIFT
+    } else {
+        // Written out rather than `unroll(full)`: the unroller gives up on the larger modes (16 copies
+        // of the rare-case requantization) and would leave o[] in memory.
 #define DSC_RQ_APPLY(r) if ((r) < vectors) o[r] = rq_block_apply(acc[r], &p, mode, flags, zp, lo, hi)
-    DSC_RQ_APPLY(0); DSC_RQ_APPLY(1); DSC_RQ_APPLY(2); DSC_RQ_APPLY(3);
-    DSC_RQ_APPLY(4); DSC_RQ_APPLY(5); DSC_RQ_APPLY(6); DSC_RQ_APPLY(7);
-    DSC_RQ_APPLY(8); DSC_RQ_APPLY(9); DSC_RQ_APPLY(10); DSC_RQ_APPLY(11);
-    DSC_RQ_APPLY(12); DSC_RQ_APPLY(13); DSC_RQ_APPLY(14); DSC_RQ_APPLY(15);
+        DSC_RQ_APPLY(0); DSC_RQ_APPLY(1); DSC_RQ_APPLY(2); DSC_RQ_APPLY(3);
+        DSC_RQ_APPLY(4); DSC_RQ_APPLY(5); DSC_RQ_APPLY(6); DSC_RQ_APPLY(7);
+        DSC_RQ_APPLY(8); DSC_RQ_APPLY(9); DSC_RQ_APPLY(10); DSC_RQ_APPLY(11);
+        DSC_RQ_APPLY(12); DSC_RQ_APPLY(13); DSC_RQ_APPLY(14); DSC_RQ_APPLY(15);
 #undef DSC_RQ_APPLY
+    }
     if (pairs) {
 #pragma clang loop unroll(full)
         for (int i = 0; i < vectors; i++) {
@@ -156,12 +222,15 @@ static inline __attribute__((always_inline)) void rq_block_store(
     }
 }
 
-/// `rq_block_store` dispatched on the rounding mode.
+/// `rq_block_store` dispatched on the requantization: 6 mul-shift, 7 raw int32, else TFLite's by rounding
+/// mode and flags.
 static inline __attribute__((always_inline)) void rq_block_store_any(
     const int MR, const int pairs, const __m512i *acc, int rows, const dscsimd_requant *rq, int c, int n,
     uint8_t *out, size_t out_stride)
 {
-    if (rq->single_rounding) rq_block_store(MR, 2, pairs, acc, rows, rq, c, n, out, out_stride);
+    if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) rq_block_store(MR, 6, pairs, acc, rows, rq, c, n, out, out_stride);
+    else if (rq->mode == DSCSIMD_RQ_MODE_RAW) rq_block_store(MR, 7, pairs, acc, rows, rq, c, n, out, out_stride);
+    else if (rq->single_rounding) rq_block_store(MR, 2, pairs, acc, rows, rq, c, n, out, out_stride);
     else if ((rq->flags & DSCSIMD_RQ_NARROW) && rq->hi == 127 && rq->lo >= rq->zero_point)
         rq_block_store(MR, 5, pairs, acc, rows, rq, c, n, out, out_stride);
     else if ((rq->flags & DSCSIMD_RQ_NARROW) && rq->hi == 127) rq_block_store(MR, 4, pairs, acc, rows, rq, c, n, out, out_stride);

@@ -26,6 +26,22 @@ static inline __attribute__((always_inline)) v16si rq_single(v16si x, v16si m, v
     return __builtin_convertvector((p + (splat_v16di(1) << (tt - 1))) >> tt, v16si);
 }
 
+/// The saturating accumulator's last clamp and the bias that follows it (`dscsimd_requant.saturate`).
+static inline __attribute__((always_inline)) v16si rq_saturate(v16si acc, const dscsimd_requant *rq, int c0) {
+    acc = __builtin_elementwise_min(__builtin_elementwise_max(acc, splat_v16si(rq->sat_lo)), splat_v16si(rq->sat_hi));
+    return (v16si)((v16su)acc + (v16su)load_v16si(rq->post_bias + c0));
+}
+
+/// DSCSIMD_RQ_MODE_MULSHIFT on 16 lanes: clamp((max(acc, 0) * M[c]) >> shift, lo, hi) on the 64-bit
+/// product (the arithmetic shift is the floor), as `ChannelRequantizer` computes it.
+static inline __attribute__((always_inline)) v16si rq_mulshift(v16si acc, const dscsimd_requant *rq, int c0) {
+    if (rq->mulshift_relu) acc = __builtin_elementwise_max(acc, splat_v16si(0));
+    v16di p = __builtin_convertvector(acc, v16di) * __builtin_convertvector(load_v16si(rq->multiplier + c0), v16di);
+    p = p >> (int64_t)rq->mulshift_shift;
+    p = __builtin_elementwise_min(__builtin_elementwise_max(p, splat_v16di(rq->lo)), splat_v16di(rq->hi));
+    return __builtin_convertvector(p, v16si);
+}
+
 // The ISA forms build on rq_single above.
 #if KVNNI
 #include "requant-avx512.h"
@@ -35,7 +51,11 @@ static inline __attribute__((always_inline)) v16si rq_single(v16si x, v16si m, v
 
 /// acc (bias added) of channels c0...c0+15 (c0 a multiple of 16) → the output values (zero point
 /// added, clamped), as int32.
+/// With DSCSIMD_RQ_MODE_RAW the accumulator itself (after the saturating clamp and bias, if any).
 static inline __attribute__((always_inline)) v16si requant16_i32(v16si acc, const dscsimd_requant *rq, int c0) {
+    if (rq->saturate) acc = rq_saturate(acc, rq, c0);
+    if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) return rq_mulshift(acc, rq, c0);
+    if (rq->mode == DSCSIMD_RQ_MODE_RAW) return acc;
     v16si m = load_v16si(rq->multiplier + c0);
     v16si v;
 #if KVNNI
@@ -107,6 +127,18 @@ static inline __attribute__((always_inline)) v16qu requant16(v16si acc, const ds
     __asm__("" : "+v"(bytes));
 #endif
     return bytes;
+}
+
+/// Stores the first `n` (1...16) outputs of channels c...c+n-1 of one output pixel whose bytes start at
+/// `row`: bytes, or int32 with DSCSIMD_RQ_MODE_RAW.
+static inline __attribute__((always_inline)) void rq_store16(uint8_t *row, int c, v16si acc, const dscsimd_requant *rq,
+                                                            int n) {
+    if (rq->mode == DSCSIMD_RQ_MODE_RAW) {
+        const v16si v = requant16_i32(acc, rq, c);
+        memcpy(row + 4 * (size_t)c, &v, 4 * (size_t)(n < 16 ? n : 16));
+        return;
+    }
+    store_partial16(row + c, requant16(acc, rq, c), n);
 }
 
 #endif

@@ -192,12 +192,7 @@ class KernelTestCase: XCTestCase {
     }
 
     /// The directory of the shared models and goldens, or nil (the test then skips, saying why).
-    static var sharedDirectory: URL? {
-        let env = ProcessInfo.processInfo.environment["DSCFLOW_SHARED"]
-        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [env.map { URL(fileURLWithPath: $0) }, here.appendingPathComponent("../shared")].compactMap { $0 }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("models").path) }
-    }
+    static var sharedDirectory: URL? { TestPaths.shared }
 
     static let sharedModels = ["person_detect", "vww_96_int8", "kws_ref_model", "pretrainedResnet_quant"]
 

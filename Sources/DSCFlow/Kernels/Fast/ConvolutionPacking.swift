@@ -1,28 +1,40 @@
 import CDSCFlowSIMD
 
-/// What the conv-like packings share: the arithmetic the fast kernels implement (a TFLite
-/// requantizer on an int32 accumulator) and a constant int8 4-D filter. Otherwise the reason the
-/// reference kernel runs the operator.
+/// What the conv-like packings share: the arithmetic the fast kernels implement (a TFLite, mul-shift or
+/// raw requantizer on a wrapping or saturating accumulator, `FastSaturation`) and a constant int8
+/// filter. Otherwise the reason the reference kernel runs the operator.
 struct ConvolutionOperands {
-    let q: FixedPointRequantizer
+    let requantizer: Requantizer
+    let saturation: FastSaturation?
     let input: Tensor
     let filter: Tensor
     let fdata: ConstantData
     let inS: Shape4
     let outS: Shape4
 
-    static func make(_ p: ConvolutionParameters, _ c: OperatorContext) -> Result<ConvolutionOperands, FastDecline> {
-        if let why = FastPacking.byteActivations(c) { return .failure(FastDecline(why)) }
-        guard p.accumulator == .int32 else { return .failure(FastDecline("\(p.accumulator.description) accumulator")) }
-        guard case .fixedPoint(let q) = p.requantizer else {
-            return .failure(FastDecline("\(p.requantizer.name) requantizer"))
+    /// The TFLite requantizer, if that is the operator's (the narrow form applies to it only).
+    var tflite: FixedPointRequantizer? {
+        if case .fixedPoint(let q) = requantizer { return q }
+        return nil
+    }
+
+    static func make(_ requantizer: Requantizer, _ accumulator: Accumulator, inputOffset: Int32,
+                     _ c: OperatorContext, depthwise: Bool = false) -> Result<ConvolutionOperands, FastDecline> {
+        let raw: Bool
+        if case .none = requantizer { raw = true } else { raw = false }
+        if let why = FastPacking.byteActivations(c, int32Output: raw) { return .failure(FastDecline(why)) }
+        let saturation: FastSaturation?
+        if raw && depthwise { return .failure(FastDecline("raw int32 depthwise output")) }
+        switch FastSaturation.make(accumulator, inputOffset: inputOffset, inputType: c.input().type, wholeWindow: depthwise) {
+        case .success(let s): saturation = s
+        case .failure(let d): return .failure(d)
         }
         let filter = c.input(1)
         guard filter.type == .int8, let fdata = filter.data else {
             return .failure(FastDecline("the filter is not a constant int8 tensor"))
         }
-        return .success(ConvolutionOperands(q: q, input: c.input(), filter: filter, fdata: fdata,
-                                            inS: Shape4(extending: c.input().shape),
+        return .success(ConvolutionOperands(requantizer: requantizer, saturation: saturation, input: c.input(),
+                                            filter: filter, fdata: fdata, inS: Shape4(extending: c.input().shape),
                                             outS: Shape4(extending: c.output.shape)))
     }
 }
@@ -46,11 +58,11 @@ enum ConvolutionPacking {
     static func pack(_ p: ConvolutionParameters, _ c: OperatorContext, _ target: FastTarget,
                      inputShape: Shape4? = nil, outputShape: Shape4? = nil, filterShape: [Int]? = nil) -> FastPreparation {
         let o: ConvolutionOperands
-        switch ConvolutionOperands.make(p, c) {
+        switch ConvolutionOperands.make(p.requantizer, p.accumulator, inputOffset: p.inputOffset, c) {
         case .success(let v): o = v
         case .failure(let d): return .reference(d.reason)
         }
-        let q = o.q, input = o.input, fdata = o.fdata
+        let input = o.input, fdata = o.fdata
         let inS = inputShape ?? o.inS, outS = outputShape ?? o.outS
         let w = p.window
         let f = filterShape ?? o.filter.shape
@@ -82,7 +94,9 @@ enum ConvolutionPacking {
             let (r, o) = acc.multipliedReportingOverflow(by: x)
             return o ? nil : r
         }
+        // A saturating accumulator's blocks restart at every tap: the indirect GEMM keeps taps apart.
         let runsApply = w.dilationWidth == 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
+            && o.saturation == nil
         var runs = runsApply && (kw > 1 || subsample)
         if let forced = target.tuning.convKernel {
             guard forced != DSCSIMD_KERNEL_CONV_ROWRUNS || runsApply else { return .reference("the row-runs layout does not apply") }
@@ -104,7 +118,7 @@ enum ConvolutionPacking {
         let packed = mem.bindMemory(to: Int8.self, capacity: weightBytes)
         packed.initialize(repeating: 0, count: weightBytes)
         var tables = RequantizationTables(mem + weightBytes, padded: padded)
-        guard tables.fill(q, count: outC) else { mem.deallocate(); return .reference("requantizer channel count") }
+        guard tables.fill(o.requantizer, count: outC) else { mem.deallocate(); return .reference("requantizer channel count") }
         let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         let correction = p.inputOffset &- delta
         for oc in 0..<outC {
@@ -115,12 +129,19 @@ enum ConvolutionPacking {
                 let kp = runs ? kk / (kw * inC) * run4 + kk % (kw * inC) : kk / inC * c4 + kk % inC
                 packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
             }
-            tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
+            let bias = p.bias.isEmpty ? 0 : p.bias[oc]
+            if o.saturation != nil {
+                tables.postBias[oc] = bias  // after the clamp; the correction is 0 (`FastSaturation`)
+            } else {
+                tables.bias[oc] = bias &+ correction &* sum
+            }
         }
-        let accBound = (0..<outC).map { oc in
-            FastPacking.accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
+        if let q = o.tflite, o.saturation == nil {
+            let accBound = (0..<outC).map { oc in
+                FastPacking.accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
+            }
+            tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
         }
-        tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
         var a = dscsimd_conv()
         a.batches = Int32(inS.n); a.in_h = Int32(inS.h); a.in_w = Int32(inS.w); a.in_c = Int32(inC)
         a.out_h = Int32(outS.h); a.out_w = Int32(outS.w); a.out_c = Int32(outC)
@@ -137,7 +158,9 @@ enum ConvolutionPacking {
         a.pad_byte = UInt8(truncatingIfNeeded: p.paddingValue)
         a.packed_weights = UnsafePointer(packed)
         a.bias = UnsafePointer(tables.bias)
-        a.rq = tables.requant(q, rounding: target.rounding)
+        a.rq = tables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
+        a.sat_block_q = Int32((o.saturation?.channelBlock ?? 0) / 4)
+        a.out_pixel_stride = Int32(outC)
         a.row_runs = runs ? 1 : 0
         a.padded_h = runs ? Int32(paddedH) : 0
         a.padded_w = runs ? Int32(paddedW) : 0

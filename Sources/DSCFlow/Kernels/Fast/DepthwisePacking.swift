@@ -15,11 +15,11 @@ import CDSCFlowSIMD
 enum DepthwisePacking {
     static func pack(_ p: ConvolutionParameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
         let o: ConvolutionOperands
-        switch ConvolutionOperands.make(p, c) {
+        switch ConvolutionOperands.make(p.requantizer, p.accumulator, inputOffset: p.inputOffset, c, depthwise: true) {
         case .success(let v): o = v
         case .failure(let d): return .reference(d.reason)
         }
-        let q = o.q, input = o.input, filter = o.filter, inS = o.inS, outS = o.outS
+        let input = o.input, filter = o.filter, inS = o.inS, outS = o.outS
         let w = p.window
         let m = p.depthMultiplier
         guard filter.shape.count == 4 else { return .reference("the filter is not 4-D") }
@@ -59,15 +59,20 @@ enum DepthwisePacking {
         let tableBytes = RequantizationTables.bytes(period)
         let mem = FastPacking.allocate(tableBytes + genericBytes + vnniBytes + phaseBytes)
         var tables = RequantizationTables(mem, padded: period)
-        guard tables.fill(q, count: channels) else { mem.deallocate(); return .reference("requantizer channel count") }
+        guard tables.fill(o.requantizer, count: channels) else { mem.deallocate(); return .reference("requantizer channel count") }
         let src = o.fdata.pointer.assumingMemoryBound(to: Int8.self)
         // Per channel: the sum of its taps, and the bias with the zero-point correction of the kernels
         // that flip int8 input to u8 (input offset - 128 instead of the input offset).
         let tapSums = (0..<channels).map { c in (0..<taps).reduce(Int32(0)) { $0 &+ Int32(src[$1 &* channels &+ c]) } }
         let delta: Int32 = input.type == .uint8 ? 0 : 128
-        let u8Bias = (0..<channels).map { c in (p.bias.isEmpty ? 0 : p.bias[c]) &+ (p.inputOffset &- delta) &* tapSums[c] }
+        // A saturating accumulator starts at 0 (its correction is 0, `FastSaturation`); its bias comes
+        // after the clamp (`postBias`).
+        let sat = o.saturation != nil
+        let bias = (0..<channels).map { c in p.bias.isEmpty ? 0 : p.bias[c] }
+        let u8Bias = (0..<channels).map { c in (sat ? 0 : bias[c]) &+ (p.inputOffset &- delta) &* tapSums[c] }
         for c in 0..<channels {
-            tables.bias[c] = (p.bias.isEmpty ? 0 : p.bias[c]) &+ p.inputOffset &* tapSums[c]
+            tables.bias[c] = (sat ? 0 : bias[c]) &+ p.inputOffset &* tapSums[c]
+            if sat { tables.postBias[c] = bias[c] }
         }
         for j in channels..<period { tables.copyEntry(j, from: tables, channel: j % channels) }
         // Every depthwise kernel computes the same accumulator value (wrapping like the reference; the
@@ -75,7 +80,7 @@ enum DepthwisePacking {
         let accBound = (0..<channels).map { c in
             FastPacking.accumulatorBound(bias: u8Bias[c], weights: (0..<taps).lazy.map { src[$0 &* channels &+ c] })
         }
-        tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] }
+        if let q = o.tflite, !sat { tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] } }
         var d = dscsimd_dwconv()
         let xor: UInt32 = input.type == .uint8 ? 0 : 0x8080_8080
         var base = mem + tableBytes
@@ -121,12 +126,14 @@ enum DepthwisePacking {
                 }
             }
             ptables.flags = tables.flags & ~Int32(DSCSIMD_RQ_NARROW)
-            ptables.markNarrow(count: phasePeriod, zeroPoint: q.outputZeroPoint) { e in
-                accBound[(e / 64 * 64 + 4 * (e % 16) + (e % 64) / 16) % channels]
+            if let q = o.tflite, !sat {
+                ptables.markNarrow(count: phasePeriod, zeroPoint: q.outputZeroPoint) { e in
+                    accBound[(e / 64 * 64 + 4 * (e % 16) + (e % 64) / 16) % channels]
+                }
             }
             d.phase_weights = UnsafePointer(pw)
             d.phase_bias = UnsafePointer(ptables.bias)
-            d.phase_rq = ptables.requant(q, rounding: target.rounding)
+            d.phase_rq = ptables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
             d.phase_period = Int32(phasePeriod)
             d.vnni_xor = xor
         }
@@ -140,7 +147,7 @@ enum DepthwisePacking {
         d.input_unsigned = input.type == .uint8 ? 1 : 0
         d.pad_value = p.paddingValue
         d.bias = UnsafePointer(tables.bias)
-        d.rq = tables.requant(q, rounding: target.rounding)
+        d.rq = tables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_DWCONV)
         t.isa = target.isa

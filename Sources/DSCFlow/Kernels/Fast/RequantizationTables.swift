@@ -1,7 +1,8 @@
 import CDSCFlowSIMD
 
 /// Per-channel requantization tables of a fast kernel (`dscsimd_requant`: multiplier, shifts, masks,
-/// narrow-form nudges) and the channel bias, `padded` entries each, in memory the packed operator owns.
+/// narrow-form nudges), the channel bias and the bias a saturating accumulator adds after its clamp,
+/// `padded` entries each, in memory the packed operator owns.
 struct RequantizationTables {
     var multiplier: UnsafeMutablePointer<Int32>
     var left: UnsafeMutablePointer<Int32>
@@ -9,44 +10,56 @@ struct RequantizationTables {
     var total: UnsafeMutablePointer<Int32>
     var bias: UnsafeMutablePointer<Int32>
     var mask: UnsafeMutablePointer<Int32>
+    /// `dscsimd_requant.post_bias` (saturating accumulators).
+    var postBias: UnsafeMutablePointer<Int32>
     /// `dscsimd_requant.narrow_nudge` ([padded / 16][even 8, odd 8]), filled by `markNarrow`.
     var nudge: UnsafeMutablePointer<Int64>
     let padded: Int
     var flags: Int32 = 0
 
     /// Bytes the tables take for `padded` channels (a multiple of 16; the base 64-byte aligned).
-    static func bytes(_ padded: Int) -> Int { 6 * 4 * padded + 8 * padded }
+    static func bytes(_ padded: Int) -> Int { 7 * 4 * padded + 8 * padded }
 
     init(_ base: UnsafeMutableRawPointer, padded: Int) {
         self.padded = padded
-        let n = (base + 6 * 4 * padded).bindMemory(to: Int64.self, capacity: padded)
+        let n = (base + 7 * 4 * padded).bindMemory(to: Int64.self, capacity: padded)
         n.initialize(repeating: 0, count: padded)
         nudge = n
-        let p = base.bindMemory(to: Int32.self, capacity: 6 * padded)
-        p.initialize(repeating: 0, count: 6 * padded)
+        let p = base.bindMemory(to: Int32.self, capacity: 7 * padded)
+        p.initialize(repeating: 0, count: 7 * padded)
         multiplier = p
         left = p + padded
         right = p + 2 * padded
         total = p + 3 * padded
         bias = p + 4 * padded
         mask = p + 5 * padded
+        postBias = p + 6 * padded
     }
 
-    /// Fills the first `count` entries from a TFLite requantizer (one entry broadcast, or one per
-    /// channel); false when the requantizer has neither.
-    mutating func fill(_ q: FixedPointRequantizer, count: Int) -> Bool {
-        guard q.multipliers.count == 1 || q.multipliers.count == count,
-              q.shifts.count == 1 || q.shifts.count == count else { return false }
-        for c in 0..<count {
-            let m = q.multipliers[q.multipliers.count == 1 ? 0 : c]
-            let s = Int64(q.shifts[q.shifts.count == 1 ? 0 : c])
-            multiplier[c] = m
-            left[c] = Int32(truncatingIfNeeded: (s > 0 ? s : 0) & 31)
-            right[c] = Int32(min(s > 0 ? 0 : -s, 31))
-            total[c] = Int32(31 - min(max(s, -31), 30))
-            mask[c] = Int32(truncatingIfNeeded: (Int64(1) << Int64(right[c])) - 1)
-            if left[c] != 0 { flags |= Int32(DSCSIMD_RQ_LEFT_SHIFT) }
-            if m == Int32.min { flags |= Int32(DSCSIMD_RQ_MIN_MULTIPLIER) }
+    /// Fills the first `count` entries from a requantizer (one entry broadcast, or one per channel):
+    /// TFLite's multipliers and shifts, mul-shift's multipliers, nothing for the raw one; false when it
+    /// has neither one entry nor `count`.
+    mutating func fill(_ r: Requantizer, count: Int) -> Bool {
+        switch r {
+        case .fixedPoint(let q):
+            guard q.multipliers.count == 1 || q.multipliers.count == count,
+                  q.shifts.count == 1 || q.shifts.count == count else { return false }
+            for c in 0..<count {
+                let m = q.multipliers[q.multipliers.count == 1 ? 0 : c]
+                let s = Int64(q.shifts[q.shifts.count == 1 ? 0 : c])
+                multiplier[c] = m
+                left[c] = Int32(truncatingIfNeeded: (s > 0 ? s : 0) & 31)
+                right[c] = Int32(min(s > 0 ? 0 : -s, 31))
+                total[c] = Int32(31 - min(max(s, -31), 30))
+                mask[c] = Int32(truncatingIfNeeded: (Int64(1) << Int64(right[c])) - 1)
+                if left[c] != 0 { flags |= Int32(DSCSIMD_RQ_LEFT_SHIFT) }
+                if m == Int32.min { flags |= Int32(DSCSIMD_RQ_MIN_MULTIPLIER) }
+            }
+        case .mulShift(let q):
+            guard q.multipliers.count == 1 || q.multipliers.count == count else { return false }
+            for c in 0..<count { multiplier[c] = q.multipliers[q.multipliers.count == 1 ? 0 : c] }
+        case .none:
+            break
         }
         return true
     }
@@ -77,14 +90,61 @@ struct RequantizationTables {
         right[e] = source.right[c]
         total[e] = source.total[c]
         mask[e] = source.mask[c]
+        postBias[e] = source.postBias[c]
     }
 
-    /// The kernel argument for requantizer `q` in the session's rounding.
-    func requant(_ q: FixedPointRequantizer, rounding: RoundingMode) -> dscsimd_requant {
-        dscsimd_requant(multiplier: multiplier, left_shift: left, right_shift: right, total_shift: total,
-                        right_mask: mask, flags: flags, zero_point: q.outputZeroPoint, lo: q.activationMin,
-                        hi: q.activationMax, single_rounding: rounding == .single ? 1 : 0,
-                        narrow_nudge: flags & Int32(DSCSIMD_RQ_NARROW) != 0 ? UnsafePointer(nudge) : nil)
+    /// The kernel argument for requantizer `r` after an accumulator `sat` (nil: wrapping int32) in the
+    /// session's rounding.
+    func requant(_ r: Requantizer, saturation sat: FastSaturation?, rounding: RoundingMode) -> dscsimd_requant {
+        var a = dscsimd_requant()
+        a.multiplier = UnsafePointer(multiplier)
+        a.left_shift = UnsafePointer(left)
+        a.right_shift = UnsafePointer(right)
+        a.total_shift = UnsafePointer(total)
+        a.right_mask = UnsafePointer(mask)
+        a.flags = flags
+        a.single_rounding = rounding == .single ? 1 : 0
+        a.narrow_nudge = flags & Int32(DSCSIMD_RQ_NARROW) != 0 ? UnsafePointer(nudge) : nil
+        switch r {
+        case .fixedPoint(let q):
+            a.mode = Int32(DSCSIMD_RQ_MODE_TFLITE)
+            a.zero_point = q.outputZeroPoint; a.lo = q.activationMin; a.hi = q.activationMax
+        case .mulShift(let q):
+            a.mode = Int32(DSCSIMD_RQ_MODE_MULSHIFT)
+            a.mulshift_shift = q.shift; a.mulshift_relu = q.reluBeforeMultiply ? 1 : 0
+            a.lo = q.outputMin; a.hi = q.outputMax
+        case .none:
+            a.mode = Int32(DSCSIMD_RQ_MODE_RAW)
+        }
+        if let sat {
+            a.saturate = 1
+            a.sat_lo = sat.lo; a.sat_hi = sat.hi
+            a.post_bias = UnsafePointer(postBias)
+        }
+        return a
+    }
+}
+
+/// A saturating accumulator as the fast kernels take it: clamped to [lo, hi] after every block of
+/// `channelBlock` input channels (per tap) and at the end, starting from 0, the bias added after.
+struct FastSaturation {
+    let lo: Int32, hi: Int32
+    let channelBlock: Int
+
+    /// The kernels' form of `a`, or the reason they cannot take it: at most 30 bits (so the int32
+    /// accumulator plus one block's products cannot wrap), blocks a multiple of 4 channels (the
+    /// kernels' groups), and no zero-point correction (the kernels' accumulator must start at 0: input
+    /// offset 0 for uint8, 128 for int8, which the kernels flip to uint8).
+    /// `wholeWindow`: depthwise, whose window is one block whatever `channelBlock` says.
+    static func make(_ a: Accumulator, inputOffset: Int32, inputType: ElementType,
+                     wholeWindow: Bool = false) -> Result<FastSaturation?, FastDecline> {
+        guard case .saturating(let bits, let block) = a else { return .success(nil) }
+        guard bits <= 30 else { return .failure(FastDecline("\(bits)-bit saturating accumulator")) }
+        guard wholeWindow || block % 4 == 0 else { return .failure(FastDecline("saturation every \(block) channels (not a multiple of 4)")) }
+        guard inputOffset == (inputType == .uint8 ? 0 : 128) else {
+            return .failure(FastDecline("saturating accumulator with input offset \(inputOffset)"))
+        }
+        return .success(FastSaturation(lo: -(Int32(1) << (bits - 1)), hi: (Int32(1) << (bits - 1)) - 1, channelBlock: block))
     }
 }
 
@@ -123,12 +183,13 @@ enum FastPacking {
     }
 
     /// Why a fast kernel cannot take an operator's input/output element types (nil: it can), for the
-    /// kernels over int8/uint8 activations.
-    static func byteActivations(_ c: OperatorContext) -> String? {
+    /// kernels over int8/uint8 activations (and int32 outputs where `int32Output`).
+    static func byteActivations(_ c: OperatorContext, int32Output: Bool = false) -> String? {
         let input = c.input(), output = c.output
         if input.isConstant { return "constant input" }
-        for t in [input, output] where t.type != .int8 && t.type != .uint8 {
-            return "\(t.type.name) tensor '\(t.name)'"
+        if input.type != .int8 && input.type != .uint8 { return "\(input.type.name) tensor '\(input.name)'" }
+        if int32Output ? output.type != .int32 : (output.type != .int8 && output.type != .uint8) {
+            return "\(output.type.name) output '\(output.name)'"
         }
         return nil
     }
