@@ -29,12 +29,13 @@ struct InfoCommand: ParsableCommand {
             print("output \(k): \(m.tensors[o].name) \(m.tensors[o].signature) \(describe(m.tensors[o].quantization))")
         }
         print("")
+        let kernelWidth = max(24, (prepared.kernels.map { $0.description.count }.max() ?? 0) + 2)
         print(column("#", 4) + column("operator", 18) + column("input", 22) + column("output", 22)
-              + column("MACs", 13) + column("kernel (\(prepared.kernelPath.rawValue))", 28) + "details")
+              + column("MACs", 13) + column("kernel (\(prepared.kernelPath.rawValue))", kernelWidth) + "details")
         for (i, op) in m.operations.enumerated() {
             let x = m.tensors[op.inputs[0]], y = m.tensors[op.outputs[0]]
             print(column(String(i), 4) + column(op.name, 18) + column(x.signature, 22) + column(y.signature, 22)
-                  + column(grouped(m.macs(ofOperation: i)), 13) + column(prepared.kernels[i].description, 28)
+                  + column(grouped(m.macs(ofOperation: i)), 13) + column(prepared.kernels[i].description, kernelWidth)
                   + OperatorDescription.details(op, m))
         }
         print("")

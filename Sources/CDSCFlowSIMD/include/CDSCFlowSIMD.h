@@ -106,6 +106,9 @@ typedef struct dscsimd_requant {
     /// max(acc, 0) is taken first. `multiplier` holds M[c]; `lo`/`hi` clamp; `zero_point` is unused.
     int32_t mulshift_shift;
     int32_t mulshift_relu;
+    /// With DSCSIMD_RQ_MULSHIFT_NARROW: per entry the smallest accumulator whose output is `hi`
+    /// (see the flag).
+    const int32_t *mulshift_cap;
     /// 1 for a saturating accumulator: before anything else the accumulator is clamped to
     /// [sat_lo, sat_hi] and then `post_bias` is added (the kernels start such an accumulator at 0 and
     /// clamp it after every block of input channels as well, see `dscsimd_conv.sat_block_q`).
@@ -133,6 +136,12 @@ typedef struct dscsimd_requant {
 /// produce (checked at pack time from the bias and weights). Then the double rounding, the zero point
 /// and the rounding shift fold into one 64-bit nudge per channel and a 32-bit shift (`dscsimd_rq_narrow512`).
 #define DSCSIMD_RQ_NARROW 4
+/// `dscsimd_requant.flags` (DSCSIMD_RQ_MODE_MULSHIFT): ReLU first, lo >= 0, every multiplier >= 0 (a
+/// negative one replaced by 0, which gives the same clamped output after the ReLU), and per entry a
+/// cap = ceil((hi + 1) * 2^shift / M) (0 for M = 0) with cap * M < 2^31. Then the output is
+/// clamp((min(max(acc, 0), cap) * M) >>> shift, lo, hi) in 32-bit lanes: below the cap the product
+/// is below (hi + 1) * 2^shift and exact, at or above it the true output is clamped to hi either way.
+#define DSCSIMD_RQ_MULSHIFT_NARROW 8
 
 /// DSCSIMD_RQ_NARROW's bound for one channel (the packer and the Add kernels share it): accumulators of
 /// magnitude at most `bound`, right shift `r` in 1...30, zero point `zp`, and

@@ -182,7 +182,25 @@ static inline __attribute__((always_inline)) void rq_block_store(
     const __m512i zp = _mm512_set1_epi32(rq->zero_point), lo = _mm512_set1_epi32(rq->lo), hi = _mm512_set1_epi32(rq->hi);
     const __mmask16 keep = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u);
     __m128i o[16];
-    if (mode == 6) {
+    if (mode == 6 && (rq->flags & DSCSIMD_RQ_MULSHIFT_NARROW)) {
+        // DSCSIMD_RQ_MULSHIFT_NARROW: 32-bit lanes throughout.
+        __m512i cap = _mm512_loadu_si512((const void *)(rq->mulshift_cap + c));
+        if (pairs) cap = _mm512_shuffle_i64x2(cap, cap, 0x44);
+        const __m128i shift = _mm_cvtsi32_si128(rq->mulshift_shift);
+        const __m512i zero = _mm512_setzero_si512();
+#define DSC_RQ_MULSHIFT_NARROW(r)                                                                            \
+    if ((r) < vectors) {                                                                                     \
+        __m512i x = _mm512_min_epi32(_mm512_max_epi32(acc[r], zero), cap);                                   \
+        x = _mm512_srl_epi32(_mm512_mullo_epi32(x, p.m), shift);                                             \
+        o[r] = _mm512_cvtepi32_epi8(_mm512_max_epi32(_mm512_min_epi32(x, hi), lo));                          \
+        __asm__("" : "+v"(o[r]));                                                                            \
+    }
+        DSC_RQ_MULSHIFT_NARROW(0) DSC_RQ_MULSHIFT_NARROW(1) DSC_RQ_MULSHIFT_NARROW(2) DSC_RQ_MULSHIFT_NARROW(3)
+        DSC_RQ_MULSHIFT_NARROW(4) DSC_RQ_MULSHIFT_NARROW(5) DSC_RQ_MULSHIFT_NARROW(6) DSC_RQ_MULSHIFT_NARROW(7)
+        DSC_RQ_MULSHIFT_NARROW(8) DSC_RQ_MULSHIFT_NARROW(9) DSC_RQ_MULSHIFT_NARROW(10) DSC_RQ_MULSHIFT_NARROW(11)
+        DSC_RQ_MULSHIFT_NARROW(12) DSC_RQ_MULSHIFT_NARROW(13) DSC_RQ_MULSHIFT_NARROW(14) DSC_RQ_MULSHIFT_NARROW(15)
+#undef DSC_RQ_MULSHIFT_NARROW
+    } else if (mode == 6) {
         const __m128i shift = _mm_cvtsi32_si128(rq->mulshift_shift);
         const __m512i lo64 = _mm512_set1_epi64(rq->lo), hi64 = _mm512_set1_epi64(rq->hi);
 #define DSC_RQ_MULSHIFT(r)                                                                              \

@@ -35,6 +35,11 @@ static inline __attribute__((always_inline)) v16si rq_saturate(v16si acc, const 
 /// DSCSIMD_RQ_MODE_MULSHIFT on 16 lanes: clamp((max(acc, 0) * M[c]) >> shift, lo, hi) on the 64-bit
 /// product (the arithmetic shift is the floor), as `ChannelRequantizer` computes it.
 static inline __attribute__((always_inline)) v16si rq_mulshift(v16si acc, const dscsimd_requant *rq, int c0) {
+    if (rq->flags & DSCSIMD_RQ_MULSHIFT_NARROW) {
+        acc = __builtin_elementwise_min(__builtin_elementwise_max(acc, splat_v16si(0)), load_v16si(rq->mulshift_cap + c0));
+        v16si v = (v16si)(((v16su)acc * (v16su)load_v16si(rq->multiplier + c0)) >> (uint32_t)rq->mulshift_shift);
+        return __builtin_elementwise_max(__builtin_elementwise_min(v, splat_v16si(rq->hi)), splat_v16si(rq->lo));
+    }
     if (rq->mulshift_relu) acc = __builtin_elementwise_max(acc, splat_v16si(0));
     v16di p = __builtin_convertvector(acc, v16di) * __builtin_convertvector(load_v16si(rq->multiplier + c0), v16di);
     p = p >> (int64_t)rq->mulshift_shift;

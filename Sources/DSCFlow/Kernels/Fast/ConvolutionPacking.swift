@@ -63,6 +63,7 @@ enum ConvolutionPacking {
         case .failure(let d): return .reference(d.reason)
         }
         let input = o.input, fdata = o.fdata
+        var saturation = o.saturation
         let inS = inputShape ?? o.inS, outS = outputShape ?? o.outS
         let w = p.window
         let f = filterShape ?? o.filter.shape
@@ -77,6 +78,11 @@ enum ConvolutionPacking {
         guard p.bias.isEmpty || p.bias.count == outC else { return .reference("bias count") }
         let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
+        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
+        // Proved per operator from the weights: no block can saturate, so no clamps are needed.
+        if let sat = saturation, sat.cannotSaturate(channels: outC, weights: { oc in (0..<k).lazy.map { src[oc &* k &+ $0] } }) {
+            saturation = nil
+        }
         guard k >= 1, kh * kw * c4 <= maxDepth, inS.n * inS.h * inS.w <= 1 << 28 else {
             return .reference("reduction or input too large for the packed GEMM")
         }
@@ -96,7 +102,7 @@ enum ConvolutionPacking {
         }
         // A saturating accumulator's blocks restart at every tap: the indirect GEMM keeps taps apart.
         let runsApply = w.dilationWidth == 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
-            && o.saturation == nil
+            && saturation == nil
         var runs = runsApply && (kw > 1 || subsample)
         if let forced = target.tuning.convKernel {
             guard forced != DSCSIMD_KERNEL_CONV_ROWRUNS || runsApply else { return .reference("the row-runs layout does not apply") }
@@ -119,7 +125,6 @@ enum ConvolutionPacking {
         packed.initialize(repeating: 0, count: weightBytes)
         var tables = RequantizationTables(mem + weightBytes, padded: padded)
         guard tables.fill(o.requantizer, count: outC) else { mem.deallocate(); return .reference("requantizer channel count") }
-        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         let correction = p.inputOffset &- delta
         for oc in 0..<outC {
             var sum: Int32 = 0
@@ -130,13 +135,13 @@ enum ConvolutionPacking {
                 packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
             }
             let bias = p.bias.isEmpty ? 0 : p.bias[oc]
-            if o.saturation != nil {
+            if saturation != nil {
                 tables.postBias[oc] = bias  // after the clamp; the correction is 0 (`FastSaturation`)
             } else {
                 tables.bias[oc] = bias &+ correction &* sum
             }
         }
-        if let q = o.tflite, o.saturation == nil {
+        if let q = o.tflite, saturation == nil {
             let accBound = (0..<outC).map { oc in
                 FastPacking.accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
             }
@@ -158,8 +163,8 @@ enum ConvolutionPacking {
         a.pad_byte = UInt8(truncatingIfNeeded: p.paddingValue)
         a.packed_weights = UnsafePointer(packed)
         a.bias = UnsafePointer(tables.bias)
-        a.rq = tables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
-        a.sat_block_q = Int32((o.saturation?.channelBlock ?? 0) / 4)
+        a.rq = tables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)
+        a.sat_block_q = Int32((saturation?.channelBlock ?? 0) / 4)
         a.out_pixel_stride = Int32(outC)
         a.row_runs = runs ? 1 : 0
         a.padded_h = runs ? Int32(paddedH) : 0
@@ -170,6 +175,7 @@ enum ConvolutionPacking {
         t.conv = a
         let scratch = runs ? dscsimd_conv_runs_scratch_bytes(&a)
             : dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int64(inS.n * inS.h * inS.w))
-        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem))
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem,
+                                      note: saturation.map { "clamps every \($0.channelBlock) ch" }))
     }
 }

@@ -67,7 +67,12 @@ enum DepthwisePacking {
         let delta: Int32 = input.type == .uint8 ? 0 : 128
         // A saturating accumulator starts at 0 (its correction is 0, `FastSaturation`); its bias comes
         // after the clamp (`postBias`).
-        let sat = o.saturation != nil
+        // Proved per operator from the weights: the window's sum cannot saturate, so no clamp is needed.
+        var saturation = o.saturation
+        if let s = saturation, s.cannotSaturate(channels: channels, weights: { c in (0..<taps).lazy.map { src[$0 &* channels &+ c] } }) {
+            saturation = nil
+        }
+        let sat = saturation != nil
         let bias = (0..<channels).map { c in p.bias.isEmpty ? 0 : p.bias[c] }
         let u8Bias = (0..<channels).map { c in (sat ? 0 : bias[c]) &+ (p.inputOffset &- delta) &* tapSums[c] }
         for c in 0..<channels {
@@ -133,7 +138,7 @@ enum DepthwisePacking {
             }
             d.phase_weights = UnsafePointer(pw)
             d.phase_bias = UnsafePointer(ptables.bias)
-            d.phase_rq = ptables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
+            d.phase_rq = ptables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)
             d.phase_period = Int32(phasePeriod)
             d.vnni_xor = xor
         }
@@ -147,14 +152,15 @@ enum DepthwisePacking {
         d.input_unsigned = input.type == .uint8 ? 1 : 0
         d.pad_value = p.paddingValue
         d.bias = UnsafePointer(tables.bias)
-        d.rq = tables.requant(o.requantizer, saturation: o.saturation, rounding: target.rounding)
+        d.rq = tables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)
         var t = dscsimd_op()
         t.kind = Int32(DSCSIMD_OP_DWCONV)
         t.isa = target.isa
         t.dw = d
         let scratch = dscsimd_dwconv_scratch_bytes(Int32(channels), Int32(outS.w), Int32(w.strideWidth), Int32(kw),
                                                    Int32(w.dilationWidth), Int32(kh))
-        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem))
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem,
+                                      note: sat ? "clamps the window sum" : nil))
     }
 
     /// The microkernel for these dimensions on `target` (see the type's documentation).

@@ -7,7 +7,8 @@ final class PackedOperator: @unchecked Sendable {
     /// The kernel arguments with every model constant filled in, `run` set to the microkernel and the
     /// rounding chosen; a session adds its arena addresses and scratch.
     let template: dscsimd_op
-    /// The microkernel's name (`dwconv-phase-avx512vnni`).
+    /// The microkernel's name (`dwconv-phase-avx512vnni`), with what it does beyond its plain form in
+    /// brackets (`conv-igemm-avx512vnni [clamps every 16 ch]`).
     let kernelName: String
     /// Bytes of session scratch this operator needs.
     let scratchBytes: Int
@@ -16,11 +17,11 @@ final class PackedOperator: @unchecked Sendable {
     /// `template.run` must be `kernel`'s entry point; `memory` (freed with the operator) holds the
     /// tables the template points into.
     init(template: dscsimd_op, kernel: UnsafePointer<dscsimd_kernel>, scratchBytes: Int,
-         memory: UnsafeMutableRawPointer?) {
+         memory: UnsafeMutableRawPointer?, note: String? = nil) {
         var t = template
         t.run = kernel.pointee.run
         self.template = t
-        self.kernelName = String(cString: kernel.pointee.name)
+        self.kernelName = String(cString: kernel.pointee.name) + (note.map { " [\($0)]" } ?? "")
         self.scratchBytes = scratchBytes
         self.memory = memory
     }

@@ -58,6 +58,24 @@ struct RequantizationTables {
         case .mulShift(let q):
             guard q.multipliers.count == 1 || q.multipliers.count == count else { return false }
             for c in 0..<count { multiplier[c] = q.multipliers[q.multipliers.count == 1 ? 0 : c] }
+            // DSCSIMD_RQ_MULSHIFT_NARROW: the cap of each channel (in `right`), multipliers >= 0.
+            let s = Int64(q.shift), hi = Int64(q.outputMax)
+            var narrow = q.reluBeforeMultiply && q.outputMin >= 0 && q.outputMax >= q.outputMin && s <= 30
+            var caps = [Int32](repeating: 0, count: count)
+            for c in 0..<count where narrow {
+                let m = Int64(max(multiplier[c], 0))
+                guard m > 0 else { continue }
+                let limit = (hi + 1) << s
+                let cap = (limit + m - 1) / m
+                if cap * m >= Int64(1) << 31 || cap > Int64(Int32.max) { narrow = false } else { caps[c] = Int32(cap) }
+            }
+            if narrow {
+                flags |= Int32(DSCSIMD_RQ_MULSHIFT_NARROW)
+                for c in 0..<count {
+                    right[c] = caps[c]
+                    multiplier[c] = max(multiplier[c], 0)
+                }
+            }
         case .none:
             break
         }
@@ -112,6 +130,7 @@ struct RequantizationTables {
         case .mulShift(let q):
             a.mode = Int32(DSCSIMD_RQ_MODE_MULSHIFT)
             a.mulshift_shift = q.shift; a.mulshift_relu = q.reluBeforeMultiply ? 1 : 0
+            a.mulshift_cap = UnsafePointer(right)
             a.lo = q.outputMin; a.hi = q.outputMax
         case .none:
             a.mode = Int32(DSCSIMD_RQ_MODE_RAW)
@@ -145,6 +164,22 @@ struct FastSaturation {
             return .failure(FastDecline("saturating accumulator with input offset \(inputOffset)"))
         }
         return .success(FastSaturation(lo: -(Int32(1) << (bits - 1)), hi: (Int32(1) << (bits - 1)) - 1, channelBlock: block))
+    }
+
+    /// True when no clamp can change a byte, so the kernels may accumulate without them: every partial
+    /// sum of a channel lies between the sum of its negative weights times 255 and the sum of its
+    /// positive weights times 255 (the accumulated values x + offset are in 0...255, padding included,
+    /// since the correction is 0), and for every channel both bounds lie inside [lo, hi].
+    /// `weights(c)` are channel c's weights.
+    func cannotSaturate<W: Sequence>(channels: Int, weights: (Int) -> W) -> Bool where W.Element == Int8 {
+        for c in 0..<channels {
+            var positive = 0, negative = 0
+            for w in weights(c) {
+                if w > 0 { positive += Int(w) } else { negative += Int(w) }
+            }
+            if 255 * positive > Int(hi) || 255 * negative < Int(lo) { return false }
+        }
+        return true
     }
 }
 
