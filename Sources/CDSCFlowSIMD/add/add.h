@@ -257,11 +257,53 @@ static void add_float(const dscsimd_add *a, const dscsimd_add_float *k) {
     }
 }
 
-void KFN(dscsimd_add_exact)(const dscsimd_op *op) { add_exact(&op->add); }
+/// A broadcasting Add as same-shape runs: for every index of the output's outer three dimensions the
+/// innermost run of out_dims[3] outputs, each input advancing along it or repeating one value (an
+/// input whose innermost dimension is 1 is expanded into a buffer, 256 values at a time). `same` is the
+/// same-shape kernel (float form or exact), `k` its float constants.
+static void add_broadcast(const dscsimd_add *a, const dscsimd_add_float *k, int use_float) {
+    const int64_t *ad = a->a_dims, *bd = a->b_dims, *od = a->out_dims;
+    int64_t as[4], bs[4];
+    as[3] = bs[3] = 1;
+    for (int d = 2; d >= 0; d--) {
+        as[d] = as[d + 1] * ad[d + 1];
+        bs[d] = bs[d + 1] * bd[d + 1];
+    }
+    uint8_t fill[2][256];
+    dscsimd_add sub = *a;
+    sub.broadcast = 0;
+    uint8_t *out = a->output;
+    const int64_t run = od[3];
+    for (int64_t i0 = 0; i0 < od[0]; i0++)
+        for (int64_t i1 = 0; i1 < od[1]; i1++)
+            for (int64_t i2 = 0; i2 < od[2]; i2++) {
+                const uint8_t *pa = a->a + (ad[0] > 1 ? i0 : 0) * as[0] + (ad[1] > 1 ? i1 : 0) * as[1] + (ad[2] > 1 ? i2 : 0) * as[2];
+                const uint8_t *pb = a->b + (bd[0] > 1 ? i0 : 0) * bs[0] + (bd[1] > 1 ? i1 : 0) * bs[1] + (bd[2] > 1 ? i2 : 0) * bs[2];
+                for (int64_t j = 0; j < run;) {
+                    const int64_t n = ad[3] == 1 || bd[3] == 1 ? (run - j < 256 ? run - j : 256) : run;
+                    if (ad[3] == 1) memset(fill[0], *pa, (size_t)n);
+                    if (bd[3] == 1) memset(fill[1], *pb, (size_t)n);
+                    sub.a = ad[3] == 1 ? fill[0] : pa + j;
+                    sub.b = bd[3] == 1 ? fill[1] : pb + j;
+                    sub.output = out + j;
+                    sub.count = n;
+                    if (use_float) add_float(&sub, k);
+                    else add_exact(&sub);
+                    j += n;
+                }
+                out += run;
+            }
+}
+
+void KFN(dscsimd_add_exact)(const dscsimd_op *op) {
+    if (op->add.broadcast) add_broadcast(&op->add, NULL, 0);
+    else add_exact(&op->add);
+}
 
 void KFN(dscsimd_add_float)(const dscsimd_op *op) {
     const dscsimd_add_float k = op->add.float_form;  // local: the byte stores may alias the op
-    add_float(&op->add, &k);
+    if (op->add.broadcast) add_broadcast(&op->add, &k, 1);
+    else add_float(&op->add, &k);
 }
 
 #endif

@@ -9,7 +9,9 @@
     void dscsimd_dwconv_generic_##isa(const dscsimd_op *);                     \
     void dscsimd_pool_##isa(const dscsimd_op *);                               \
     void dscsimd_add_exact_##isa(const dscsimd_op *);                          \
-    void dscsimd_add_float_##isa(const dscsimd_op *);
+    void dscsimd_add_float_##isa(const dscsimd_op *);                          \
+    void dscsimd_mean_##isa(const dscsimd_op *);                               \
+    void dscsimd_maxpool_bytes_##isa(const dscsimd_op *);
 
 DSC_DECLARE(portable)
 #if DSCSIMD_X86
@@ -24,6 +26,8 @@ void dscsimd_dwconv_ic1_avxvnni(const dscsimd_op *);
 void dscsimd_add_planes_avx512vbmi(const dscsimd_op *);
 #endif
 void dscsimd_softmax_scalar(const dscsimd_op *);
+void dscsimd_space_to_depth(const dscsimd_op *);
+void dscsimd_concat_rows(const dscsimd_op *);
 
 /// Reshape and other pure byte moves (the same code for every ISA).
 static void dscsimd_copy(const dscsimd_op *op) {
@@ -39,7 +43,11 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_ADD_EXACT] = {"add-exact-" #isa, dscsimd_add_exact_##isa},                     \
     [DSCSIMD_KERNEL_ADD_FLOAT] = {"add-float-" #isa, dscsimd_add_float_##isa},                     \
     [DSCSIMD_KERNEL_SOFTMAX] = {"softmax-scalar", dscsimd_softmax_scalar},                         \
-    [DSCSIMD_KERNEL_COPY] = {"copy", dscsimd_copy}
+    [DSCSIMD_KERNEL_COPY] = {"copy", dscsimd_copy},                                                \
+    [DSCSIMD_KERNEL_SPACE_TO_DEPTH] = {"space-to-depth", dscsimd_space_to_depth},                  \
+    [DSCSIMD_KERNEL_CONCAT] = {"concat-rows", dscsimd_concat_rows},                                \
+    [DSCSIMD_KERNEL_MEAN] = {"mean-" #isa, dscsimd_mean_##isa},                                     \
+    [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa}
 
 static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable)};
 

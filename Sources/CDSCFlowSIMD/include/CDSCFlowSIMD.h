@@ -64,7 +64,15 @@ enum {
     DSCSIMD_KERNEL_SOFTMAX = 10,
     /// A byte copy (Reshape).
     DSCSIMD_KERNEL_COPY = 11,
-    DSCSIMD_KERNEL_COUNT = 12,
+    /// Space-to-depth (reorg) in either channel order (`dscsimd_s2d`), the same for every ISA.
+    DSCSIMD_KERNEL_SPACE_TO_DEPTH = 12,
+    /// Concatenation as row copies (`dscsimd_concat`), the same for every ISA.
+    DSCSIMD_KERNEL_CONCAT = 13,
+    /// Mean over a contiguous run of axes (`dscsimd_mean`).
+    DSCSIMD_KERNEL_MEAN = 14,
+    /// Max pool of 8-bit inputs whose windows all lie inside the image, on whole bytes (`dscsimd_pool`).
+    DSCSIMD_KERNEL_MAXPOOL_BYTES = 15,
+    DSCSIMD_KERNEL_COUNT = 16,
 };
 
 /// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
@@ -288,6 +296,39 @@ typedef struct dscsimd_pool {
     uint8_t *output;
 } dscsimd_pool;
 
+/// SpaceToDepth by `block`: output pixel (y, x) channel (dy * block + dx) * C + c (block-major; TFLite,
+/// SkyNet's reorg) or c * block^2 + dy * block + dx (channel-major) is input (y * block + dy, x * block +
+/// dx) channel c. Elements of `elem_size` bytes; output pixels `out_pixel_stride` elements apart.
+typedef struct dscsimd_s2d {
+    int32_t batches, in_h, in_w, channels, block, channel_major, elem_size;
+    int64_t out_pixel_stride;
+    const uint8_t *input;
+    uint8_t *output;
+} dscsimd_s2d;
+
+/// Concatenation: for each of `outer` rows, input k's `row_bytes[k]` bytes follow each other in the
+/// output row (`out_row_bytes` = their sum).
+typedef struct dscsimd_concat {
+    int32_t inputs;
+    int64_t outer;
+    int64_t out_row_bytes;
+    const int64_t *row_bytes;
+    /// The inputs' addresses (a session's table).
+    const uint8_t *const *sources;
+    uint8_t *output;
+} dscsimd_concat;
+
+/// Mean of int8/uint8 values over the middle axis of an [outer][mid][inner] view (TFLite Micro's
+/// integer mean: acc = sum + bias, bias = -zp_in * mid, then `rq` (TFLite, one entry repeated to 16)).
+typedef struct dscsimd_mean {
+    int64_t outer, mid, inner;
+    int32_t input_unsigned;
+    int32_t bias;
+    dscsimd_requant rq;
+    const uint8_t *input;
+    uint8_t *output;
+} dscsimd_mean;
+
 /// Add in one float multiply-add chain per output: out = clamp(floor(x1 * c1 + x2 * c2 + c0), lo, hi)
 /// for raw input bytes x1, x2, accepted per lane where its fraction lies in [dlo, dhi]; other lanes
 /// are recomputed with TFLite's formulas. See `dscsimd_add_float_prepare` for why an accepted floor
@@ -321,6 +362,10 @@ typedef struct dscsimd_add {
     /// DSCSIMD_KERNEL_ADD_FLOAT: the constants of `dscsimd_add_float_prepare` for these parameters
     /// (computed once when the session binds the operator).
     dscsimd_add_float float_form;
+    /// Broadcasting: 1, and the three shapes extended to rank 4 (`count` is then the output's elements);
+    /// an input's dimension of 1 is repeated along the output's.
+    int32_t broadcast;
+    int64_t a_dims[4], b_dims[4], out_dims[4];
 } dscsimd_add;
 
 /// 1 when the byte-plane Add kernel (DSCSIMD_KERNEL_ADD_PLANES) computes `a` exactly: double rounding,
@@ -360,6 +405,9 @@ enum {
     DSCSIMD_OP_ADD = 4,
     DSCSIMD_OP_COPY = 5,
     DSCSIMD_OP_SOFTMAX = 6,
+    DSCSIMD_OP_S2D = 7,
+    DSCSIMD_OP_CONCAT = 8,
+    DSCSIMD_OP_MEAN = 9,
 };
 
 /// One prepared operator: its kind, the microkernel that runs it and the ISA it was built for, and
@@ -379,6 +427,9 @@ typedef struct dscsimd_op {
     const void *copy_from;
     void *copy_to;
     int64_t copy_bytes;
+    dscsimd_s2d s2d;
+    dscsimd_concat concat;
+    dscsimd_mean mean;
 } dscsimd_op;
 
 /// Runs one prepared operator (nothing when its `run` is NULL).

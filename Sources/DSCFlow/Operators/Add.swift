@@ -56,17 +56,25 @@ enum Add: OperatorDefinition {
         return r
     }
 
-    /// Same-shape Adds: the float form (DSCSIMD_KERNEL_ADD_FLOAT) where `dscsimd_add_float_prepare`
-    /// proves it exact, else the byte-plane tables (DSCSIMD_KERNEL_ADD_PLANES, AVX-512 VBMI) where they
-    /// apply, else the exact integer kernel.
+    /// The float form (DSCSIMD_KERNEL_ADD_FLOAT) where `dscsimd_add_float_prepare` proves it exact,
+    /// else for same shapes the byte-plane tables (DSCSIMD_KERNEL_ADD_PLANES, AVX-512 VBMI) where they
+    /// apply, else the exact integer kernel; broadcasting Adds run as same-shape runs.
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
         if let why = FastPacking.byteActivations(c) { return .reference(why) }
         let a = c.input(0), b = c.input(1), out = c.output
         guard !b.isConstant, a.type == b.type, a.type == out.type else { return .reference("constant or mixed-type inputs") }
-        guard a.shape == b.shape, a.shape == out.shape else { return .reference("broadcasting Add") }
         let r = a.type.range
         var s = dscsimd_add()
         s.count = Int64(out.elementCount)
+        if a.shape != b.shape || a.shape != out.shape {
+            // Broadcasting: the three shapes extended to rank 4 (the validator allows rank <= 4).
+            func dims(_ shape: [Int]) -> (Int64, Int64, Int64, Int64) {
+                let d = [Int](repeating: 1, count: 4 - shape.count) + shape
+                return (Int64(d[0]), Int64(d[1]), Int64(d[2]), Int64(d[3]))
+            }
+            s.broadcast = 1
+            s.a_dims = dims(a.shape); s.b_dims = dims(b.shape); s.out_dims = dims(out.shape)
+        }
         s.input_unsigned = a.type == .uint8 ? 1 : 0
         s.input1_offset = p.input1Offset; s.input2_offset = p.input2Offset; s.left_shift = p.leftShift
         s.input1_multiplier = p.input1Multiplier; s.input1_shift = p.input1Shift
@@ -119,7 +127,7 @@ enum Add: OperatorDefinition {
             s.table_bound = Int64(bound)
         }
         var chosen = kernel
-        if chosen == nil, dscsimd_add_planes_applicable(&s) == 1 { chosen = target.kernel(DSCSIMD_KERNEL_ADD_PLANES) }
+        if chosen == nil, s.broadcast == 0, dscsimd_add_planes_applicable(&s) == 1 { chosen = target.kernel(DSCSIMD_KERNEL_ADD_PLANES) }
         if chosen == nil { chosen = target.kernel(DSCSIMD_KERNEL_ADD_EXACT) }
         guard let k = chosen else { mem.deallocate(); return .reference("no Add kernel on \(target.path.rawValue)") }
         var t = dscsimd_op()

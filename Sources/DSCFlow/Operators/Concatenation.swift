@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// CONCATENATION along one axis (inputs and output quantized alike: a byte copy).
 enum Concatenation: OperatorDefinition {
     /// The axis.
@@ -36,8 +38,28 @@ enum Concatenation: OperatorDefinition {
         if sum != out.shape[axis] { throw c.fail(out, "axis \(axis) has \(out.shape[axis]); the inputs add up to \(sum)") }
     }
 
+    /// DSCSIMD_KERNEL_CONCAT: per row of the dimensions before the axis, each input's row copied in
+    /// turn (`rowBytes` per input; the session fills the sources' addresses).
     static func prepareFast(_ axis: Int, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("no fast Concatenation kernel")
+        guard let kernel = target.kernel(DSCSIMD_KERNEL_CONCAT) else { return .reference("no concat kernel") }
+        let out = c.output
+        let outer = out.shape[..<axis].reduce(1, *)
+        let n = c.op.inputs.count
+        let mem = FastPacking.allocate(8 * n)
+        let rows = mem.bindMemory(to: Int64.self, capacity: n)
+        for (k, t) in c.op.inputs.enumerated() {
+            rows[k] = Int64(c.tensors[t].byteCount / max(outer, 1))
+        }
+        var a = dscsimd_concat()
+        a.inputs = Int32(n)
+        a.outer = Int64(outer)
+        a.out_row_bytes = Int64(out.byteCount / max(outer, 1))
+        a.row_bytes = UnsafePointer(rows)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_CONCAT)
+        t.isa = target.isa
+        t.concat = a
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: 0, memory: mem))
     }
 
     static func runReference(_ axis: Int, _ b: OperatorBinding, rounding: RoundingMode) {

@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// MEAN over any axes (TFLite Micro's int8 arithmetic; multiplier and shift = QuantizeMultiplier(s_in / s_out)).
 enum Mean: OperatorDefinition {
     typealias Parameters = MeanParameters
@@ -42,8 +44,40 @@ enum Mean: OperatorDefinition {
         }
     }
 
+    /// DSCSIMD_KERNEL_MEAN over a contiguous run of axes (the input as [outer][mid][inner]), with the
+    /// reference's multiplier and shift for `mid` elements and its bias -zp_in * mid.
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("no fast Mean kernel")
+        if let why = FastPacking.byteActivations(c) { return .reference(why) }
+        let shape = c.input().shape
+        guard let first = p.axes.first, let last = p.axes.last, last - first + 1 == p.axes.count else {
+            return .reference("axes \(p.axes) are not contiguous")
+        }
+        guard let kernel = target.kernel(DSCSIMD_KERNEL_MEAN) else { return .reference("no mean kernel") }
+        let outer = shape[..<first].reduce(1, *), mid = shape[first...last].reduce(1, *), inner = shape[(last + 1)...].reduce(1, *)
+        // TFLite Micro's integer mean (as `ReferenceMean`): the multiplier divided by the count.
+        let n = Int64(mid)
+        var k = 63 - UInt64(n).leadingZeroBitCount
+        k = min(k, 32)
+        k = min(k, 31 + Int(p.shift))
+        let multiplier = Int32(truncatingIfNeeded: (Int64(p.multiplier) << Int64(max(k, 0))) / n)
+        let shift = p.shift - Int32(max(k, 0))
+        let r = c.input().type.range
+        let q = FixedPointRequantizer(multipliers: [multiplier], shifts: [shift], outputZeroPoint: p.outputZeroPoint,
+                                      activationMin: r.lowerBound, activationMax: r.upperBound)
+        let mem = FastPacking.allocate(RequantizationTables.bytes(16))
+        var tables = RequantizationTables(mem, padded: 16)
+        _ = tables.fill(.fixedPoint(q), count: 1)
+        for e in 1..<16 { tables.copyEntry(e, from: tables, channel: 0) }
+        var a = dscsimd_mean()
+        a.outer = Int64(outer); a.mid = Int64(mid); a.inner = Int64(inner)
+        a.input_unsigned = c.input().type == .uint8 ? 1 : 0
+        a.bias = 0 &- p.inputZeroPoint &* Int32(truncatingIfNeeded: n)
+        a.rq = tables.requant(.fixedPoint(q), saturation: nil, rounding: target.rounding)
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_MEAN)
+        t.isa = target.isa
+        t.mean = a
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: 0, memory: mem))
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

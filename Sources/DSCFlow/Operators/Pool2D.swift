@@ -77,7 +77,14 @@ enum Pool2D {
               F(w.kernelHeight), F(w.kernelWidth), F(w.strideHeight), F(w.strideWidth), F(w.padTop), F(w.padLeft),
               w.kernelHeight <= 1 << 12, w.kernelWidth <= 1 << 12,
               FastPacking.windowFits(w, input: inS, output: outS) else { return .reference("window or shapes out of the kernel's range") }
-        guard let kernel = target.kernel(DSCSIMD_KERNEL_POOL) else { return .reference("no pool kernel on \(target.path.rawValue)") }
+        // A max pool whose windows all lie inside the image and whose clamp is a byte range runs on
+        // whole bytes (no widening); the others on the general kernel.
+        let inside = w.padTop == 0 && w.padLeft == 0 && (outS.h - 1) * w.strideHeight + w.kernelHeight <= inS.h
+            && (outS.w - 1) * w.strideWidth + w.kernelWidth <= inS.w
+        let bytes = !average && inside && input.type.range.contains(p.activationMin) && input.type.range.contains(p.activationMax)
+        guard let kernel = target.kernel(bytes ? DSCSIMD_KERNEL_MAXPOOL_BYTES : DSCSIMD_KERNEL_POOL) else {
+            return .reference("no pool kernel on \(target.path.rawValue)")
+        }
         var a = dscsimd_pool()
         a.batches = Int32(inS.n); a.in_h = Int32(inS.h); a.in_w = Int32(inS.w); a.channels = Int32(inS.c)
         a.out_h = Int32(outS.h); a.out_w = Int32(outS.w)

@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// SPACE_TO_DEPTH / reorg with block b, in TFLite's block-major or PyTorch's channel-major channel order.
 enum SpaceToDepth: OperatorDefinition {
     typealias Parameters = SpaceToDepthParameters
@@ -25,8 +27,24 @@ enum SpaceToDepth: OperatorDefinition {
         try c.requireType(c.output, [x.type])
     }
 
+    /// DSCSIMD_KERNEL_SPACE_TO_DEPTH: byte runs (both channel orders, any element size).
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("no fast SpaceToDepth kernel")
+        let x = c.input()
+        guard !x.isConstant else { return .reference("constant input") }
+        let F = FastPacking.fits
+        guard F(x.shape[0]), F(x.shape[1]), F(x.shape[2]), F(x.shape[3]) else { return .reference("shapes out of the kernel's range") }
+        guard let kernel = target.kernel(DSCSIMD_KERNEL_SPACE_TO_DEPTH) else { return .reference("no space-to-depth kernel") }
+        var a = dscsimd_s2d()
+        a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
+        a.block = Int32(p.blockSize)
+        a.channel_major = p.order == .channelMajor ? 1 : 0
+        a.elem_size = Int32(x.type.byteSize)
+        a.out_pixel_stride = Int64(c.output.shape[3])
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_S2D)
+        t.isa = target.isa
+        t.s2d = a
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: 0, memory: nil))
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

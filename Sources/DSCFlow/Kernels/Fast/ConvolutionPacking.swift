@@ -54,6 +54,8 @@ enum ConvolutionPacking {
     static let maxDepth = 1 << 20
     /// Largest padded input copy (bytes) the row-runs conv layout makes.
     static let maxPaddedCopy = 1 << 26
+    /// Largest block-diagonal filter (bytes) a grouped conv is expanded to.
+    static let maxExpandedWeights = 1 << 26
 
     static func pack(_ p: ConvolutionParameters, _ c: OperatorContext, _ target: FastTarget,
                      inputShape: Shape4? = nil, outputShape: Shape4? = nil, filterShape: [Int]? = nil) -> FastPreparation {
@@ -63,22 +65,55 @@ enum ConvolutionPacking {
         case .failure(let d): return .reference(d.reason)
         }
         let input = o.input, fdata = o.fdata
-        var saturation = o.saturation
+        let saturation = o.saturation
         let inS = inputShape ?? o.inS, outS = outputShape ?? o.outS
         let w = p.window
         let f = filterShape ?? o.filter.shape
         guard f.count == 4 else { return .reference("the filter is not 4-D") }
-        let outC = f[0], kh = f[1], kw = f[2], inC = f[3]
-        guard inC == inS.c else { return .reference("grouped conv (\(inS.c / max(inC, 1)) groups)") }
+        let outC = f[0], kh = f[1], kw = f[2], groupC = f[3]
+        guard groupC >= 1, inS.c % groupC == 0 else { return .reference("filter channels do not divide the input's") }
+        let groups = inS.c / groupC, inC = inS.c
+        // Grouped conv: one GEMM with block-diagonal weights (zero outside each output channel's group),
+        // so `groups` times the MACs; a saturating accumulator's blocks must then fall on group edges.
+        var expanded: [Int8] = []
+        if groups > 1 {
+            guard outC % groups == 0, outC * kh * kw * inC <= maxExpandedWeights else {
+                return .reference("grouped conv with \(groups) groups too large for a block-diagonal GEMM")
+            }
+            if let sat = saturation, groupC % sat.channelBlock != 0 {
+                return .reference("saturating blocks of \(sat.channelBlock) channels across groups of \(groupC)")
+            }
+            let g = o.fdata.pointer.assumingMemoryBound(to: Int8.self)
+            let perGroup = outC / groups
+            expanded = [Int8](repeating: 0, count: outC * kh * kw * inC)
+            for oc in 0..<outC {
+                let base = oc / perGroup * groupC
+                for tap in 0..<(kh * kw) {
+                    for ic in 0..<groupC { expanded[(oc * kh * kw + tap) * inC + base + ic] = g[(oc * kh * kw + tap) * groupC + ic] }
+                }
+            }
+        }
         guard outC == outS.c, kh == w.kernelHeight, kw == w.kernelWidth,
               FastPacking.windowFits(w, input: inS, output: outS) else { return .reference("shapes out of the kernels' range") }
-        let unsigned = input.type == .uint8
-        let delta: Int32 = unsigned ? 0 : 128
         guard input.type.range.contains(p.paddingValue) else { return .reference("padding value \(p.paddingValue) outside \(input.type.name)") }
         guard p.bias.isEmpty || p.bias.count == outC else { return .reference("bias count") }
+        return expanded.withUnsafeBufferPointer { e in
+            pack(p, c, target, o, saturation: saturation, inS: inS, outS: outS, outC: outC, kh: kh, kw: kw, inC: inC,
+                 src: groups > 1 ? e.baseAddress! : fdata.pointer.assumingMemoryBound(to: Int8.self))
+        }
+    }
+
+    /// The packing proper, once the filter is [outC][kh][kw][inC] at `src` (block-diagonal when grouped).
+    private static func pack(_ p: ConvolutionParameters, _ c: OperatorContext, _ target: FastTarget, _ o: ConvolutionOperands,
+                             saturation sat: FastSaturation?, inS: Shape4, outS: Shape4, outC: Int, kh: Int, kw: Int,
+                             inC: Int, src: UnsafePointer<Int8>) -> FastPreparation {
+        var saturation = sat
+        let input = o.input
+        let w = p.window
+        let unsigned = input.type == .uint8
+        let delta: Int32 = unsigned ? 0 : 128
         let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
-        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
         // Proved per operator from the weights: no block can saturate, so no clamps are needed.
         if let sat = saturation, sat.cannotSaturate(channels: outC, weights: { oc in (0..<k).lazy.map { src[oc &* k &+ $0] } }) {
             saturation = nil

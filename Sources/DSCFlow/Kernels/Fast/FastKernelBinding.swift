@@ -54,6 +54,21 @@ struct FastKernelBinding {
             case Int32(DSCSIMD_OP_COPY):
                 op.copy_from = b.inputs[0]
                 op.copy_to = b.output
+            case Int32(DSCSIMD_OP_S2D):
+                op.s2d.input = input
+                op.s2d.output = output
+            case Int32(DSCSIMD_OP_MEAN):
+                op.mean.input = input
+                op.mean.output = output
+            case Int32(DSCSIMD_OP_CONCAT):
+                let n = b.inputs.count
+                let table = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * MemoryLayout<UnsafeRawPointer>.stride,
+                                                             alignment: 64)
+                tables.append(table)
+                let sources = table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: n)
+                for k in 0..<n { sources[k] = b.inputs[k].assumingMemoryBound(to: UInt8.self) }
+                op.concat.sources = UnsafePointer(sources)
+                op.concat.output = output
             default:
                 continue
             }
