@@ -313,7 +313,7 @@ typedef struct dscsimd_concat {
     int64_t outer;
     int64_t out_row_bytes;
     const int64_t *row_bytes;
-    /// The inputs' addresses (a session's table).
+    /// The inputs' addresses (a session's table); NULL for an input its producer already wrote in place.
     const uint8_t *const *sources;
     uint8_t *output;
 } dscsimd_concat;
