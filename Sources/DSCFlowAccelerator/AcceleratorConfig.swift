@@ -364,17 +364,18 @@ public struct AcceleratorConfig: Sendable, Equatable {
         return min(effectiveBandwidthGBps, Double(beat) * clockMHz / 1000)
     }
 
-    /// Peak depthwise multiply-accumulates per cycle.
+    /// Peak depthwise multiply-accumulates per cycle of a tiled engine's DW array (0 for the other
+    /// dataflows: each of their layers has an engine of its own, `LayerReport.roofGOPS`).
     public var dwPeakMACsPerCycle: Double {
-        Double(dwChannels * dwTapsPerPass) / Double(dwII)
+        dataflow == .tiledEngine ? Double(dwChannels * dwTapsPerPass) / Double(dwII) : 0
     }
 
-    /// Peak pointwise multiply-accumulates per cycle.
+    /// Peak pointwise multiply-accumulates per cycle of a tiled engine's PW array (0 for the other dataflows).
     public var pwPeakMACsPerCycle: Double {
-        Double(pwInputs * pwOutputs) / Double(pwII)
+        dataflow == .tiledEngine ? Double(pwInputs * pwOutputs) / Double(pwII) : 0
     }
 
-    /// Compute roofs, GOPS (peak MACs/cycle × ops per MAC × clock).
+    /// Depthwise compute roof, GOPS (peak MACs/cycle × ops per MAC × clock).
     public var dwRoofGOPS: Double { dwPeakMACsPerCycle * opsPerMAC * clockMHz / 1000 }
     /// Pointwise compute roof, GOPS.
     public var pwRoofGOPS: Double { pwPeakMACsPerCycle * opsPerMAC * clockMHz / 1000 }

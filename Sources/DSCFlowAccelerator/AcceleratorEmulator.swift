@@ -106,8 +106,9 @@ public final class AcceleratorEmulator {
 
     func addStreamIO(_ p: LayerPlan, _ l: inout CycleLedger) {
         let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
+        let frames = max(1, Shape4(extending: model.tensors[op.outputs[0]].shape).n)
+        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount / frames }
+        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount / frames }
     }
 
     func address(_ t: Int) -> UnsafeRawPointer {

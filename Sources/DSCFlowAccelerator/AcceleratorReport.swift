@@ -218,7 +218,9 @@ public struct AcceleratorReport: Sendable {
         out += "\(label): \(totalCycles)   latency: \(fmt(latencyMs, 3)) ms\n"
         out += "fps: \(fmt(fps, 2)) (accelerator), \(fmt(fpsWithWorkflow, 2)) (\(config.frameWorkflow.rawValue) workflow)\n"
         out += "GOPS: \(fmt(gops, 2))   power: \(fmt(powerWatts, 3)) W   energy/image: \(fmt(energyPerImageJ, 4)) J   GOPS/W: \(fmt(gopsPerWatt, 2))\n"
-        out += "roofs: DW \(fmt(config.dwRoofGOPS, 2)) GOPS, PW \(fmt(config.pwRoofGOPS, 2)) GOPS\n"
+        if config.dataflow == .tiledEngine {
+            out += "roofs: DW \(fmt(config.dwRoofGOPS, 2)) GOPS, PW \(fmt(config.pwRoofGOPS, 2)) GOPS\n"
+        }
         return out
     }
 }

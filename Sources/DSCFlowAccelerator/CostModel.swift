@@ -60,8 +60,10 @@ public enum CostModel {
             // operands over the bus.
             let macs = p.usefulMACs &* c.batch
             l.compute &+= saturatingInt((Double(macs) / c.pwPeakMACsPerCycle).rounded(.up))
-            let bytes = (model.tensors[model.operations[p.op].inputs[0]].byteCount
-                         + model.tensors[model.operations[p.op].outputs[0]].byteCount) &* c.batch
+            // One run streams every batch slot's input and output map once.
+            let op = model.operations[p.op], out = model.tensors[op.outputs[0]]
+            let images = max(1, Shape4(extending: out.shape).n)
+            let bytes = (model.tensors[op.inputs[0]].byteCount / images + out.byteCount / images) &* c.batch
             l.memory &+= r.busWords((bytes &+ c.busBytes - 1) / c.busBytes)
             l.offChipBytes &+= bytes
         }

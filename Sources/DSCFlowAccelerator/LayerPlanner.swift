@@ -119,47 +119,52 @@ public enum LayerPlanner {
         let lanes = c.lanes
         let inC = inShape.c, outC = outShape.c
         let inGroups = ceilDiv(inC, lanes), outGroups = ceilDiv(outC, lanes)
-        // Stitched map: the batch in a grid with 1-pixel separators (SkrSkr transform.cpp).
-        let stitchedRows = c.batchGridRows &* outShape.h &+ c.batchGridRows &+ 1
-        let stitchedCols = c.batchGridCols &* outShape.w &+ c.batchGridCols &+ 1
-        let single = stitchedRows <= c.bufferRows && stitchedCols <= c.bufferCols
-        var tr = 1, tc = 1, runs = 1
-        if !single {
-            if isImage && !c.stitchedImageInput {
-                tr = c.batch * ceilDiv(outShape.h, c.tileRows)
-                tc = ceilDiv(outShape.w, c.tileCols)
-            } else {
-                tr = ceilDiv(c.batchGridRows * outShape.h, c.tileRows)
-                tc = ceilDiv(c.batchGridCols * outShape.w, c.tileCols)
-            }
-            runs = tr
-        }
-        var blocks = [Int](repeating: 0, count: inGroups)
-        for g in 0..<inGroups {
-            // Adjustable loop count: only the blocks holding real channels (at least one per group).
-            let real = min(lanes, max(min(realIn, inC) - g * lanes, 1))
-            blocks[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwInputs) : ceilDiv(lanes, c.pwInputs)
-        }
-        var passes = [Int](repeating: 0, count: outGroups)
-        for g in 0..<outGroups {
-            let real = min(lanes, max(min(realOut, outC) - g * lanes, 1))
-            passes[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwOutputs) : ceilDiv(lanes, c.pwOutputs)
-        }
         let useful = model.macs(ofOperation: i) / max(1, outShape.n)
         var issued = useful
-        if role == .pointwise {
-            let blocksTotal = blocks.reduce(0, +), passesTotal = passes.reduce(0, +)
-            issued = outShape.h &* outShape.w &* blocksTotal &* c.pwInputs &* passesTotal &* c.pwOutputs
-        } else if role == .depthwise {
-            issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
+        var tr = 1, tc = 1, runs = 1, single = false
+        var blocks: [Int] = [], passes: [Int] = []
+        var packed = 1, weightsResident = false, overlap = false
+        // Tiles, channel groups, PW blocks and on-chip reuse are a tiled engine's; streaming and
+        // layer-pipeline engines are folded per layer instead (`StreamFolding.fold` sets their issued MACs).
+        if c.dataflow == .tiledEngine {
+            // Stitched map: the batch in a grid with 1-pixel separators (SkrSkr transform.cpp).
+            let stitchedRows = c.batchGridRows &* outShape.h &+ c.batchGridRows &+ 1
+            let stitchedCols = c.batchGridCols &* outShape.w &+ c.batchGridCols &+ 1
+            single = stitchedRows <= c.bufferRows && stitchedCols <= c.bufferCols
+            if !single {
+                if isImage && !c.stitchedImageInput {
+                    tr = c.batch * ceilDiv(outShape.h, c.tileRows)
+                    tc = ceilDiv(outShape.w, c.tileCols)
+                } else {
+                    tr = ceilDiv(c.batchGridRows * outShape.h, c.tileRows)
+                    tc = ceilDiv(c.batchGridCols * outShape.w, c.tileCols)
+                }
+                runs = tr
+            }
+            blocks = [Int](repeating: 0, count: inGroups)
+            for g in 0..<inGroups {
+                // Adjustable loop count: only the blocks holding real channels (at least one per group).
+                let real = min(lanes, max(min(realIn, inC) - g * lanes, 1))
+                blocks[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwInputs) : ceilDiv(lanes, c.pwInputs)
+            }
+            passes = [Int](repeating: 0, count: outGroups)
+            for g in 0..<outGroups {
+                let real = min(lanes, max(min(realOut, outC) - g * lanes, 1))
+                passes[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwOutputs) : ceilDiv(lanes, c.pwOutputs)
+            }
+            if role == .pointwise {
+                let blocksTotal = blocks.reduce(0, +), passesTotal = passes.reduce(0, +)
+                issued = outShape.h &* outShape.w &* blocksTotal &* c.pwInputs &* passesTotal &* c.pwOutputs
+            } else if role == .depthwise {
+                issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
+            }
+            if isImage && role == .depthwise && c.channelEnhancement && min(realIn, inC) * c.channelEnhancementPixels <= lanes {
+                packed = c.channelEnhancementPixels
+                issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
+            }
+            weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
+            overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         }
-        var packed = 1
-        if isImage && role == .depthwise && c.channelEnhancement && min(realIn, inC) * c.channelEnhancementPixels <= lanes {
-            packed = c.channelEnhancementPixels
-            issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
-        }
-        let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
-        let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         return LayerPlan(op: i, name: op.name, role: role, outHeight: outShape.h, outWidth: outShape.w,
                          outChannels: outC, inChannels: inC, realInChannels: max(1, min(realIn, inC)), inPixels: inShape.h * inShape.w, kernel: kernel, taps: taps,
                          filterInChannels: filterIn, stride: stride,

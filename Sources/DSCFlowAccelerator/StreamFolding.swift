@@ -35,7 +35,7 @@ public enum StreamFolding {
                 out[i].foldSIMD = k < c.streamSIMD.count ? c.streamSIMD[k] : 1
                 out[i].foldPE = k < c.streamPE.count ? c.streamPE[k] : 1
             }
-            return out
+            return withIssuedMACs(out, compute)
         }
         // Layer pipeline: every engine starts with one multiplier; the slowest engine grows (SIMD ×2,
         // SIMD +1 or PE ×2, whichever helps most) while the multiplier budget allows, and no longer
@@ -65,6 +65,13 @@ public enum StreamFolding {
             out[best].foldSIMD = ch.simd
             out[best].foldPE = ch.pe
         }
+        return withIssuedMACs(out, compute)
+    }
+
+    /// A folded engine issues SIMD × PE multiply-accumulates every cycle, used or not.
+    private static func withIssuedMACs(_ plans: [LayerPlan], _ compute: [Int]) -> [LayerPlan] {
+        var out = plans
+        for i in compute { out[i].issuedMACs = cycles(out[i], simd: out[i].foldSIMD, pe: out[i].foldPE) &* out[i].foldSIMD &* out[i].foldPE }
         return out
     }
 
@@ -80,8 +87,10 @@ public enum StreamFolding {
         }
         guard let model else { return l }
         let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
+        // One frame of the model's input / output (a model batch of n frames is n frame intervals).
+        let frames = max(1, Shape4(extending: model.tensors[op.outputs[0]].shape).n)
+        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount / frames }
+        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount / frames }
         return l
     }
 }
