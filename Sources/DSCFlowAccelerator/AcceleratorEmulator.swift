@@ -16,7 +16,8 @@ public final class AcceleratorEmulator {
     /// Each operator's mapping (folded for streaming and layer-pipeline designs).
     public let plans: [LayerPlan]
     private let arena: UnsafeMutableRawPointer
-    private let arenaSize: Int
+    /// Where every activation tensor lives in `arena` (no tensor shares bytes with another).
+    private let arenaPlan: ArenaPlan
     private let bindings: [OperatorBinding]
 
     /// Prepares the emulator (plans every layer, allocates an arena where every tensor keeps its bytes).
@@ -25,10 +26,12 @@ public final class AcceleratorEmulator {
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
         self.plans = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
-        let plan = model.preservingPlan
-        arenaSize = plan.size + ArenaPlan.alignment
-        arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaSize, 1), alignment: ArenaPlan.alignment)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(arenaSize, 1))
+        let plan = try ArenaPlanner.plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs,
+                                         outputs: model.outputs, preserveAll: true)
+        arenaPlan = plan
+        let arenaSize = max(plan.size + ArenaPlan.alignment, 1)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaSize, alignment: ArenaPlan.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: arenaSize)
         let base = arena
         bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
     }
@@ -38,7 +41,7 @@ public final class AcceleratorEmulator {
     /// The bytes of activation tensor `t` (nil for constants or an index out of range).
     public func tensorBytes(_ t: Int) -> UnsafeMutableRawBufferPointer? {
         guard t >= 0 && t < model.tensors.count, !model.tensors[t].isConstant else { return nil }
-        let off = model.preservingPlan.offsets[t]
+        let off = arenaPlan.offsets[t]
         if off < 0 { return nil }
         return UnsafeMutableRawBufferPointer(start: arena + off, count: model.tensors[t].byteCount)
     }
@@ -113,6 +116,6 @@ public final class AcceleratorEmulator {
 
     func address(_ t: Int) -> UnsafeRawPointer {
         if let d = model.tensors[t].data { return d.pointer }
-        return UnsafeRawPointer(arena + model.preservingPlan.offsets[t])
+        return UnsafeRawPointer(arena + arenaPlan.offsets[t])
     }
 }

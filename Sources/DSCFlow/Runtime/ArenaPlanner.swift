@@ -12,8 +12,8 @@ public struct ArenaPlan: Sendable {
 /// `GreedyMemoryPlanner`): biggest buffers first, each at the lowest offset that does not overlap a
 /// buffer already placed whose lifetime intersects its own.
 public enum ArenaPlanner {
-    static func plan(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
-                     preserveAll: Bool) throws -> ArenaPlan {
+    package static func plan(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
+                             preserveAll: Bool) throws -> ArenaPlan {
         let n = tensors.count
         let end = operations.count
         var first = [Int](repeating: Int.max, count: n)
