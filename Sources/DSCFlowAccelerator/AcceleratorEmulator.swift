@@ -25,7 +25,7 @@ public final class AcceleratorEmulator {
         self.model = model
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
-        self.plans = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
+        self.plans = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
         let plan = try ArenaPlanner.plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs,
                                          outputs: model.outputs, preserveAll: true)
         arenaPlan = plan
@@ -90,9 +90,9 @@ public final class AcceleratorEmulator {
 
     /// Cycles of a non-conv op, counted event by event (absorbed ops cost nothing: their producer or
     /// consumer did the work).
-    private func countOther(_ p: LayerPlan, _ r: TiledCycleRules) -> CycleLedger {
+    private func countOther(_ p: LayerPlan, _ r: TiledCycleRules?) -> CycleLedger {
         var l = CycleLedger()
-        if config.dataflow != .tiledEngine {
+        guard let r else {
             if p.role == .pool { for _ in 0..<p.inPixels { l.compute &+= 1 } }
             if p.role == .fullyConnected {
                 let folds = LayerPlanner.ceilDiv(p.filterInChannels, p.foldSIMD) * LayerPlanner.ceilDiv(p.outChannels, p.foldPE)

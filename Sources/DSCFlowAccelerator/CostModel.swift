@@ -11,14 +11,8 @@ public enum CostModel {
 
     /// Per-op ledgers from plans already made.
     public static func evaluate(plans: [LayerPlan], model: Model, _ c: AcceleratorConfig) -> [CycleLedger] {
-        switch c.dataflow {
-        case .tiledEngine:
-            let rules = TiledCycleRules(c)
-            return plans.map { tiled($0, rules, model) }
-        case .streaming, .layerPipeline:
-            let folded = StreamFolding.fold(plans, c)
-            return folded.map { StreamFolding.ledger($0, c, model) }
-        }
+        if let rules = TiledCycleRules(c) { return plans.map { tiled($0, rules, model) } }
+        return StreamFolding.fold(plans, c).map { StreamFolding.ledger($0, c, model) }
     }
 
     /// One layer on a tiled engine (the loop nests of iSmart3 `net_hls.cc` / SkrSkr `SkyNet.cpp`).
@@ -64,7 +58,7 @@ public enum CostModel {
             let op = model.operations[p.op], out = model.tensors[op.outputs[0]]
             let images = max(1, Shape4(extending: out.shape).n)
             let bytes = (model.tensors[op.inputs[0]].byteCount / images + out.byteCount / images) &* c.batch
-            l.memory &+= r.busWords((bytes &+ c.busBytes - 1) / c.busBytes)
+            l.memory &+= r.busWords((bytes &+ c.memory.busBytes - 1) / c.memory.busBytes)
             l.offChipBytes &+= bytes
         }
         return l

@@ -9,13 +9,13 @@ final class EmulatedConvolution: TypedKernel {
     let p: ConvolutionParameters
     let plan: LayerPlan
     let depthwise: Bool
-    let rules: TiledCycleRules
+    let rules: TiledCycleRules?
     var ledger = CycleLedger()
     let inShape: Shape4, outShape: Shape4, filterShape: Shape4
     let filter: UnsafePointer<Int8>
 
     init(emulator: AcceleratorEmulator, op: Operator, params: ConvolutionParameters, plan: LayerPlan,
-         depthwise: Bool, rules: TiledCycleRules) {
+         depthwise: Bool, rules: TiledCycleRules?) {
         self.e = emulator
         self.op = op
         self.p = params
@@ -39,9 +39,11 @@ final class EmulatedConvolution: TypedKernel {
 
     func run<In: QuantizedElement, Out: QuantizedElement>(_ x: UnsafePointer<In>, _ y: UnsafeMutablePointer<Out>) {
         let grouped = !depthwise && filterShape.c != inShape.c
-        if e.config.dataflow != .tiledEngine {
+        guard let rules else {
             folded(x, y)
-        } else if depthwise {
+            return
+        }
+        if depthwise {
             tiledDepthwise(x, y)
         } else if plan.role == .pointwise && !grouped {
             tiledPointwise(x, y)
@@ -59,16 +61,17 @@ final class EmulatedConvolution: TypedKernel {
     /// The output rectangle (rows, columns; per-image coordinates) of tile (ty, tx) inside image `n`.
     func tileRect(ty: Int, tx: Int, image n: Int) -> (Int, Int, Int, Int)? {
         let c = e.config, h = outShape.h, w = outShape.w
+        guard let t = rules?.engine.tiles, let loader = rules?.engine.imageLoader else { return nil }
         if plan.singleTile { return (0, h, 0, w) }
-        if plan.imageInput && !c.stitchedImageInput {
-            let perImage = LayerPlanner.ceilDiv(h, c.tileRows)
+        if plan.imageInput && !loader.stitched {
+            let perImage = LayerPlanner.ceilDiv(h, t.rows)
             guard ty / perImage == n else { return nil }
             let r = ty % perImage
-            return (r * c.tileRows, min(h, (r + 1) * c.tileRows), tx * c.tileCols, min(w, (tx + 1) * c.tileCols))
+            return (r * t.rows, min(h, (r + 1) * t.rows), tx * t.cols, min(w, (tx + 1) * t.cols))
         }
         let gr = n / c.batchGridCols, gc = n % c.batchGridCols
-        let y0 = max(ty * c.tileRows, gr * h), y1 = min((ty + 1) * c.tileRows, gr * h + h)
-        let x0 = max(tx * c.tileCols, gc * w), x1 = min((tx + 1) * c.tileCols, gc * w + w)
+        let y0 = max(ty * t.rows, gr * h), y1 = min((ty + 1) * t.rows, gr * h + h)
+        let x0 = max(tx * t.cols, gc * w), x1 = min((tx + 1) * t.cols, gc * w + w)
         if y0 >= y1 || x0 >= x1 { return nil }
         return (y0 - gr * h, y1 - gr * h, x0 - gc * w, x1 - gc * w)
     }
@@ -85,7 +88,8 @@ final class EmulatedConvolution: TypedKernel {
     // MARK: depthwise through a line buffer
 
     func tiledDepthwise<In: QuantizedElement, Out: QuantizedElement>(_ x: UnsafePointer<In>, _ y: UnsafeMutablePointer<Out>) {
-        let c = e.config, r = rules
+        guard let r = rules else { return }
+        let c = e.config
         let lanes = c.lanes
         let groups = plan.inGroups
         // Groups are numbered over the input channels; with a depth multiplier a group's outputs are
@@ -175,7 +179,8 @@ final class EmulatedConvolution: TypedKernel {
     // MARK: pointwise by channel groups and input blocks
 
     func tiledPointwise<In: QuantizedElement, Out: QuantizedElement>(_ x: UnsafePointer<In>, _ y: UnsafeMutablePointer<Out>) {
-        let c = e.config, r = rules
+        guard let r = rules else { return }
+        let c = e.config
         let lanes = c.lanes
         r.recordResidentWeights(plan, into: &ledger)
         let rule = AccumulatorRule(p.accumulator)

@@ -25,18 +25,19 @@ public enum StreamFolding {
     }
 
     /// Assigns SIMD × PE to each compute layer: the config's lists for `streaming`; for the layer
-    /// pipeline a greedy balance under `pipelineMultipliers` (repeatedly double the lanes of the slowest
+    /// pipeline a greedy balance under `LayerPipeline.multipliers` (repeatedly double the lanes of the slowest
     /// layer while the budget allows — Paper A's design-space exploration of compute against resources).
     public static func fold(_ plans: [LayerPlan], _ c: AcceleratorConfig) -> [LayerPlan] {
         var out = plans
         let compute = plans.indices.filter { isCompute(plans[$0]) }
-        if c.dataflow == .streaming {
+        if let s = c.streaming {
             for (k, i) in compute.enumerated() {
-                out[i].foldSIMD = k < c.streamSIMD.count ? c.streamSIMD[k] : 1
-                out[i].foldPE = k < c.streamPE.count ? c.streamPE[k] : 1
+                out[i].foldSIMD = k < s.simd.count ? s.simd[k] : 1
+                out[i].foldPE = k < s.pe.count ? s.pe[k] : 1
             }
             return withIssuedMACs(out, compute)
         }
+        let budget = c.layerPipeline?.multipliers ?? 0
         // Layer pipeline: every engine starts with one multiplier; the slowest engine grows (SIMD ×2,
         // SIMD +1 or PE ×2, whichever helps most) while the multiplier budget allows, and no longer
         // than the stream's own rate (the slowest non-compute stage) requires.
@@ -56,7 +57,7 @@ public enum StreamFolding {
             var choice: (cycles: Int, simd: Int, pe: Int)? = nil
             for (s, e) in [(p.foldSIMD &* 2, p.foldPE), (p.foldSIMD &+ 1, p.foldPE), (p.foldSIMD, p.foldPE &* 2)] {
                 let s2 = min(s, maxSIMD), e2 = min(e, p.outChannels)
-                if used - p.foldSIMD &* p.foldPE &+ s2 &* e2 > c.pipelineMultipliers { continue }
+                if used - p.foldSIMD &* p.foldPE &+ s2 &* e2 > budget { continue }
                 let cyc = cycles(p, simd: s2, pe: e2)
                 if cyc < bestCycles && (choice == nil || cyc < choice!.cycles) { choice = (cyc, s2, e2) }
             }
