@@ -115,7 +115,10 @@ public enum LayerPlanner {
         case .maxPool2D, .averagePool2D: role = .pool
         case .spaceToDepth: role = .reorg
         case .concatenation: role = .concat
-        case .fullyConnected: role = .fullyConnected
+        case .fullyConnected:
+            // Each output reads the whole input vector (however the input tensor is shaped).
+            role = .fullyConnected
+            filterIn = model.tensors[op.inputs[1]].shape.last ?? inShape.c
         default: role = .other
         }
         let lanes = c.lanes

@@ -43,7 +43,7 @@ public enum StreamFolding {
         // than the stream's own rate (the slowest non-compute stage) requires.
         for i in compute { out[i].foldSIMD = 1; out[i].foldPE = 1 }
         let floor = plans.indices.filter { !isCompute(plans[$0]) }
-            .map { ledger(plans[$0], c, nil).compute }.max() ?? 0
+            .map { frameCycles(plans[$0]) }.max() ?? 0
         var used = compute.count
         while true {
             var best = -1, bestCycles = -1
@@ -76,22 +76,22 @@ public enum StreamFolding {
         return out
     }
 
-    /// The ledger of one folded layer for one frame. Only the first and last layers touch DDR.
-    static func ledger(_ p: LayerPlan, _ c: AcceleratorConfig, _ model: Model?) -> CycleLedger {
-        var l = CycleLedger()
-        if isCompute(p) {
-            l.compute = cycles(p, simd: p.foldSIMD, pe: p.foldPE)
-            l.onChipBytes = p.usefulMACs
-        } else if p.role == .pool {
-            // A streaming pool takes one input pixel per cycle (all channels of it).
-            l.compute = p.inPixels
-        }
-        guard let model else { return l }
-        let op = model.operations[p.op]
-        // One frame of the model's input / output (a model batch of n frames is n frame intervals).
-        let frames = max(1, Shape4(extending: model.tensors[op.outputs[0]].shape).n)
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount / frames }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount / frames }
-        return l
+    /// Cycles of one frame through layer `p` as folded: its engine's `cycles`, or one input pixel per
+    /// cycle for a streaming pool (all channels of it); 0 for ops without an engine.
+    static func frameCycles(_ p: LayerPlan) -> Int {
+        if isCompute(p) { return cycles(p, simd: p.foldSIMD, pe: p.foldPE) }
+        return p.role == .pool ? p.inPixels : 0
     }
+
+    // MARK: events — what the cost model multiplies out and the emulator records as it executes.
+
+    /// `n` steps of a folded engine: each issues SIMD × PE multiply-accumulates (a pool: one input pixel).
+    public static func recordSteps(_ n: Int, into l: inout CycleLedger) { l.compute &+= n }
+
+    /// `n` multiply-accumulates whose operands the engine reads from its on-chip weights and line buffer.
+    public static func recordMACs(_ n: Int, into l: inout CycleLedger) { l.onChipBytes &+= n }
+
+    /// One frame of the model's input read from DDR, or of its output written (only the first and
+    /// last layers touch DDR).
+    public static func recordFrameTransfer(bytes: Int, into l: inout CycleLedger) { l.offChipBytes &+= bytes }
 }

@@ -181,6 +181,38 @@ public struct TiledCycleRules: Sendable {
         l.offChipBytes &+= loadBytes(singleTile: p.singleTile)
     }
 
+    /// The DW windows of one channel group of one tile: `pixels` outputs (over every batch slot), each
+    /// reading `taps` operands on every lane from the tile buffer.
+    public func recordDepthwiseWindows(_ p: LayerPlan, pixels: Int, into l: inout CycleLedger) {
+        l.onChipBytes &+= pixels &* c.lanes &* p.taps
+    }
+
+    /// The operands one input group of one output group of a PW layer reads on one tile: `pixels`
+    /// outputs (over every batch slot) × the input blocks × the output passes the array issues.
+    public func recordPointwiseOperands(_ p: LayerPlan, pixels: Int, inGroup nx: Int, outGroup mx: Int,
+                                        into l: inout CycleLedger) {
+        let pw = engine.pointwise
+        l.onChipBytes &+= pixels &* p.blocksPerInGroup[nx] &* pw.inputs &* p.outPassesPerOutGroup[mx] &* pw.outputs
+    }
+
+    /// One channel group of one tile of a pool or reorg that is not fused into its neighbours: load,
+    /// one sweep (the pool's or the reorg loader's), export.
+    public func recordStandaloneGroup(_ p: LayerPlan, into l: inout CycleLedger) {
+        l.memory &+= loadCycles(singleTile: p.singleTile) &+ exportCycles(singleTile: p.singleTile)
+        l.compute &+= p.role == .pool ? poolCycles() : reorgCycles
+        l.offChipBytes &+= loadBytes(singleTile: p.singleTile) &+ exportBytes(singleTile: p.singleTile)
+    }
+
+    /// A layer that is not a DSC primitive (a standard conv, a fully connected layer, ...): the PW
+    /// array computes it as one matrix product (im2col), `macs` multiply-accumulates packed
+    /// `pointwise.inputs × outputs` per initiation interval, while its `bytes` of operands and
+    /// results stream over the feature-map bus.
+    public func recordMatrixProduct(macs: Int, bytes: Int, into l: inout CycleLedger) {
+        l.compute &+= saturatingInt((Double(macs) / c.pwPeakMACsPerCycle).rounded(.up))
+        l.memory &+= busWords((bytes &+ busBytes - 1) / busBytes)
+        l.offChipBytes &+= bytes
+    }
+
     /// Weights loaded once for the whole PW layer (they all fit the weight buffer).
     public func recordResidentWeights(_ p: LayerPlan, into l: inout CycleLedger) {
         guard p.weightsResident else { return }
