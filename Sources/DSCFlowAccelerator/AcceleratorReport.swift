@@ -5,7 +5,7 @@ public struct LayerReport: Sendable {
     public var name: String
     /// What the operator is on the accelerator.
     public var role: LayerRole
-    /// Loop counts: tiles (rows × columns), input and output channel groups, PW input blocks.
+    /// Tiles the layer walks (1 for the other dataflows).
     public var tiles: Int
     /// Input channel groups.
     public var inGroups: Int
@@ -17,13 +17,13 @@ public struct LayerReport: Sendable {
     public var ledger: CycleLedger
     /// Wall cycles of the layer in one accelerator run.
     public var cycles: Int { ledger.total }
-    /// Multiply-accumulates the model needs and the engine issues, per run.
+    /// Multiply-accumulates the model needs per run.
     public var usefulMACs: Int
     /// Multiply-accumulates the engine issues per run (lanes padded, blocks rounded).
     public var issuedMACs: Int
     /// Useful MACs over the engine's peak for the layer's cycles (0…1).
     public var peUtilisation: Double
-    /// Operations per off-chip byte, the roof and the attainable / achieved performance, GOPS.
+    /// Computation-to-communication ratio: useful operations per off-chip byte (infinite without traffic).
     public var ctc: Double
     /// Compute roof of the layer's engine, GOPS.
     public var roofGOPS: Double
@@ -37,7 +37,7 @@ public struct LayerReport: Sendable {
 
 /// What an accelerator does with a model: per-layer cycles and traffic, and the totals (latency,
 /// throughput with and without the frame workflow, GOPS, energy). Built from the cost model
-/// (`make`) or from an emulator run (`init(model:config:ledgers:)`).
+/// (`make`) or from an emulator run (`AcceleratorEmulator.runReport`), through `init(model:config:plans:ledgers:name:)`.
 public struct AcceleratorReport: Sendable {
     /// The accelerator configuration.
     public var config: AcceleratorConfig
@@ -51,7 +51,7 @@ public struct AcceleratorReport: Sendable {
     public var totalCycles: Int
     /// Cycles from the start of a run to its last output.
     public var latencyCycles: Int
-    /// Images per second from the accelerator alone, and with the host frame workflow.
+    /// Images per second from the accelerator alone.
     public var fps: Double
     /// Images per second including the host frame workflow.
     public var fpsWithWorkflow: Double

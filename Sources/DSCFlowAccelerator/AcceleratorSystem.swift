@@ -61,11 +61,7 @@ extension AcceleratorConfig {
         public var lut: Int
 
         /// A count.
-        public init(dsp: Int, bram: Int, lut: Int) {
-            self.dsp = dsp
-            self.bram = bram
-            self.lut = lut
-        }
+        public init(dsp: Int, bram: Int, lut: Int) { (self.dsp, self.bram, self.lut) = (dsp, bram, lut) }
     }
 
     /// What the design uses and what the device has.

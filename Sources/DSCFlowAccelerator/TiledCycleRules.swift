@@ -1,6 +1,7 @@
 import DSCFlow
-/// The cost of each primitive of a tiled engine (one call of a loop nest in the HLS sources),
-/// shared by the cost model (which multiplies) and the emulator (which adds as it executes).
+/// The cost of each primitive of a tiled engine (one call of a loop nest in the HLS sources), and
+/// the `record…` steps that put a primitive's events on a ledger. The cost model records one tile
+/// and multiplies by the plan's counts; the emulator records every tile and group it walks.
 public struct TiledCycleRules: Sendable {
     /// The configuration the costs are for.
     public let c: AcceleratorConfig
@@ -96,7 +97,7 @@ public struct TiledCycleRules: Sendable {
     /// DDR bytes the fused pool writes per group and tile.
     public func poolBytes() -> Int { (tiles.rows / 2) &* (tiles.cols / 2) &* c.lanes &* actBytes }
 
-    /// Loading one lanes×lanes PW weight block (one word per input channel), or a DW group's taps &+ bias &+ M.
+    /// Loading one lanes×lanes PW weight block (one weight word per input channel).
     public var pwWeightLoadCycles: Int { transfer(c.lanes, bytesPerBeat: weightWordBytes) }
     /// Loading a DW group's taps, bias and multiplier words.
     public func dwParameterCycles(taps: Int) -> Int { transfer(taps &+ 2, bytesPerBeat: weightWordBytes) }
