@@ -33,8 +33,7 @@ public final class AcceleratorEmulator {
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
         self.plans = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
-        let plan = try ArenaPlanner.plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs,
-                                         outputs: model.outputs, preserveAll: true)
+        let plan = try ArenaPlanner.plan(model, preserveAll: true)
         arenaPlan = plan
         let arenaSize = max(plan.size + ArenaPlan.alignment, 1)
         arena = UnsafeMutableRawPointer.allocate(byteCount: arenaSize, alignment: ArenaPlan.alignment)

@@ -14,13 +14,13 @@ final class SessionHandle {
     /// A session in an arena the library allocates with `malloc`-like failure reporting, so a model
     /// that needs more memory than there is yields `DSC_ERR_OUT_OF_MEMORY` rather than a trap.
     init(owner: ModelHandle, options: SessionOptions) throws {
-        let size = Session.requiredArenaSize(for: owner.model, options: options)
+        let prepared = try PreparedModel(model: owner.model, options: options)
+        let size = prepared.requiredArenaSize
         guard let arena = dsc_capi_aligned_alloc(size, ArenaPlan.alignment) else {
             throw DSCError.outOfMemory("cannot allocate a \(size)-byte arena")
         }
         do {
-            session = try Session(model: owner.model, arena: UnsafeMutableRawBufferPointer(start: arena, count: size),
-                                  options: options)
+            session = try Session(prepared: prepared, arena: UnsafeMutableRawBufferPointer(start: arena, count: size))
         } catch {
             dsc_capi_free(arena)
             throw error

@@ -92,11 +92,12 @@ struct BenchCommand: ParsableCommand {
                 let opMacs = m.macs(ofOperation: i)
                 var entry: [String: Any] = ["index": i, "name": m.operations[i].name, "median_us": s.median, "p10_us": s.p10,
                                             "p90_us": s.p90, "macs": opMacs,
-                                            "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0]
+                                            "gmacs_per_s": s.median > 0 ? Double(opMacs) / s.median / 1000 : 0,
+                                            "kernel": session.prepared.kernels[i].description]
                 let op = m.operations[i]
                 switch op.kind {
                 case .conv2D(let p), .depthwiseConv2D(let p):
-                    entry["kernel"] = "\(p.window.kernelHeight)x\(p.window.kernelWidth)"
+                    entry["window"] = "\(p.window.kernelHeight)x\(p.window.kernelWidth)"
                     entry["stride"] = p.window.strideHeight
                     entry["input_channels"] = m.tensors[op.inputs[0]].shape.last ?? 0
                 default: break
@@ -124,12 +125,13 @@ struct BenchCommand: ParsableCommand {
         }
         print("")
         print(column("#", 4) + column("operator", 20) + column("median µs", 12) + column("p10", 10) + column("p90", 10)
-              + column("MACs", 12) + "GMAC/s")
+              + column("MACs", 12) + column("GMAC/s", 9) + "kernel")
         for (i, s) in opSpreads.enumerated() {
             let opMacs = m.macs(ofOperation: i)
             print(column(String(i), 4) + column(m.operations[i].name, 20) + column(fmt(s.median), 12) + column(fmt(s.p10), 10)
                   + column(fmt(s.p90), 10) + column(opMacs > 0 ? grouped(opMacs) : "-", 12)
-                  + (opMacs > 0 && s.median > 0 ? fmt(Double(opMacs) / s.median / 1000) : "-"))
+                  + column(opMacs > 0 && s.median > 0 ? fmt(Double(opMacs) / s.median / 1000) : "-", 9)
+                  + session.prepared.kernels[i].description)
         }
     }
 }

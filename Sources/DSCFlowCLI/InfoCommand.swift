@@ -9,11 +9,18 @@ struct InfoCommand: ParsableCommand {
         abstract: "Print a model's operators with shapes, quantization and MACs, and its totals."
     )
 
-    @Argument(help: "Model file (.tflite).")
+    @Argument(help: "Model file (.tflite or .dscm).")
     var model: String
 
+    @Option(help: "Kernel path whose kernels to name: reference, portable, avx2, avxvnni, avx512vnni or auto (DSCFLOW_KERNELS, else the fastest this CPU runs).")
+    var kernels = "auto"
+
     func run() throws {
+        guard let path = KernelPath(rawValue: kernels) else {
+            throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let m = try Model.load(path: model)
+        let prepared = try PreparedModel(model: m, options: SessionOptions(kernels: path))
         print("model: \(model) (\(m.format))")
         for (k, i) in m.inputs.enumerated() {
             print("input \(k): \(m.tensors[i].name) \(m.tensors[i].signature) \(describe(m.tensors[i].quantization))")
@@ -23,17 +30,20 @@ struct InfoCommand: ParsableCommand {
         }
         print("")
         print(column("#", 4) + column("operator", 18) + column("input", 22) + column("output", 22)
-              + column("MACs", 13) + "details")
+              + column("MACs", 13) + column("kernel (\(prepared.kernelPath.rawValue))", 28) + "details")
         for (i, op) in m.operations.enumerated() {
             let x = m.tensors[op.inputs[0]], y = m.tensors[op.outputs[0]]
             print(column(String(i), 4) + column(op.name, 18) + column(x.signature, 22) + column(y.signature, 22)
-                  + column(grouped(m.macs(ofOperation: i)), 13) + OperatorDescription.details(op, m))
+                  + column(grouped(m.macs(ofOperation: i)), 13) + column(prepared.kernels[i].description, 28)
+                  + OperatorDescription.details(op, m))
         }
         print("")
         print("operators:   \(m.operations.count)")
         print("MACs:        \(grouped(m.totalMACs))")
         print("parameters:  \(grouped(m.parameterCount)) (\(grouped(m.constantBytes)) bytes of constants)")
-        print("arena:       \(grouped(m.plan.size)) bytes (\(grouped(Session.requiredArenaSize(for: m))) with alignment slack)")
+        let fast = prepared.kernels.filter(\.isFast).count
+        print("kernels:     \(prepared.kernelPath.rawValue): \(fast) of \(m.operations.count) operators on microkernels")
+        print("arena:       \(grouped(prepared.plan.size)) bytes of tensors (\(grouped(prepared.requiredArenaSize)) with kernel scratch and alignment slack)")
         if !m.metadata.isEmpty {
             print("metadata:")
             for key in m.metadata.keys.sorted() {

@@ -122,5 +122,5 @@ final class MalformedModelTests: XCTestCase {
     }
 }
 
-/// The tests' deterministic PRNG (defined in FastKernelTests.swift).
+/// The tests' deterministic PRNG (defined in Kernels/KernelTestCase.swift).
 typealias SplitMix64 = SeededGenerator

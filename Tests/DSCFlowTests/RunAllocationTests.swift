@@ -31,8 +31,8 @@ final class RunAllocationTests: XCTestCase {
     func testRunDoesNotAllocateOnAnyPath() throws {
         XCTAssertEqual(dsc_test_allocation_counting_works(), 1, "malloc is not interposed")
         var models: [(String, Model)] = []
-        if let shared = FastKernelTests.sharedDirectory {
-            for name in FastKernelTests.sharedModels {
+        if let shared = KernelTestCase.sharedDirectory {
+            for name in KernelTestCase.sharedModels {
                 models.append((name, try Model.load(path: shared.appendingPathComponent("models/\(name).tflite").path)))
             }
         }
@@ -71,15 +71,15 @@ final class RunAllocationTests: XCTestCase {
                                 input2Multiplier: 1 << 30, input2Shift: -1, outputMultiplier: 1 << 30, outputShift: -18,
                                 outputOffset: -3, activationMin: -128, activationMax: 127)
         let ops = [
-            Operation(kind: .conv2D(ConvolutionParameters(window: same, inputOffset: 1, paddingValue: -1, bias: (0..<8).map { Int32($0) }, requantizer: rq(8))),
+            Operator(kind: .conv2D(ConvolutionParameters(window: same, inputOffset: 1, paddingValue: -1, bias: (0..<8).map { Int32($0) }, requantizer: rq(8))),
                       inputs: [0, 1], outputs: [2]),
-            Operation(kind: .depthwiseConv2D(ConvolutionParameters(window: same, inputOffset: 3, paddingValue: -3, bias: [], requantizer: rq(8))),
+            Operator(kind: .depthwiseConv2D(ConvolutionParameters(window: same, inputOffset: 3, paddingValue: -3, bias: [], requantizer: rq(8))),
                       inputs: [2, 3], outputs: [4]),
-            Operation(kind: .add(add), inputs: [4, 2], outputs: [5]),
-            Operation(kind: .averagePool2D(PoolParameters(window: Window2D(kernelHeight: 8, kernelWidth: 8, strideHeight: 8, strideWidth: 8, padding: .valid),
+            Operator(kind: .add(add), inputs: [4, 2], outputs: [5]),
+            Operator(kind: .averagePool2D(PoolParameters(window: Window2D(kernelHeight: 8, kernelWidth: 8, strideHeight: 8, strideWidth: 8, padding: .valid),
                                                           activationMin: -128, activationMax: 127)), inputs: [5], outputs: [6]),
-            Operation(kind: .reshape, inputs: [6], outputs: [7]),
-            Operation(kind: .fullyConnected(FullyConnectedParameters(inputOffset: 3, bias: [1, 2, 3], requantizer: rq(3))),
+            Operator(kind: .reshape, inputs: [6], outputs: [7]),
+            Operator(kind: .fullyConnected(FullyConnectedParameters(inputOffset: 3, bias: [1, 2, 3], requantizer: rq(3))),
                       inputs: [7, 8], outputs: [9]),
         ]
         return try Model(tensors: tensors, operations: ops, inputs: [0], outputs: [9], format: "builtin")

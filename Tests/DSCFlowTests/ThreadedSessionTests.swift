@@ -9,8 +9,8 @@ import XCTest
 final class ThreadedSessionTests: XCTestCase {
     func models() throws -> [(String, Model)] {
         var models: [(String, Model)] = [("builtin", try RunAllocationTests.smallModel())]
-        if let shared = FastKernelTests.sharedDirectory {
-            for name in FastKernelTests.sharedModels {
+        if let shared = KernelTestCase.sharedDirectory {
+            for name in KernelTestCase.sharedModels {
                 models.append((name, try Model.load(path: shared.appendingPathComponent("models/\(name).tflite").path)))
             }
         } else {

@@ -182,8 +182,10 @@ size_t dscsimd_conv_scratch_bytes(int32_t in_c, int32_t kernel_h, int32_t kernel
 
 /// Depthwise conv: per output channel c (input channel c / depth_multiplier),
 /// acc = bias[c] + sum_taps w[tap][c] * x~, x~ = input or `pad_value` outside the image.
-/// Works on whole output rows: the needed input rows are copied, padded and split by stride phase
-/// into scratch, so every tap reads a contiguous run and all 16 lanes are used whatever C is.
+/// The kernels work on whole output rows: the needed input rows are copied, padded and split by stride
+/// phase into scratch, so every tap reads a contiguous run and all lanes are used whatever C is. Each
+/// kernel reads the tables of its layout only: DSCSIMD_KERNEL_DWCONV_GENERIC `weights`/`bias`/`rq`;
+/// _IC1 and _REGROUP `vnni_weights`/`vnni_bias`/`rq`; _PHASE `phase_weights`/`phase_bias`/`phase_rq`.
 typedef struct dscsimd_dwconv {
     int32_t batches, in_h, in_w, in_c, depth_multiplier;
     /// Output channels (in_c * depth_multiplier).
@@ -196,22 +198,22 @@ typedef struct dscsimd_dwconv {
     int32_t pad_value;
     const uint8_t *input;
     uint8_t *output;
-    /// [kernel_h * kernel_w][period], entry j for channel j % channels, widened to int32.
+    /// DSCSIMD_KERNEL_DWCONV_GENERIC: [kernel_h * kernel_w][period], entry j for channel j % channels,
+    /// widened to int32.
     const int32_t *weights;
     /// bias[c] + input_offset * sum_taps w[tap][c], [period]; `rq`'s tables are [period] too.
     const int32_t *bias;
     dscsimd_requant rq;
     /// At least `dscsimd_dwconv_scratch_bytes` bytes, 64-byte aligned.
     uint8_t *scratch;
-    /// AVX-512 VNNI build, kernel_w <= 4 (NULL otherwise): [kernel_h][period][4] int8, the kernel row's
+    /// DSCSIMD_KERNEL_DWCONV_IC1 / _REGROUP (kernel_w <= 4): [kernel_h][period][4] int8, the kernel row's
     /// taps of channel j % channels, zero-filled to 4.
     const int8_t *vnni_weights;
     /// bias[c] + (input_offset - delta) * sum_taps w[tap][c] (delta 128 for int8 input, 0 for uint8), [period].
     const int32_t *vnni_bias;
     /// 0x80808080 for int8 input, 0 for uint8.
     uint32_t vnni_xor;
-    /// AVX-512 VNNI build (NULL otherwise, or when the period is too long): the natural-order kernel.
-    /// An output row's bytes are computed 64 at a time in their own (pixel, channel) order, as 4
+    /// DSCSIMD_KERNEL_DWCONV_PHASE: the natural-order kernel's weights. An output row's bytes are computed 64 at a time in their own (pixel, channel) order, as 4
     /// "phases": lane j of phase k accumulates byte 4j+k, so every tap is one contiguous 64-byte load.
     /// [kernel_h * kernel_w][phase_period / 64][4][64] int8: in phase k's vector of a chunk, byte
     /// 4j+k is the weight of channel (chunk*64 + 4j + k) % channels, the other three bytes are 0.

@@ -1,9 +1,12 @@
 /// TFLite's `QuantizeMultiplier`: a positive real multiplier as (m, shift) with
 /// real = m · 2^(shift − 31), m in [2^30, 2^31). (tensorflow/lite/kernels/internal/quantization_util.cc)
 public struct QuantizedMultiplier: Sendable, Equatable {
+    /// The Q31 multiplier M (2^30 ≤ M < 2^31 for a non-zero real; 0 for 0).
     public var multiplier: Int32
+    /// The power-of-two exponent S: real ≈ M · 2^(S − 31) (S > 0 a left shift, S < 0 a right shift).
     public var shift: Int32
 
+    /// A multiplier and shift as TFLite stores them.
     public init(multiplier: Int32, shift: Int32) {
         self.multiplier = multiplier
         self.shift = shift
@@ -46,6 +49,7 @@ public struct QuantizedMultiplier: Sendable, Equatable {
 public enum ActivationFunction: UInt8, Sendable {
     case none = 0, relu = 1, reluN1To1 = 2, relu6 = 3
 
+    /// The option's name in messages and on the command line.
     public var name: String {
         switch self {
         case .none: return "NONE"

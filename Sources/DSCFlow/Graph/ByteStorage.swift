@@ -2,7 +2,9 @@
 /// aligned) or borrowed from the caller (a model loaded in place from flash or a mapped file: the
 /// caller keeps the memory alive and unchanged for as long as the model lives).
 public final class ByteStorage: @unchecked Sendable {
+    /// The first byte.
     public let base: UnsafeRawPointer
+    /// The number of bytes.
     public let count: Int
     private let owned: Bool
 
@@ -34,14 +36,19 @@ public final class ByteStorage: @unchecked Sendable {
         if owned { UnsafeMutableRawPointer(mutating: base).deallocate() }
     }
 
+    /// All the bytes.
     public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    /// True when the bytes belong to the caller (loaded in place), not to DSCFlow.
     public var isBorrowed: Bool { !owned }
 }
 
 /// A constant tensor's bytes: a range inside a `ByteStorage`.
 public struct ConstantData: @unchecked Sendable {
+    /// The bytes the data lies in (kept alive by this reference).
     public let storage: ByteStorage
+    /// Where the data starts in `storage`.
     public let offset: Int
+    /// The data's length in bytes.
     public let count: Int
 
     /// `offset ..< offset + count` must lie inside `storage` (checked by whoever builds it).
@@ -57,7 +64,9 @@ public struct ConstantData: @unchecked Sendable {
         self.init(storage: s, offset: 0, count: bytes.count)
     }
 
+    /// The data's first byte.
     public var pointer: UnsafeRawPointer { storage.base + offset }
+    /// The data's bytes.
     public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
 
     /// Reads element `i` as a little-endian value of `type`, sign- or zero-extended to Int32.

@@ -24,6 +24,7 @@ public enum ElementType: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// The type's name in messages and signatures ("int8").
     public var name: String {
         switch self {
         case .int8: return "int8"

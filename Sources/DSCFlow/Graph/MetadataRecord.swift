@@ -1,8 +1,10 @@
 /// A model metadata entry in DSCFlow's `key=value` line format (e.g. `dscflow.detection`,
 /// `dscflow.preprocess`): one pair per line, `#` starts a comment, surrounding spaces are ignored.
 public struct MetadataRecord: Sendable, Equatable {
+    /// The record's key/value pairs.
     public private(set) var values: [String: String]
 
+    /// A record holding `values`.
     public init(_ values: [String: String] = [:]) {
         self.values = values
     }
@@ -22,6 +24,7 @@ public struct MetadataRecord: Sendable, Equatable {
         self.values = v
     }
 
+    /// The value of `key`, or nil.
     public subscript(key: String) -> String? {
         get { values[key] }
         set { values[key] = newValue }

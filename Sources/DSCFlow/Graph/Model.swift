@@ -1,21 +1,22 @@
-/// A loaded, validated model: tensors, operators in execution order, inputs, outputs, metadata, and
-/// its memory plan. Immutable after load and safe to share across threads; sessions run it.
+/// A loaded, validated model: tensors, operators in execution order, inputs, outputs and metadata —
+/// the IR, nothing else (a `PreparedModel` adds the arena plan and the kernels of one path).
+/// Immutable after load and safe to share across threads; sessions run it.
 public final class Model: @unchecked Sendable {
+    /// Every tensor: activations, constants (weights, biases), inputs and outputs.
     public let tensors: [Tensor]
+    /// The operators in execution order.
     public let operations: [Operator]
+    /// The model's input tensors (indices into `tensors`).
     public let inputs: [Int]
+    /// The model's output tensors (indices into `tensors`).
     public let outputs: [Int]
     /// Free-form key/value pairs kept with the model (preprocessing, detection head, provenance...).
     public let metadata: [String: String]
     /// Where the model came from ("tflite", "dscm", "skrskr", "builtin").
     public let format: String
-    /// Arena layout with buffer reuse (what `Session` uses by default).
-    public let plan: ArenaPlan
-    /// Arena layout where every activation keeps its own bytes (for reading any op's output after a run).
-    public let preservingPlan: ArenaPlan
-    /// Weights packed once for the fast kernels (shared by every session).
-    let fastWeights: FastWeights
 
+    /// A model of these parts, validated (`ModelValidator`: indices, execution order, sizes, and every
+    /// operator's own checks); throws a `DSCError` naming what is wrong.
     public init(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
                 metadata: [String: String] = [:], format: String) throws {
         self.tensors = tensors
@@ -25,29 +26,12 @@ public final class Model: @unchecked Sendable {
         self.metadata = metadata
         self.format = format
         try ModelValidator.validate(tensors: tensors, operations: operations, inputs: inputs, outputs: outputs)
-        self.plan = try ArenaPlanner.plan(tensors: tensors, operations: operations, inputs: inputs,
-                                          outputs: outputs, preserveAll: false)
-        self.preservingPlan = try ArenaPlanner.plan(tensors: tensors, operations: operations, inputs: inputs,
-                                                    outputs: outputs, preserveAll: true)
-        self.fastWeights = FastWeights(tensors: tensors, operations: operations)
     }
 
     /// Multiply-accumulates of one inference of operator `index` (0 for ops without MACs).
     public func macs(ofOperation index: Int) -> Int {
-        let op = operations[index]
-        switch op.kind {
-        case .conv2D:
-            let f = tensors[op.inputs[1]].shape
-            return tensors[op.outputs[0]].elementCount &* f[1] &* f[2] &* f[3]
-        case .depthwiseConv2D:
-            let f = tensors[op.inputs[1]].shape
-            return tensors[op.outputs[0]].elementCount &* f[1] &* f[2]
-        case .fullyConnected:
-            let w = tensors[op.inputs[1]].shape
-            return tensors[op.outputs[0]].elementCount &* w[w.count - 1]
-        default:
-            return 0
-        }
+        var v = OperatorMACs(context: OperatorContext(index: index, op: operations[index], tensors: tensors))
+        return operations[index].kind.visit(&v)
     }
 
     /// Multiply-accumulates of one inference.

@@ -36,12 +36,16 @@ public enum OperatorKind: Sendable {
 
 /// One node of the graph: its kind and the tensors it reads and writes (indices into `Model.tensors`).
 public struct Operator: Sendable {
+    /// What the operator computes, with its parameters.
     public var kind: OperatorKind
+    /// The tensors it reads (indices into `Model.tensors`; constants included).
     public var inputs: [Int]
+    /// The tensor it writes (exactly one).
     public var outputs: [Int]
     /// The name used for dumps; defaults to the kind's TFLite builtin name.
     public var name: String
 
+    /// An operator; `name` defaults to the kind's TFLite builtin name.
     public init(kind: OperatorKind, inputs: [Int], outputs: [Int], name: String? = nil) {
         self.kind = kind
         self.inputs = inputs
@@ -49,7 +53,3 @@ public struct Operator: Sendable {
         self.name = name ?? kind.name
     }
 }
-
-/// Former name of `Operator` (it clashed with Foundation's `Operation`).
-@available(*, deprecated, renamed: "Operator")
-public typealias Operation = Operator

@@ -2,6 +2,7 @@
 public enum PaddingMode: UInt8, Sendable {
     case same = 0, valid = 1, explicit = 2
 
+    /// The mode's TFLite name.
     public var name: String {
         switch self {
         case .same: return "SAME"
@@ -13,12 +14,18 @@ public enum PaddingMode: UInt8, Sendable {
 
 /// A 2-D sliding window over NHWC data: kernel size, stride, dilation and resolved padding.
 public struct Window2D: Sendable, Equatable {
+    /// Window size in rows and columns.
     public var kernelHeight: Int, kernelWidth: Int
+    /// Step between windows.
     public var strideHeight: Int, strideWidth: Int
+    /// Step between taps of one window (1: dense).
     public var dilationHeight: Int, dilationWidth: Int
+    /// The padding the model declared (the resolved amounts follow).
     public var padding: PaddingMode
+    /// Resolved padding in pixels on each side.
     public var padTop: Int, padLeft: Int, padBottom: Int, padRight: Int
 
+    /// A window with its padding already resolved.
     public init(kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
                 dilationHeight: Int = 1, dilationWidth: Int = 1, padding: PaddingMode,
                 padTop: Int = 0, padLeft: Int = 0, padBottom: Int = 0, padRight: Int = 0) {
@@ -67,6 +74,7 @@ public struct Window2D: Sendable, Equatable {
 /// acc[c] = Σ w · (x̃ + inputOffset), x̃ = x inside the image and `paddingValue` outside;
 /// then acc + bias[c] → requantizer.
 public struct ConvolutionParameters: Sendable {
+    /// Kernel, stride, dilation and padding.
     public var window: Window2D
     /// Depthwise only: output channels per input channel.
     public var depthMultiplier: Int
@@ -76,11 +84,14 @@ public struct ConvolutionParameters: Sendable {
     public var paddingValue: Int32
     /// Per output channel; empty means zero.
     public var bias: [Int32]
+    /// How products are summed (int32, or saturating per channel block).
     public var accumulator: Accumulator
+    /// How the accumulator plus bias becomes the output value.
     public var requantizer: Requantizer
     /// The fused activation the model declared (informational; the clamp lives in the requantizer).
     public var activation: ActivationFunction
 
+    /// Conv or depthwise parameters (TFLite: inputOffset = −zp, paddingValue = zp).
     public init(window: Window2D, depthMultiplier: Int = 1, inputOffset: Int32, paddingValue: Int32,
                 bias: [Int32], accumulator: Accumulator = .int32, requantizer: Requantizer,
                 activation: ActivationFunction = .none) {
@@ -98,14 +109,20 @@ public struct ConvolutionParameters: Sendable {
 /// FullyConnected. Inputs: [input, weights [units, depth](, bias)]. The input is read as
 /// [elements / depth, depth].
 public struct FullyConnectedParameters: Sendable {
+    /// Added to every input value (TFLite: −input zero point).
     public var inputOffset: Int32
     /// Added to every weight (TFLite: −weight zero point, normally 0).
     public var weightOffset: Int32
+    /// Per output unit; empty means zero.
     public var bias: [Int32]
+    /// How products are summed.
     public var accumulator: Accumulator
+    /// How the accumulator plus bias becomes the output value.
     public var requantizer: Requantizer
+    /// The fused activation the model declared (informational).
     public var activation: ActivationFunction
 
+    /// FullyConnected parameters.
     public init(inputOffset: Int32, weightOffset: Int32 = 0, bias: [Int32], accumulator: Accumulator = .int32,
                 requantizer: Requantizer, activation: ActivationFunction = .none) {
         self.inputOffset = inputOffset
@@ -119,11 +136,16 @@ public struct FullyConnectedParameters: Sendable {
 
 /// AveragePool2D / MaxPool2D: window clipped to the image, result clamped to [min, max].
 public struct PoolParameters: Sendable {
+    /// Window, stride and padding (no dilation).
     public var window: Window2D
+    /// Lower clamp of the result.
     public var activationMin: Int32
+    /// Upper clamp of the result.
     public var activationMax: Int32
+    /// The fused activation the model declared (informational).
     public var activation: ActivationFunction
 
+    /// Pooling parameters.
     public init(window: Window2D, activationMin: Int32, activationMax: Int32, activation: ActivationFunction = .none) {
         self.window = window
         self.activationMin = activationMin
@@ -134,13 +156,20 @@ public struct PoolParameters: Sendable {
 
 /// Mean over `axes` (TFLite Micro int8 arithmetic). `multiplier`/`shift` = QuantizeMultiplier(s_in/s_out).
 public struct MeanParameters: Sendable {
+    /// The reduced dimensions, ascending, each once.
     public var axes: [Int]
+    /// Keep reduced dimensions as 1s in the output shape.
     public var keepDims: Bool
+    /// The input's zero point.
     public var inputZeroPoint: Int32
+    /// The output's zero point.
     public var outputZeroPoint: Int32
+    /// QuantizeMultiplier(s_in / s_out): Q31 multiplier.
     public var multiplier: Int32
+    /// QuantizeMultiplier(s_in / s_out): exponent.
     public var shift: Int32
 
+    /// Mean parameters.
     public init(axes: [Int], keepDims: Bool, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32,
                 shift: Int32) {
         self.axes = axes
@@ -154,15 +183,24 @@ public struct MeanParameters: Sendable {
 
 /// Add with broadcasting (TFLite int8 arithmetic: both inputs scaled to 2·max(s1, s2) with 20 bits of headroom).
 public struct AddParameters: Sendable {
+    /// Added to each input (−zero points).
     public var input1Offset: Int32, input2Offset: Int32
+    /// Headroom shift applied to both offset inputs (20 for int8).
     public var leftShift: Int32
+    /// Input 1's rescale to the common scale (MultiplyByQuantizedMultiplier).
     public var input1Multiplier: Int32, input1Shift: Int32
+    /// Input 2's rescale to the common scale.
     public var input2Multiplier: Int32, input2Shift: Int32
+    /// The sum's rescale to the output scale.
     public var outputMultiplier: Int32, outputShift: Int32
+    /// The output zero point.
     public var outputOffset: Int32
+    /// The output clamp (fused activation).
     public var activationMin: Int32, activationMax: Int32
+    /// The fused activation the model declared (informational).
     public var activation: ActivationFunction
 
+    /// Add parameters as TFLite's `PrepareGeneralAddSub` computes them.
     public init(input1Offset: Int32, input2Offset: Int32, leftShift: Int32, input1Multiplier: Int32,
                 input1Shift: Int32, input2Multiplier: Int32, input2Shift: Int32, outputMultiplier: Int32,
                 outputShift: Int32, outputOffset: Int32, activationMin: Int32, activationMax: Int32,
@@ -185,9 +223,12 @@ public struct AddParameters: Sendable {
 
 /// Pad: `paddings[d] = (before, after)` per dimension of the input; new cells hold `value`.
 public struct PadParameters: Sendable {
+    /// Cells added before and after each dimension.
     public var paddings: [(before: Int, after: Int)]
+    /// The raw value of the new cells.
     public var value: Int32
 
+    /// Pad parameters.
     public init(paddings: [(before: Int, after: Int)], value: Int32) {
         self.paddings = paddings
         self.value = value
@@ -201,13 +242,18 @@ public enum SpaceToDepthOrder: UInt8, Sendable {
     /// Output channel c·b² + dy·b + dx: PyTorch `pixel_unshuffle` order.
     case channelMajor = 1
 
+    /// The order's name in messages.
     public var name: String { self == .blockMajor ? "block-major" : "channel-major" }
 }
 
+/// Space-to-depth (reorg): each block × block patch becomes one pixel with block² · C channels.
 public struct SpaceToDepthParameters: Sendable {
+    /// The patch side.
     public var blockSize: Int
+    /// How the patch's pixels and channels are ordered in the output channels.
     public var order: SpaceToDepthOrder
 
+    /// Space-to-depth parameters (TFLite's block-major order by default).
     public init(blockSize: Int, order: SpaceToDepthOrder = .blockMajor) {
         self.blockSize = blockSize
         self.order = order
@@ -216,11 +262,16 @@ public struct SpaceToDepthParameters: Sendable {
 
 /// Int8 softmax (TFLite gemmlowp arithmetic, output scale 1/256 and zero point −128).
 public struct SoftmaxParameters: Sendable {
+    /// The softmax temperature (TFLite's beta).
     public var beta: Float
+    /// Q31 multiplier of beta · input scale (TFLite `PreprocessSoftmaxScaling`).
     public var inputMultiplier: Int32
+    /// Its left shift.
     public var inputLeftShift: Int32
+    /// Inputs further below the row's maximum than this contribute 0 (`CalculateInputRadius`).
     public var diffMin: Int32
 
+    /// Softmax parameters already computed.
     public init(beta: Float, inputMultiplier: Int32, inputLeftShift: Int32, diffMin: Int32) {
         self.beta = beta
         self.inputMultiplier = inputMultiplier

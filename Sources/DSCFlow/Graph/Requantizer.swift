@@ -7,6 +7,7 @@ public enum Accumulator: Sendable, Equatable {
     /// depthwise ops the block is the whole window.
     case saturating(bits: Int, channelBlock: Int)
 
+    /// The accumulator as `info` prints it (`int32`, `sat19/16ch`).
     public var description: String {
         switch self {
         case .int32: return "int32"
@@ -27,6 +28,7 @@ public enum Requantizer: Sendable {
     /// No requantization: the raw accumulator (plus bias) is stored (int32 output).
     case none
 
+    /// The requantizer's short name (`tflite`, `mulshift`, `raw`).
     public var name: String {
         switch self {
         case .fixedPoint: return "tflite"
@@ -36,14 +38,23 @@ public enum Requantizer: Sendable {
     }
 }
 
+/// TFLite's requantizer: out = clamp(MultiplyByQuantizedMultiplier(acc, M[c], S[c]) + zp, min, max)
+/// with gemmlowp double rounding (or single rounding, per session). Sign conventions as TFLite's:
+/// S[c] > 0 shifts left before the multiply, S[c] < 0 is a rounding right shift after it
+/// (`QuantizedMultiplier`); M[c] is a Q31 value in [2^30, 2^31) for a positive real.
 public struct FixedPointRequantizer: Sendable {
     /// Per output channel (one entry broadcast to all channels is allowed).
     public var multipliers: [Int32]
+    /// Per output channel power-of-two exponent S (−31…31; see the type's documentation).
     public var shifts: [Int32]
+    /// Added after the multiply.
     public var outputZeroPoint: Int32
+    /// Lower clamp (the fused activation and the output type).
     public var activationMin: Int32
+    /// Upper clamp.
     public var activationMax: Int32
 
+    /// A TFLite requantizer (one multiplier/shift broadcast to every channel, or one per channel).
     public init(multipliers: [Int32], shifts: [Int32], outputZeroPoint: Int32, activationMin: Int32,
                 activationMax: Int32) {
         self.multipliers = multipliers
@@ -54,6 +65,9 @@ public struct FixedPointRequantizer: Sendable {
     }
 }
 
+/// The SkrSkr/SEUer accelerators' requantizer: out = clamp(floor(max(acc, 0) · M[c] / 2^shift), min, max).
+/// The right shift truncates toward −∞ (an arithmetic shift of the 64-bit product); a negative M[c]
+/// with the ReLU gives at most 0.
 public struct MulShiftRequantizer: Sendable {
     /// Per output channel multiplier (int16 on the accelerators).
     public var multipliers: [Int32]
@@ -61,9 +75,12 @@ public struct MulShiftRequantizer: Sendable {
     public var shift: Int32
     /// Apply max(·, 0) before the multiply.
     public var reluBeforeMultiply: Bool
+    /// Lower clamp (0 on the accelerators).
     public var outputMin: Int32
+    /// Upper clamp (255 on the accelerators: uint8 activations).
     public var outputMax: Int32
 
+    /// A mul-shift requantizer (SkrSkr: int16 multipliers, shift 17, ReLU first, [0, 255]).
     public init(multipliers: [Int32], shift: Int32, reluBeforeMultiply: Bool = true, outputMin: Int32 = 0,
                 outputMax: Int32 = 255) {
         self.multipliers = multipliers

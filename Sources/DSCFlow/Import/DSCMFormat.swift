@@ -8,7 +8,9 @@ public enum DSCMFormat {
     public static let magic: [UInt8] = [0x89, 0x44, 0x53, 0x43, 0x4D, 0x0D, 0x0A, 0x1A]
     /// The format version this build writes and reads.
     public static let version: UInt32 = 1
+    /// Bytes of the file header (docs/FORMAT.md).
     public static let headerSize = 64
+    /// Bytes of one entry of the section table.
     public static let sectionEntrySize = 32
     /// Alignment of every section and of every constant tensor inside DATA.
     public static let alignment = 64

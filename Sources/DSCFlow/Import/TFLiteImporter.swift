@@ -1,7 +1,8 @@
 /// Turns a `.tflite` file (FlatBuffers, schema version 3, one subgraph, fully int8) into the IR.
 /// Everything the kernels need is computed here once: requantization multipliers, activation ranges,
-/// resolved padding. Anything DSCFlow cannot represent is rejected with the operator, its index and
-/// the reason.
+/// resolved padding (each operator's part in its file under `Operators/`, through
+/// `OperatorRegistry.importTFLite`). Anything DSCFlow cannot represent is rejected with the operator,
+/// its index and the reason.
 public enum TFLiteImporter {
     /// True if `bytes` carry the TFLite file identifier "TFL3".
     public static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -10,13 +11,13 @@ public enum TFLiteImporter {
 
     /// Imports the model held in `storage`. Constant tensors point into `storage` (no copy).
     public static func importModel(_ storage: ByteStorage) throws -> Model {
-        var importer = try Importer(storage: storage)
-        return try importer.run()
+        var reader = try TFLiteOperatorReader(storage: storage)
+        return try reader.run()
     }
 }
 
 /// A TFLite tensor as stored in the file, before conversion.
-private struct RawTensor {
+struct TFLiteRawTensor {
     var name: String
     var typeCode: UInt8
     var shape: [Int32]
@@ -28,7 +29,8 @@ private struct RawTensor {
     var isVariable: Bool
 }
 
-private struct RawOperator {
+/// A TFLite operator as stored in the file, before conversion.
+struct TFLiteRawOperator {
     var code: Int32
     var name: String
     var inputs: [Int32]
@@ -37,12 +39,14 @@ private struct RawOperator {
     var options: FlatBufferReader.Table?
 }
 
-private struct Importer {
+/// Reads a TFLite file and converts its tensors; while operator `index` (`raw`) is converted, the
+/// helpers of `TFLiteOperatorReader+Operator.swift` read that operator's inputs, outputs and options.
+struct TFLiteOperatorReader {
     let storage: ByteStorage
     let fb: FlatBufferReader
-    var rawTensors: [RawTensor] = []
+    var rawTensors: [TFLiteRawTensor] = []
     var bufferData: [(offset: Int, count: Int)] = []
-    var rawOperators: [RawOperator] = []
+    var rawOperators: [TFLiteRawOperator] = []
     var graphInputs: [Int32] = []
     var graphOutputs: [Int32] = []
     var metadata: [String: String] = [:]
@@ -50,6 +54,9 @@ private struct Importer {
     var tensors: [Tensor] = []
     var irIndex: [Int: Int] = [:]
     var operations: [Operator] = []
+    /// The operator being converted.
+    var index = 0
+    var raw = TFLiteRawOperator(code: 0, name: "", inputs: [], outputs: [], optionsType: 0, options: nil)
 
     init(storage: ByteStorage) throws {
         self.storage = storage
@@ -111,7 +118,7 @@ private struct Importer {
         }
         let sg = subgraphs[0]
         for t in try sg.tables(S.SubGraphField.tensors) {
-            var raw = RawTensor(name: try t.string(S.TensorField.name) ?? "", typeCode: try t.u8(S.TensorField.type),
+            var raw = TFLiteRawTensor(name: try t.string(S.TensorField.name) ?? "", typeCode: try t.u8(S.TensorField.type),
                                 shape: try t.int32s(S.TensorField.shape), buffer: Int(try t.u32(S.TensorField.buffer)),
                                 scales: [], zeroPoints: [], quantizedDimension: 0,
                                 hasSparsity: try t.fieldPosition(S.TensorField.sparsity) != nil,
@@ -130,7 +137,7 @@ private struct Importer {
             guard idx < opcodes.count else {
                 throw DSCError.malformedModel("TFLite model: operator \(rawOperators.count) uses opcode \(idx); the model has \(opcodes.count)")
             }
-            rawOperators.append(RawOperator(code: opcodes[idx].0, name: opcodes[idx].1,
+            rawOperators.append(TFLiteRawOperator(code: opcodes[idx].0, name: opcodes[idx].1,
                                             inputs: try op.int32s(S.OperatorField.inputs),
                                             outputs: try op.int32s(S.OperatorField.outputs),
                                             optionsType: try op.u8(S.OperatorField.builtinOptionsType),
@@ -139,9 +146,14 @@ private struct Importer {
 
         let inputs = try graphInputs.map { try tensor(Int($0), op: -1, role: "model input") }
         for (i, op) in rawOperators.enumerated() {
-            try convert(i, op)
+            index = i
+            raw = op
+            guard var converted = try OperatorRegistry.importTFLite(&self) else {
+                throw DSCError.unsupported(op: i, name: op.name, reason: "DSCFlow does not implement this operator (supported: \(OperatorRegistry.tfliteBuiltins))")
+            }
             // Keep the file's operator name (PADV2 stays PADV2) so dumps match TFLite's naming.
-            operations[operations.count - 1].name = op.name
+            converted.name = op.name
+            operations.append(converted)
         }
         let outputs = try graphOutputs.map { try tensor(Int($0), op: -1, role: "model output") }
         var md = metadata
@@ -152,14 +164,14 @@ private struct Importer {
 
     // MARK: tensors
 
-    func rawTensor(_ t: Int, op: Int, name: String) throws -> RawTensor {
+    func rawTensor(_ t: Int, op: Int, name: String) throws -> TFLiteRawTensor {
         guard t >= 0 && t < rawTensors.count else {
             throw DSCError.malformedModel("TFLite model: operator \(op) (\(name)) refers to tensor \(t); the subgraph has \(rawTensors.count)")
         }
         return rawTensors[t]
     }
 
-    func constantBytes(_ raw: RawTensor) throws -> (offset: Int, count: Int)? {
+    func constantBytes(_ raw: TFLiteRawTensor) throws -> (offset: Int, count: Int)? {
         guard raw.buffer != 0 else { return nil }
         guard raw.buffer < bufferData.count else {
             throw DSCError.malformedModel("TFLite model: tensor '\(raw.name)' uses buffer \(raw.buffer); the model has \(bufferData.count)")
@@ -168,7 +180,7 @@ private struct Importer {
         return d.count > 0 ? d : nil
     }
 
-    func shape(_ raw: RawTensor, op: Int) throws -> [Int] {
+    func shape(_ raw: TFLiteRawTensor, op: Int) throws -> [Int] {
         try raw.shape.map { d -> Int in
             guard d >= 1 else { throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "dimension \(d) in shape \(raw.shape)") }
             return Int(d)
@@ -252,303 +264,6 @@ private struct Importer {
             let v: Int64 = size == 4 ? Int64(try fb.i32(d.offset + 4 * k)) : try fb.i64(d.offset + 8 * k)
             guard abs(v) < (1 << 31) else { throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "value \(v) out of range") }
             return Int(v)
-        }
-    }
-
-    // MARK: operators
-
-    func options(_ op: RawOperator, _ index: Int, _ expected: UInt8) throws -> FlatBufferReader.Table? {
-        if op.options != nil && op.optionsType != expected {
-            throw DSCError.malformedModel("TFLite model: operator \(index) (\(op.name)) has builtin options of type \(op.optionsType); expected \(expected)")
-        }
-        return op.options
-    }
-
-    func activation(_ code: UInt8, _ index: Int, _ op: RawOperator) throws -> ActivationFunction {
-        guard let a = ActivationFunction(rawValue: code) else {
-            let names: [UInt8: String] = [4: "TANH", 5: "SIGN_BIT"]
-            throw DSCError.unsupported(op: index, name: op.name, reason: "fused activation \(names[code] ?? String(code))")
-        }
-        return a
-    }
-
-    func paddingMode(_ code: UInt8, _ index: Int, _ op: RawOperator) throws -> PaddingMode {
-        switch code {
-        case 0: return .same
-        case 1: return .valid
-        default: throw DSCError.unsupported(op: index, name: op.name, reason: "padding mode \(code)")
-        }
-    }
-
-    func window(input: Tensor, kernelH: Int, kernelW: Int, strideH: Int32, strideW: Int32, dilationH: Int32,
-                dilationW: Int32, padding: PaddingMode, index: Int, op: RawOperator) throws -> Window2D {
-        guard input.shape.count == 4 else {
-            throw DSCError.invalidTensor(op: index, tensor: input.name, reason: "rank \(input.shape.count); expected 4 (NHWC)")
-        }
-        guard strideH >= 1, strideW >= 1, dilationH >= 1, dilationW >= 1 else {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW) (must be ≥ 1)")
-        }
-        guard let h = Window2D.resolve(input: input.shape[1], kernel: kernelH, stride: Int(strideH), dilation: Int(dilationH), mode: padding),
-              let w = Window2D.resolve(input: input.shape[2], kernel: kernelW, stride: Int(strideW), dilation: Int(dilationW), mode: padding) else {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "a \(kernelH)×\(kernelW) window (stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW), \(padding.name)) does not fit the input \(input.shape)")
-        }
-        return Window2D(kernelHeight: kernelH, kernelWidth: kernelW, strideHeight: Int(strideH), strideWidth: Int(strideW),
-                        dilationHeight: Int(dilationH), dilationWidth: Int(dilationW), padding: padding,
-                        padTop: h.before, padLeft: w.before, padBottom: h.after, padRight: w.after)
-    }
-
-    func requireInputs(_ op: RawOperator, _ index: Int, _ range: ClosedRange<Int>) throws {
-        guard range.contains(op.inputs.count), op.outputs.count == 1 else {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "\(op.inputs.count) inputs and \(op.outputs.count) outputs")
-        }
-    }
-
-    mutating func bias(_ op: RawOperator, _ index: Int, channels: Int) throws -> (values: [Int32], tensor: Int?) {
-        guard op.inputs.count > 2, op.inputs[2] >= 0 else { return ([], nil) }
-        let b = try tensor(Int(op.inputs[2]), op: index, role: "bias", allowPerChannel: true, elementType: .int32)
-        let t = tensors[b]
-        guard let d = t.data else { throw DSCError.unsupported(op: index, name: op.name, reason: "bias '\(t.name)' must be constant") }
-        guard t.elementCount == channels, d.count == channels * 4 else {
-            throw DSCError.invalidTensor(op: index, tensor: t.name, reason: "\(t.shape) bias for \(channels) channels")
-        }
-        return ((0..<channels).map { d.element($0, as: .int32) }, b)
-    }
-
-    /// Per-channel weight scales (one per output channel, or one broadcast).
-    func weightScales(_ w: Tensor, channels: Int, dimension: Int, index: Int, op: RawOperator) throws -> [Float] {
-        guard let q = w.quantization else {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "weights '\(w.name)' are not quantized (hybrid models are not supported)")
-        }
-        if q.zeroPoints.contains(where: { $0 != 0 }) {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "weights '\(w.name)' have a non-zero zero point (int8 weights must be symmetric)")
-        }
-        if q.scales.count == 1 { return [Float](repeating: q.scale, count: channels) }
-        guard q.scales.count == channels, q.dimension == dimension else {
-            throw DSCError.invalidTensor(op: index, tensor: w.name, reason: "\(q.scales.count) scales along dimension \(q.dimension); expected \(channels) along \(dimension)")
-        }
-        return q.scales
-    }
-
-    mutating func convert(_ index: Int, _ op: RawOperator) throws {
-        let S = TFLiteSchema.self
-        let Op = S.Op.self
-        func input(_ k: Int, _ role: String, perChannel: Bool = false) throws -> Int {
-            guard k < op.inputs.count, op.inputs[k] >= 0 else {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "missing \(role)")
-            }
-            return try tensor(Int(op.inputs[k]), op: index, role: role, allowPerChannel: perChannel)
-        }
-        func output() throws -> Int {
-            guard op.outputs.count == 1 else {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "\(op.outputs.count) outputs; exactly 1 is supported")
-            }
-            return try tensor(Int(op.outputs[0]), op: index, role: "output")
-        }
-        switch op.code {
-        case Op.conv2D, Op.depthwiseConv2D:
-            try requireInputs(op, index, 2...3)
-            let depthwise = op.code == Op.depthwiseConv2D
-            let opts = try options(op, index, depthwise ? S.Options.depthwiseConv2D : S.Options.conv2D)
-            let x = try input(0, "input"), f = try input(1, "filter", perChannel: true), y = try output()
-            let fx = tensors[f]
-            guard fx.isConstant, fx.shape.count == 4 else { throw DSCError.unsupported(op: index, name: op.name, reason: "the filter must be a constant 4-D tensor") }
-            let channels = depthwise ? fx.shape[3] : fx.shape[0]
-            let (bias, biasTensor) = try bias(op, index, channels: channels)
-            let padding = try paddingMode(try opts?.u8(0) ?? 0, index, op)
-            let act: ActivationFunction
-            let win: Window2D
-            var dm = 1
-            if depthwise {
-                act = try activation(try opts?.u8(4) ?? 0, index, op)
-                win = try window(input: tensors[x], kernelH: fx.shape[1], kernelW: fx.shape[2],
-                                 strideH: try opts?.i32(2) ?? 0, strideW: try opts?.i32(1) ?? 0,
-                                 dilationH: try opts?.i32(6, default: 1) ?? 1, dilationW: try opts?.i32(5, default: 1) ?? 1,
-                                 padding: padding, index: index, op: op)
-                let inC = tensors[x].shape.count == 4 ? tensors[x].shape[3] : 1
-                guard channels % inC == 0 else {
-                    throw DSCError.unsupported(op: index, name: op.name, reason: "\(channels) output channels are not a multiple of \(inC) input channels")
-                }
-                dm = channels / inC
-            } else {
-                act = try activation(try opts?.u8(3) ?? 0, index, op)
-                win = try window(input: tensors[x], kernelH: fx.shape[1], kernelW: fx.shape[2],
-                                 strideH: try opts?.i32(2) ?? 0, strideW: try opts?.i32(1) ?? 0,
-                                 dilationH: try opts?.i32(5, default: 1) ?? 1, dilationW: try opts?.i32(4, default: 1) ?? 1,
-                                 padding: padding, index: index, op: op)
-            }
-            let (sIn, zIn) = try quantization(x, op: index)
-            let (sOut, zOut) = try quantization(y, op: index)
-            let ws = try weightScales(fx, channels: channels, dimension: depthwise ? 3 : 0, index: index, op: op)
-            let qm = ws.map { QuantizedMultiplier(Double(sIn) * Double($0) / Double(sOut)) }
-            let range = act.range(scale: sOut, zeroPoint: zOut, type: .int8)
-            let rq = FixedPointRequantizer(multipliers: qm.map(\.multiplier), shifts: qm.map(\.shift),
-                                           outputZeroPoint: zOut, activationMin: range.min, activationMax: range.max)
-            let p = ConvolutionParameters(window: win, depthMultiplier: dm, inputOffset: -zIn, paddingValue: zIn,
-                                          bias: bias, requantizer: .fixedPoint(rq), activation: act)
-            let ins = [x, f] + (biasTensor.map { [$0] } ?? [])
-            operations.append(Operator(kind: depthwise ? .depthwiseConv2D(p) : .conv2D(p), inputs: ins, outputs: [y]))
-
-        case Op.fullyConnected:
-            try requireInputs(op, index, 2...3)
-            let opts = try options(op, index, S.Options.fullyConnected)
-            if let format = try opts?.u8(1), format != 0 {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "shuffled weights format \(format)")
-            }
-            let x = try input(0, "input"), w = try input(1, "weights", perChannel: true), y = try output()
-            let wt = tensors[w]
-            guard wt.isConstant, wt.shape.count == 2 else { throw DSCError.unsupported(op: index, name: op.name, reason: "the weights must be a constant 2-D tensor") }
-            let units = wt.shape[0]
-            let (bias, biasTensor) = try bias(op, index, channels: units)
-            let act = try activation(try opts?.u8(0) ?? 0, index, op)
-            let (sIn, zIn) = try quantization(x, op: index)
-            let (sOut, zOut) = try quantization(y, op: index)
-            guard let wq = wt.quantization else { throw DSCError.unsupported(op: index, name: op.name, reason: "weights are not quantized") }
-            let qm: [QuantizedMultiplier]
-            if wq.scales.count == 1 {
-                // TFLite Micro's per-tensor rule: the product of scales is rounded to float first.
-                qm = [QuantizedMultiplier(Double(Float(sIn * wq.scale)) / Double(sOut))]
-            } else {
-                let ws = try weightScales(wt, channels: units, dimension: 0, index: index, op: op)
-                qm = ws.map { QuantizedMultiplier(Double(sIn) * Double($0) / Double(sOut)) }
-            }
-            guard wq.zeroPoints.allSatisfy({ $0 == 0 }) else {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "weights with a non-zero zero point")
-            }
-            let range = act.range(scale: sOut, zeroPoint: zOut, type: .int8)
-            let rq = FixedPointRequantizer(multipliers: qm.map(\.multiplier), shifts: qm.map(\.shift),
-                                           outputZeroPoint: zOut, activationMin: range.min, activationMax: range.max)
-            let p = FullyConnectedParameters(inputOffset: -zIn, bias: bias, requantizer: .fixedPoint(rq), activation: act)
-            operations.append(Operator(kind: .fullyConnected(p), inputs: [x, w] + (biasTensor.map { [$0] } ?? []), outputs: [y]))
-
-        case Op.averagePool2D, Op.maxPool2D:
-            try requireInputs(op, index, 1...1)
-            let opts = try options(op, index, S.Options.pool2D)
-            let x = try input(0, "input"), y = try output()
-            try requireSameQuantization(x, y, index, op)
-            let padding = try paddingMode(try opts?.u8(0) ?? 0, index, op)
-            let win = try window(input: tensors[x], kernelH: Int(try opts?.i32(4) ?? 0), kernelW: Int(try opts?.i32(3) ?? 0),
-                                 strideH: try opts?.i32(2) ?? 0, strideW: try opts?.i32(1) ?? 0, dilationH: 1, dilationW: 1,
-                                 padding: padding, index: index, op: op)
-            let act = try activation(try opts?.u8(5) ?? 0, index, op)
-            let (s, z) = try quantization(y, op: index)
-            let range = act.range(scale: s, zeroPoint: z, type: .int8)
-            let p = PoolParameters(window: win, activationMin: range.min, activationMax: range.max, activation: act)
-            operations.append(Operator(kind: op.code == Op.averagePool2D ? .averagePool2D(p) : .maxPool2D(p), inputs: [x], outputs: [y]))
-
-        case Op.mean:
-            try requireInputs(op, index, 2...2)
-            let opts = try options(op, index, S.Options.reducer)
-            let x = try input(0, "input"), y = try output()
-            let rank = tensors[x].shape.count
-            var axes: [Int] = []
-            for a in try constantIntegers(op.inputs[1], op: index, role: "axes") {
-                let n = a < 0 ? a + rank : a
-                guard n >= 0 && n < rank else { throw DSCError.unsupported(op: index, name: op.name, reason: "axis \(a) out of range for rank \(rank)") }
-                if !axes.contains(n) { axes.append(n) }
-            }
-            axes.sort()
-            let (sIn, zIn) = try quantization(x, op: index)
-            let (sOut, zOut) = try quantization(y, op: index)
-            let q = QuantizedMultiplier(Double(sIn) / Double(sOut))
-            let p = MeanParameters(axes: axes, keepDims: try opts?.bool(0) ?? false, inputZeroPoint: zIn,
-                                   outputZeroPoint: zOut, multiplier: q.multiplier, shift: q.shift)
-            operations.append(Operator(kind: .mean(p), inputs: [x], outputs: [y]))
-
-        case Op.add:
-            try requireInputs(op, index, 2...2)
-            let opts = try options(op, index, S.Options.add)
-            let a = try input(0, "input 1"), b = try input(1, "input 2"), y = try output()
-            let act = try activation(try opts?.u8(0) ?? 0, index, op)
-            let (s1, z1) = try quantization(a, op: index)
-            let (s2, z2) = try quantization(b, op: index)
-            let (so, zo) = try quantization(y, op: index)
-            // TFLite `PrepareGeneralAddSub` for int8: 20 bits of headroom, common scale 2·max(s1, s2).
-            let leftShift: Int32 = 20
-            let twiceMax = 2 * Double(max(s1, s2))
-            let m1 = QuantizedMultiplier(Double(s1) / twiceMax)
-            let m2 = QuantizedMultiplier(Double(s2) / twiceMax)
-            let mo = QuantizedMultiplier(twiceMax / (Double(1 << leftShift) * Double(so)))
-            let range = act.range(scale: so, zeroPoint: zo, type: .int8)
-            let p = AddParameters(input1Offset: -z1, input2Offset: -z2, leftShift: leftShift,
-                                  input1Multiplier: m1.multiplier, input1Shift: m1.shift,
-                                  input2Multiplier: m2.multiplier, input2Shift: m2.shift,
-                                  outputMultiplier: mo.multiplier, outputShift: mo.shift, outputOffset: zo,
-                                  activationMin: range.min, activationMax: range.max, activation: act)
-            operations.append(Operator(kind: .add(p), inputs: [a, b], outputs: [y]))
-
-        case Op.concatenation:
-            guard !op.inputs.isEmpty else { throw DSCError.unsupported(op: index, name: op.name, reason: "no inputs") }
-            let opts = try options(op, index, S.Options.concatenation)
-            let y = try output()
-            let ins = try op.inputs.indices.map { try input($0, "input \($0 + 1)") }
-            for x in ins { try requireSameQuantization(x, y, index, op) }
-            if let a = try opts?.u8(1), a != 0 {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "fused activation on concatenation")
-            }
-            let rank = tensors[y].shape.count
-            var axis = Int(try opts?.i32(0) ?? 0)
-            if axis < 0 { axis += rank }
-            guard axis >= 0 && axis < rank else { throw DSCError.unsupported(op: index, name: op.name, reason: "axis out of range for rank \(rank)") }
-            operations.append(Operator(kind: .concatenation(axis: axis), inputs: ins, outputs: [y]))
-
-        case Op.pad, Op.padV2:
-            try requireInputs(op, index, 2...3)
-            let x = try input(0, "input"), y = try output()
-            try requireSameQuantization(x, y, index, op)
-            let flat = try constantIntegers(op.inputs[1], op: index, role: "paddings")
-            let rank = tensors[x].shape.count
-            guard flat.count == 2 * rank else {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "\(flat.count) padding values for rank \(rank)")
-            }
-            let paddings = (0..<rank).map { (before: flat[2 * $0], after: flat[2 * $0 + 1]) }
-            var value = try quantization(y, op: index).zeroPoint
-            if op.code == Op.padV2 && op.inputs.count == 3 && op.inputs[2] >= 0 {
-                let c = try input(2, "constant value")
-                guard let d = tensors[c].data, d.count == 1 else {
-                    throw DSCError.unsupported(op: index, name: op.name, reason: "the pad value must be one constant int8")
-                }
-                value = d.element(0, as: .int8)
-            }
-            operations.append(Operator(kind: .pad(PadParameters(paddings: paddings, value: value)), inputs: [x], outputs: [y]))
-
-        case Op.reshape:
-            try requireInputs(op, index, 1...2)
-            let x = try input(0, "input"), y = try output()
-            try requireSameQuantization(x, y, index, op)
-            operations.append(Operator(kind: .reshape, inputs: [x], outputs: [y]))
-
-        case Op.spaceToDepth:
-            try requireInputs(op, index, 1...1)
-            let opts = try options(op, index, S.Options.spaceToDepth)
-            let x = try input(0, "input"), y = try output()
-            try requireSameQuantization(x, y, index, op)
-            let b = Int(try opts?.i32(0) ?? 0)
-            guard b >= 1 else { throw DSCError.unsupported(op: index, name: op.name, reason: "block size \(b)") }
-            operations.append(Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: b)), inputs: [x], outputs: [y]))
-
-        case Op.softmax:
-            try requireInputs(op, index, 1...1)
-            let opts = try options(op, index, S.Options.softmax)
-            let x = try input(0, "input"), y = try output()
-            let (sIn, _) = try quantization(x, op: index)
-            let (sOut, zOut) = try quantization(y, op: index)
-            guard sOut == 1.0 / 256.0, zOut == -128 else {
-                throw DSCError.unsupported(op: index, name: op.name, reason: "int8 softmax output must have scale 1/256 and zero point -128 (has \(sOut), \(zOut))")
-            }
-            let beta = try opts?.f32(0) ?? 0
-            guard beta.isFinite, beta > 0 else { throw DSCError.unsupported(op: index, name: op.name, reason: "beta \(beta)") }
-            let p = SoftmaxParameters(beta: beta, inputScale: sIn)
-            operations.append(Operator(kind: .softmax(p), inputs: [x], outputs: [y]))
-
-        default:
-            throw DSCError.unsupported(op: index, name: op.name, reason: "DSCFlow does not implement this operator (supported: ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, MEAN, PAD, PADV2, RESHAPE, SOFTMAX, SPACE_TO_DEPTH)")
-        }
-    }
-
-    func requireSameQuantization(_ x: Int, _ y: Int, _ index: Int, _ op: RawOperator) throws {
-        let a = try quantization(x, op: index), b = try quantization(y, op: index)
-        guard a.scale == b.scale, a.zeroPoint == b.zeroPoint else {
-            throw DSCError.unsupported(op: index, name: op.name, reason: "input '\(tensors[x].name)' (scale \(a.scale), zp \(a.zeroPoint)) and output (scale \(b.scale), zp \(b.zeroPoint)) are quantized differently; requantizing \(op.name) is not supported")
         }
     }
 }

@@ -12,6 +12,14 @@ public struct ArenaPlan: Sendable {
 /// `GreedyMemoryPlanner`): biggest buffers first, each at the lowest offset that does not overlap a
 /// buffer already placed whose lifetime intersects its own.
 public enum ArenaPlanner {
+    /// The arena plan of `model`; with `preserveAll` every activation keeps its own bytes (for reading
+    /// any operator's output after a run), otherwise buffers whose lifetimes do not meet share bytes.
+    public static func plan(_ model: Model, preserveAll: Bool) throws -> ArenaPlan {
+        try plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs, outputs: model.outputs,
+                 preserveAll: preserveAll)
+    }
+
+    /// The arena plan of a graph given by its parts (see `plan(_:preserveAll:)`).
     package static func plan(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
                              preserveAll: Bool) throws -> ArenaPlan {
         let n = tensors.count

@@ -16,6 +16,7 @@ public enum DSCError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The object is not in a state where the call makes sense.
     case wrongState(String)
 
+    /// The one-line message the CLI and the C API report.
     public var description: String {
         switch self {
         case .malformedModel(let why): return "malformed model: \(why)"

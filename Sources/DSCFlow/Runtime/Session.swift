@@ -2,21 +2,25 @@ import CDSCFlowSIMD
 import CDSCFlowSupport
 
 /// Runs a model. Everything is decided at creation: the arena (allocated here, or provided by the
-/// caller), each tensor's address, each operator's bindings. `run` performs no heap allocation.
-/// A session is not thread-safe; create one per thread (they can share the `Model`).
+/// caller), each tensor's address, each operator's bindings and kernels (`PreparedModel`). `run`
+/// performs no heap allocation. A session is not thread-safe; create one per thread (they can share
+/// the `Model` and the `PreparedModel`).
 public final class Session {
+    /// The model this session runs.
     public let model: Model
-    public let options: SessionOptions
+    /// The model as prepared for this session's options (plan and kernels).
+    public let prepared: PreparedModel
+    /// The options the session was prepared with.
+    public var options: SessionOptions { prepared.options }
     /// The arena's usable base (64-byte aligned) and size.
     public let arena: UnsafeMutableRawBufferPointer
     private let ownedArena: UnsafeMutableRawPointer?
-    private let plan: ArenaPlan
     private let bindings: [OperatorBinding]
     private let timings: UnsafeMutablePointer<UInt64>
     /// The kernel path this session runs (`options.kernels` resolved).
-    public let kernelPath: KernelPath
-    /// One prepared fast operator per operator (kind NONE: the reference kernel runs it).
-    private let fast: FastOperators
+    public var kernelPath: KernelPath { prepared.kernelPath }
+    /// One bound fast operator per operator (`run` NULL: the reference kernel runs it).
+    private let fast: FastKernelBinding
     private let fastOps: UnsafeMutablePointer<dscsimd_op>
     /// Worker threads (options.threads > 1 on a fast path), and each part's scratch (part 0's is the
     /// operators' own).
@@ -24,82 +28,79 @@ public final class Session {
     private let partScratch: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
-    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) -> Int {
-        (options.preserveAllTensors ? model.preservingPlan : model.plan).size + scratchBytes(model, options)
-            + ArenaPlan.alignment
-    }
-
-    /// Arena bytes after the tensors for the fast kernels' scratch (none on the reference path), one
-    /// share per thread.
-    private static func scratchBytes(_ model: Model, _ options: SessionOptions) -> Int {
-        options.kernels == .reference ? 0 : model.fastWeights.scratchBytes * max(1, min(options.threads, SessionOptions.maxThreads))
+    /// Prepares the model to know its kernels' scratch; throws what `PreparedModel.init` throws.
+    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) throws -> Int {
+        try PreparedModel(model: model, options: options).requiredArenaSize
     }
 
     /// A session whose arena DSCFlow allocates (and frees with the session).
     public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
-        let size = Session.requiredArenaSize(for: model, options: options)
+        try self.init(prepared: PreparedModel(model: model, options: options))
+    }
+
+    /// A session of a prepared model whose arena DSCFlow allocates (and frees with the session).
+    public convenience init(prepared: PreparedModel) throws {
+        let size = prepared.requiredArenaSize
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlan.alignment)
         p.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
-        try self.init(model: model, arena: UnsafeMutableRawBufferPointer(start: p, count: size), options: options,
-                      owned: p)
+        try self.init(prepared: prepared, arena: UnsafeMutableRawBufferPointer(start: p, count: size), owned: p)
     }
 
     /// A session in caller-provided memory: no heap allocation for tensors. The caller keeps the
     /// memory alive for the session's lifetime. Throws if it is smaller than `requiredArenaSize`.
     public convenience init(model: Model, arena: UnsafeMutableRawBufferPointer,
                             options: SessionOptions = SessionOptions()) throws {
-        try self.init(model: model, arena: arena, options: options, owned: nil)
+        try self.init(prepared: PreparedModel(model: model, options: options), arena: arena, owned: nil)
     }
 
-    private init(model: Model, arena: UnsafeMutableRawBufferPointer, options: SessionOptions,
-                 owned: UnsafeMutableRawPointer?) throws {
-        let plan = options.preserveAllTensors ? model.preservingPlan : model.plan
-        let path: KernelPath
-        do { path = try options.kernels.resolved() } catch { owned?.deallocate(); throw error }
-        guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
+    /// A session of a prepared model in caller-provided memory (see `init(model:arena:options:)`).
+    public convenience init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer) throws {
+        try self.init(prepared: prepared, arena: arena, owned: nil)
+    }
+
+    /// `owned`, if given, is `arena`'s allocation: the session frees it, also when creation fails.
+    private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws {
+        let plan = prepared.plan
+        let share = prepared.scratchBytesPerThread
+        let threads = prepared.options.threads
+        let needed = plan.size + share * threads
+        let base: UnsafeMutableRawPointer
+        do {
+            guard let raw = arena.baseAddress else { throw DSCError.invalidArgument("the arena is NULL") }
+            let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
+            guard arena.count >= misalign, arena.count - misalign >= needed else {
+                throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(needed + ArenaPlan.alignment) (\(needed) + alignment slack)")
+            }
+            base = raw + misalign
+            self.arena = UnsafeMutableRawBufferPointer(start: base, count: arena.count - misalign)
+        } catch {
             owned?.deallocate()
-            throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
+            throw error
         }
-        let needed = plan.size + Session.scratchBytes(model, options)
-        guard let raw = arena.baseAddress else {
-            owned?.deallocate()
-            throw DSCError.invalidArgument("the arena is NULL")
-        }
-        let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
-        guard arena.count >= misalign, arena.count - misalign >= needed else {
-            owned?.deallocate()
-            throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(needed + ArenaPlan.alignment) (\(needed) + alignment slack)")
-        }
-        self.model = model
-        self.options = options
-        self.plan = plan
-        self.ownedArena = owned
-        self.arena = UnsafeMutableRawBufferPointer(start: raw + misalign, count: arena.count - misalign)
-        let base = raw + misalign
-        self.bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
-        self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
-        self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
-        self.kernelPath = path
-        self.fast = FastOperatorBinder.bind(model: model, bindings: bindings, path: path,
-                                            rounding: options.rounding, scratch: base + plan.size)
-        self.fastOps = fast.ops
-        let threads = options.threads
-        self.partScratch = .allocate(capacity: threads)
-        let share = model.fastWeights.scratchBytes
-        for i in 0..<threads {
-            partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
-        }
-        if threads > 1 && path.isa != nil && share > 0 {
+        // Nothing below can fail before the workers start; they are started last.
+        let workers: OpaquePointer?
+        if threads > 1 && prepared.kernelPath.isa != nil && share > 0 {
             guard let w = dscsimd_workers_create(Int32(threads)) else {
-                partScratch.deallocate()
-                timings.deallocate()
-                fast.deallocate()
                 owned?.deallocate()
                 throw DSCError.invalidArgument("could not start \(threads - 1) worker threads")
             }
-            self.workers = w
+            workers = w
         } else {
-            self.workers = nil
+            workers = nil
+        }
+        self.workers = workers
+        self.model = prepared.model
+        self.prepared = prepared
+        self.ownedArena = owned
+        let model = prepared.model
+        self.bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
+        self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
+        self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
+        self.fast = FastKernelBinding(prepared, bindings: bindings, scratch: base + plan.size)
+        self.fastOps = fast.ops
+        self.partScratch = .allocate(capacity: threads)
+        for i in 0..<threads {
+            partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
         }
     }
 
@@ -117,7 +118,7 @@ public final class Session {
     public func tensorBytes(_ t: Int) -> UnsafeMutableRawBufferPointer? {
         guard t >= 0 && t < model.tensors.count else { return nil }
         if model.tensors[t].isConstant { return nil }
-        let off = plan.offsets[t]
+        let off = prepared.plan.offsets[t]
         if off < 0 { return nil }
         return UnsafeMutableRawBufferPointer(start: arena.baseAddress! + off, count: model.tensors[t].byteCount)
     }
@@ -144,7 +145,7 @@ public final class Session {
             while i < count {
                 i += dscsimd_execute_run(fastOps + Int(i), count - i)
                 if i < count {
-                    bindings[Int(i)].execute(model.operations[Int(i)], model: model, rounding: rounding)
+                    bindings[Int(i)].execute(model.operations[Int(i)], rounding: rounding)
                     i += 1
                 }
             }
@@ -159,7 +160,7 @@ public final class Session {
                     dscsimd_execute(fastOps + i)
                 }
             } else {
-                bindings[i].execute(model.operations[i], model: model, rounding: rounding)
+                bindings[i].execute(model.operations[i], rounding: rounding)
             }
             if profile { timings[i] = dsc_monotonic_ns() &- t0 }
             if let observer {

@@ -17,7 +17,10 @@ public struct SessionOptions: Sendable {
     /// released); the bytes are the same. Idle workers spin for tens of microseconds after each
     /// operator, then sleep. The reference path and the other operators run on the caller's thread.
     public var threads: Int
+    /// Switches that steer kernel choices (tests use them to reach kernels this CPU would not choose).
+    package var tuning = KernelTuning()
 
+    /// Options with the defaults documented on each property.
     public init(rounding: RoundingMode = .double, preserveAllTensors: Bool = false, profile: Bool = false,
                 kernels: KernelPath = .auto, threads: Int = 1) {
         self.rounding = rounding

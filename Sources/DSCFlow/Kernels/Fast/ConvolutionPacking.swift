@@ -1,0 +1,152 @@
+import CDSCFlowSIMD
+
+/// What the conv-like packings share: the arithmetic the fast kernels implement (a TFLite
+/// requantizer on an int32 accumulator) and a constant int8 4-D filter. Otherwise the reason the
+/// reference kernel runs the operator.
+struct ConvolutionOperands {
+    let q: FixedPointRequantizer
+    let input: Tensor
+    let filter: Tensor
+    let fdata: ConstantData
+    let inS: Shape4
+    let outS: Shape4
+
+    static func make(_ p: ConvolutionParameters, _ c: OperatorContext) -> Result<ConvolutionOperands, FastDecline> {
+        if let why = FastPacking.byteActivations(c) { return .failure(FastDecline(why)) }
+        guard p.accumulator == .int32 else { return .failure(FastDecline("\(p.accumulator.description) accumulator")) }
+        guard case .fixedPoint(let q) = p.requantizer else {
+            return .failure(FastDecline("\(p.requantizer.name) requantizer"))
+        }
+        let filter = c.input(1)
+        guard filter.type == .int8, let fdata = filter.data else {
+            return .failure(FastDecline("the filter is not a constant int8 tensor"))
+        }
+        return .success(ConvolutionOperands(q: q, input: c.input(), filter: filter, fdata: fdata,
+                                            inS: Shape4(extending: c.input().shape),
+                                            outS: Shape4(extending: c.output.shape)))
+    }
+}
+
+/// Why a fast path declines an operator (shown by `dscflow info` / `bench` as "reference: why").
+struct FastDecline: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// Conv2D (groups = 1) packed for the conv microkernels: a u8 x s8 GEMM whose rows are output pixels
+/// and columns output channels, the input flipped to u8 (x ^ 0x80 for int8) and the zero-point
+/// correction folded into the bias. Chooses the row-runs layout (DSCSIMD_KERNEL_CONV_ROWRUNS) where
+/// it applies, else the indirect GEMM (DSCSIMD_KERNEL_CONV_IGEMM).
+enum ConvolutionPacking {
+    /// Largest reduction length (k) a packed conv accepts.
+    static let maxDepth = 1 << 20
+    /// Largest padded input copy (bytes) the row-runs conv layout makes.
+    static let maxPaddedCopy = 1 << 26
+
+    static func pack(_ p: ConvolutionParameters, _ c: OperatorContext, _ target: FastTarget,
+                     inputShape: Shape4? = nil, outputShape: Shape4? = nil, filterShape: [Int]? = nil) -> FastPreparation {
+        let o: ConvolutionOperands
+        switch ConvolutionOperands.make(p, c) {
+        case .success(let v): o = v
+        case .failure(let d): return .reference(d.reason)
+        }
+        let q = o.q, input = o.input, fdata = o.fdata
+        let inS = inputShape ?? o.inS, outS = outputShape ?? o.outS
+        let w = p.window
+        let f = filterShape ?? o.filter.shape
+        guard f.count == 4 else { return .reference("the filter is not 4-D") }
+        let outC = f[0], kh = f[1], kw = f[2], inC = f[3]
+        guard inC == inS.c else { return .reference("grouped conv (\(inS.c / max(inC, 1)) groups)") }
+        guard outC == outS.c, kh == w.kernelHeight, kw == w.kernelWidth,
+              FastPacking.windowFits(w, input: inS, output: outS) else { return .reference("shapes out of the kernels' range") }
+        let unsigned = input.type == .uint8
+        let delta: Int32 = unsigned ? 0 : 128
+        guard input.type.range.contains(p.paddingValue) else { return .reference("padding value \(p.paddingValue) outside \(input.type.name)") }
+        guard p.bias.isEmpty || p.bias.count == outC else { return .reference("bias count") }
+        let c4 = (inC + 3) / 4 * 4
+        let k = kh * kw * inC
+        guard k >= 1, kh * kw * c4 <= maxDepth, inS.n * inS.h * inS.w <= 1 << 28 else {
+            return .reference("reduction or input too large for the packed GEMM")
+        }
+        // Row runs (see `dscsimd_conv.row_runs`): a kernel row's taps are one contiguous run in a padded
+        // copy of the input, so each pixel needs kernel_h pointers instead of kernel_h * kernel_w, and
+        // few channels are padded per run instead of per tap (kws's 1-channel 10x4 conv: 4x fewer MACs).
+        // A strided 1x1 conv without padding copies only the pixels it reads (then runs at stride 1).
+        let subsample = kh == 1 && kw == 1 && (w.strideHeight > 1 || w.strideWidth > 1) && w.padTop == 0 && w.padLeft == 0
+            && (outS.h - 1) * w.strideHeight < inS.h && (outS.w - 1) * w.strideWidth < inS.w
+            && target.tuning.convKernel != DSCSIMD_KERNEL_CONV_IGEMM
+        let paddedH = subsample ? outS.h : (outS.h - 1) * w.strideHeight + (kh - 1) * w.dilationHeight + 1
+        let paddedW = subsample ? outS.w : (outS.w - 1) * w.strideWidth + kw
+        let copyBytes = [inS.n, paddedH, paddedW, inC].reduce(Optional(1)) { acc, x in
+            guard let acc else { return nil }
+            let (r, o) = acc.multipliedReportingOverflow(by: x)
+            return o ? nil : r
+        }
+        let runsApply = w.dilationWidth == 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
+        var runs = runsApply && (kw > 1 || subsample)
+        if let forced = target.tuning.convKernel {
+            guard forced != DSCSIMD_KERNEL_CONV_ROWRUNS || runsApply else { return .reference("the row-runs layout does not apply") }
+            runs = forced == DSCSIMD_KERNEL_CONV_ROWRUNS
+        }
+        guard let kernel = target.kernel(runs ? DSCSIMD_KERNEL_CONV_ROWRUNS : DSCSIMD_KERNEL_CONV_IGEMM) else {
+            return .reference("no conv kernel on \(target.path.rawValue)")
+        }
+        let run4 = (kw * inC + 3) / 4 * 4
+        let k4 = runs ? kh * run4 : kh * kw * c4
+        let blocks = (outC + 15) / 16, padded = blocks * 16
+        let F = FastPacking.fits
+        guard F(inS.n), F(inS.h), F(inS.w), F(outS.h), F(outS.w), F(outC), F(w.strideHeight), F(w.strideWidth),
+              F(w.dilationHeight), F(w.dilationWidth), F(w.padTop), F(w.padLeft) else {
+            return .reference("shapes out of the kernels' range")
+        }
+        let weightBytes = blocks * k4 * 16
+        let mem = FastPacking.allocate(weightBytes + RequantizationTables.bytes(padded))
+        let packed = mem.bindMemory(to: Int8.self, capacity: weightBytes)
+        packed.initialize(repeating: 0, count: weightBytes)
+        var tables = RequantizationTables(mem + weightBytes, padded: padded)
+        guard tables.fill(q, count: outC) else { mem.deallocate(); return .reference("requantizer channel count") }
+        let src = fdata.pointer.assumingMemoryBound(to: Int8.self)
+        let correction = p.inputOffset &- delta
+        for oc in 0..<outC {
+            var sum: Int32 = 0
+            for kk in 0..<k {
+                let v = src[oc &* k &+ kk]
+                sum &+= Int32(v)
+                let kp = runs ? kk / (kw * inC) * run4 + kk % (kw * inC) : kk / inC * c4 + kk % inC
+                packed[((oc / 16 * (k4 / 4) + kp / 4) * 16 + oc % 16) * 4 + kp % 4] = v
+            }
+            tables.bias[oc] = (p.bias.isEmpty ? 0 : p.bias[oc]) &+ correction &* sum
+        }
+        let accBound = (0..<outC).map { oc in
+            FastPacking.accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
+        }
+        tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
+        var a = dscsimd_conv()
+        a.batches = Int32(inS.n); a.in_h = Int32(inS.h); a.in_w = Int32(inS.w); a.in_c = Int32(inC)
+        a.out_h = Int32(outS.h); a.out_w = Int32(outS.w); a.out_c = Int32(outC)
+        a.kernel_h = Int32(kh); a.kernel_w = Int32(kw)
+        a.stride_h = Int32(w.strideHeight); a.stride_w = Int32(w.strideWidth)
+        if runs && subsample {
+            a.subsample_h = Int32(w.strideHeight); a.subsample_w = Int32(w.strideWidth)
+            a.stride_h = 1; a.stride_w = 1
+        }
+        a.dilation_h = Int32(w.dilationHeight); a.dilation_w = Int32(w.dilationWidth)
+        a.pad_top = Int32(w.padTop); a.pad_left = Int32(w.padLeft)
+        a.k4 = Int32(k4)
+        a.input_xor = unsigned ? 0 : 0x8080_8080
+        a.pad_byte = UInt8(truncatingIfNeeded: p.paddingValue)
+        a.packed_weights = UnsafePointer(packed)
+        a.bias = UnsafePointer(tables.bias)
+        a.rq = tables.requant(q, rounding: target.rounding)
+        a.row_runs = runs ? 1 : 0
+        a.padded_h = runs ? Int32(paddedH) : 0
+        a.padded_w = runs ? Int32(paddedW) : 0
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_CONV)
+        t.isa = target.isa
+        t.conv = a
+        let scratch = runs ? dscsimd_conv_runs_scratch_bytes(&a)
+            : dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int64(inS.n * inS.h * inS.w))
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem))
+    }
+}

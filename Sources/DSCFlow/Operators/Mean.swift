@@ -1,0 +1,75 @@
+/// MEAN over any axes (TFLite Micro's int8 arithmetic; multiplier and shift = QuantizeMultiplier(s_in / s_out)).
+enum Mean: OperatorDefinition {
+    typealias Parameters = MeanParameters
+    static let dscmKind: UInt32 = 6
+
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+        try r.requireInputs(2...2)
+        let opts = try r.options(TFLiteSchema.Options.reducer)
+        let x = try r.input(0, "input"), y = try r.output()
+        let rank = r.tensors[x].shape.count
+        var axes: [Int] = []
+        for a in try r.constantIntegers(r.raw.inputs[1], op: r.index, role: "axes") {
+            let n = a < 0 ? a + rank : a
+            guard n >= 0 && n < rank else { throw r.unsupported("axis \(a) out of range for rank \(rank)") }
+            if !axes.contains(n) { axes.append(n) }
+        }
+        axes.sort()
+        let (sIn, zIn) = try r.quantization(x)
+        let (sOut, zOut) = try r.quantization(y)
+        let q = QuantizedMultiplier(Double(sIn) / Double(sOut))
+        let p = MeanParameters(axes: axes, keepDims: try opts?.bool(0) ?? false, inputZeroPoint: zIn,
+                               outputZeroPoint: zOut, multiplier: q.multiplier, shift: q.shift)
+        return Operator(kind: .mean(p), inputs: [x], outputs: [y])
+    }
+
+    static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) {
+        try c.requireInputs(1...2)
+        let x = c.input(), out = c.output
+        try c.requireType(x, [.int8, .uint8])
+        try c.requireType(out, [x.type])
+        var reduced = [Bool](repeating: false, count: x.shape.count)
+        for a in p.axes {
+            guard a >= 0 && a < x.shape.count else { throw c.unsupported("axis \(a) out of range for rank \(x.shape.count)") }
+            reduced[a] = true
+        }
+        var expected: [Int] = []
+        for (d, r) in zip(x.shape, reduced) {
+            if r { if p.keepDims { expected.append(1) } } else { expected.append(d) }
+        }
+        if out.elementCount != expected.reduce(1, *) || (p.keepDims && out.shape != expected) {
+            throw c.fail(out, "shape \(out.shape); expected \(expected)")
+        }
+    }
+
+    static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
+        .reference("no fast Mean kernel")
+    }
+
+    static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
+        MeanReference(p: p, rounding: rounding, shape: b.inputShapes[0]).dispatch(b.inputType, b.inputs[0], b.output)
+    }
+
+    static func encode(_ p: Parameters, into s: inout DSCMSink) {
+        s.int32s(p.axes.map { Int32(truncatingIfNeeded: $0) }); s.bool(p.keepDims)
+        s.i32(p.inputZeroPoint); s.i32(p.outputZeroPoint); s.i32(p.multiplier); s.i32(p.shift)
+    }
+
+    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+        let axes = try c.int32s().map { Int($0) }
+        let keep = try c.bool()
+        return MeanParameters(axes: axes, keepDims: keep, inputZeroPoint: try c.i32(), outputZeroPoint: try c.i32(),
+                              multiplier: try c.i32(), shift: try c.i32())
+    }
+}
+
+/// The reference Mean kernel over a session's addresses.
+struct MeanReference: SameTypeKernel {
+    let p: MeanParameters
+    let rounding: RoundingMode
+    let shape: [Int]
+
+    func run<T: QuantizedElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+        ReferenceMean.run(p, rounding: rounding, input: x, inputShape: shape, output: y)
+    }
+}

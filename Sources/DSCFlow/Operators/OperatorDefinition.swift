@@ -1,0 +1,168 @@
+import CDSCFlowSIMD
+
+/// Everything about one operator that is not its case of `OperatorKind`: how the model is checked
+/// for it, how a fast kernel path prepares it, how its reference kernel runs, how `.dscm` stores its
+/// parameters and how many MACs it does. Each operator has one file under `Operators/` with its
+/// definition (and its TFLite import); the validator, the preparation, the reference executor and
+/// the `.dscm` codec are loops over `OperatorKind.visit` (see `OperatorRegistry`).
+protocol OperatorDefinition {
+    /// The parameters its `OperatorKind` case carries.
+    associatedtype Parameters
+
+    /// The operator's kind code in `.dscm` files (docs/FORMAT.md; never renumbered).
+    static var dscmKind: UInt32 { get }
+
+    /// Checks what the kernels rely on beyond the model-wide checks of `ModelValidator` (types, shapes,
+    /// parameter ranges), so that kernels can loop with wrapping arithmetic.
+    static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError)
+
+    /// Prepares the operator for a fast kernel path: packs constants into the chosen microkernel's
+    /// layout, or says why the reference kernel runs it.
+    static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation
+
+    /// Runs the reference kernel (the executable specification) on a session's addresses.
+    static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode)
+
+    /// Writes the parameters in the `.dscm` encoding.
+    static func encode(_ p: Parameters, into s: inout DSCMSink)
+
+    /// Reads parameters written by `encode` (operator `index`, for messages).
+    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters
+
+    /// Multiply-accumulates of one inference (0 for operators without MACs).
+    static func macs(_ p: Parameters, _ c: OperatorContext) -> Int
+}
+
+extension OperatorDefinition {
+    static func macs(_ p: Parameters, _ c: OperatorContext) -> Int { 0 }
+}
+
+/// One operator of a model, with the model's tensors: what validation, preparation and MAC counting
+/// look at.
+struct OperatorContext {
+    /// The operator's position in execution order (for messages).
+    let index: Int
+    let op: Operator
+    let tensors: [Tensor]
+
+    /// Tensor `k` of the operator's inputs.
+    func input(_ k: Int = 0) -> Tensor { tensors[op.inputs[k]] }
+    /// The operator's (only) output.
+    var output: Tensor { tensors[op.outputs[0]] }
+
+    /// An `invalidTensor` error about tensor `t` of this operator.
+    func fail(_ t: Tensor, _ why: String) -> DSCError { .invalidTensor(op: index, tensor: t.name, reason: why) }
+
+    /// An `unsupported` error about this operator.
+    func unsupported(_ why: String) -> DSCError { .unsupported(op: index, name: op.name, reason: why) }
+
+    func requireInputs(_ range: ClosedRange<Int>) throws(DSCError) {
+        if !range.contains(op.inputs.count) {
+            throw unsupported("\(op.inputs.count) inputs; expected \(range.lowerBound)…\(range.upperBound)")
+        }
+    }
+
+    func requireType(_ t: Tensor, _ allowed: [ElementType]) throws(DSCError) {
+        if !allowed.contains(t.type) {
+            throw fail(t, "type \(t.type.name); expected \(allowed.map(\.name).joined(separator: " or "))")
+        }
+    }
+
+    func requireShape(_ t: Tensor, _ expected: [Int]) throws(DSCError) {
+        if t.shape != expected { throw fail(t, "shape \(t.shape); expected \(expected)") }
+    }
+
+    /// The window's parameters are in the range the kernels' 32-bit coordinates allow, and the window
+    /// fits the padded input (a rank-4 NHWC tensor).
+    func validateWindow(_ w: Window2D, input: Tensor) throws(DSCError) {
+        guard w.kernelHeight >= 1, w.kernelWidth >= 1, w.strideHeight >= 1, w.strideWidth >= 1,
+              w.dilationHeight >= 1, w.dilationWidth >= 1, w.padTop >= 0, w.padLeft >= 0,
+              w.padBottom >= 0, w.padRight >= 0,
+              w.kernelHeight <= 1 << 16, w.kernelWidth <= 1 << 16, w.dilationHeight <= 1 << 16,
+              w.dilationWidth <= 1 << 16, w.strideHeight <= 1 << 20, w.strideWidth <= 1 << 20,
+              w.padTop <= 1 << 20, w.padLeft <= 1 << 20, w.padBottom <= 1 << 20, w.padRight <= 1 << 20 else {
+            throw unsupported("window parameters out of range: \(w)")
+        }
+        let eh = (w.kernelHeight - 1) * w.dilationHeight + 1
+        let ew = (w.kernelWidth - 1) * w.dilationWidth + 1
+        if input.shape[1] + w.padTop + w.padBottom < eh || input.shape[2] + w.padLeft + w.padRight < ew {
+            throw unsupported("window \(eh)×\(ew) larger than the padded input \(input.shape)")
+        }
+    }
+
+    /// A conv-like operator's bias, accumulator and requantizer against its `channels` outputs.
+    func validateArithmetic(_ r: Requantizer, bias: [Int32], accumulator: Accumulator, channels: Int) throws(DSCError) {
+        let output = self.output
+        func perChannel(_ n: Int, _ what: String) throws(DSCError) {
+            if n != 1 && n != channels { throw unsupported("\(n) \(what); expected 1 or \(channels)") }
+        }
+        if !bias.isEmpty && bias.count != channels {
+            throw fail(output, "\(bias.count) bias values for \(channels) channels")
+        }
+        if case .saturating(let bits, let block) = accumulator, !(2...32).contains(bits) || block < 1 {
+            throw unsupported("accumulator \(bits) bits / \(block) channels")
+        }
+        switch r {
+        case .fixedPoint(let q):
+            try requireType(output, [.int8, .uint8, .int16])
+            try perChannel(q.multipliers.count, "multipliers")
+            try perChannel(q.shifts.count, "shifts")
+            if q.multipliers.count != q.shifts.count { throw unsupported("multiplier and shift counts differ") }
+            for s in q.shifts where s < -31 || s > 31 {
+                throw unsupported("requantization shift \(s) outside −31…31")
+            }
+            if q.activationMin > q.activationMax {
+                throw unsupported("activation range [\(q.activationMin), \(q.activationMax)] is empty")
+            }
+        case .mulShift(let q):
+            try requireType(output, [.int8, .uint8, .int16])
+            try perChannel(q.multipliers.count, "multipliers")
+            if q.shift < 0 || q.shift > 62 { throw unsupported("mul-shift shift \(q.shift) outside 0…62") }
+            if q.outputMin > q.outputMax { throw unsupported("output range is empty") }
+        case .none:
+            try requireType(output, [.int32])
+        }
+    }
+}
+
+/// What a fast kernel path does with one operator.
+enum FastPreparation {
+    /// A microkernel runs it, with its constants packed.
+    case kernel(PackedOperator)
+    /// The reference kernel runs it, for this reason (shown by `dscflow info` and `bench`).
+    case reference(String)
+}
+
+/// The fast kernel path being prepared: its ISA and the kernels that ISA's build has.
+struct FastTarget {
+    /// The concrete path (never `.reference` or `.auto`).
+    let path: KernelPath
+    /// `DSCSIMD_ISA_*` of the path.
+    let isa: Int32
+    /// Rounding of `MultiplyByQuantizedMultiplier` for the session (decides tables and float forms).
+    let rounding: RoundingMode
+    /// Switches the tests turn to reach kernels this CPU would not otherwise choose.
+    let tuning: KernelTuning
+
+    /// The microkernel `id` (DSCSIMD_KERNEL_*) of this path's build, or nil when it has none.
+    func kernel(_ id: Int) -> UnsafePointer<dscsimd_kernel>? {
+        dscsimd_kernel_find(isa, Int32(id))
+    }
+}
+
+/// Switches that steer kernel choices (tests use them to cover paths this CPU would not take).
+package struct KernelTuning: Sendable, Equatable {
+    /// Largest conv indirection table built at session creation (bytes); bigger ones are built per run.
+    package var maxIndirectionBytes = 16 << 20
+    /// Whether Add may use its byte-plane tables (DSCSIMD_KERNEL_ADD_PLANES, AVX-512 VBMI).
+    package var addByteTables = true
+    /// Whether Add may use its float form (DSCSIMD_KERNEL_ADD_FLOAT).
+    package var addFloatForm = true
+    /// A conv microkernel (DSCSIMD_KERNEL_CONV_*) to use instead of the chosen one; where it does not
+    /// apply the reference kernel runs the operator (the tests of one microkernel check that it ran).
+    package var convKernel: Int?
+    /// A depthwise microkernel (DSCSIMD_KERNEL_DWCONV_*) to use instead of the chosen one, likewise.
+    package var depthwiseKernel: Int?
+
+    package init() {}
+}

@@ -1,0 +1,76 @@
+/// PAD / PADV2: `paddings[d] = (before, after)` per input dimension; new cells hold `value`.
+enum Pad: OperatorDefinition {
+    typealias Parameters = PadParameters
+    static let dscmKind: UInt32 = 9
+
+    /// TFLite PAD (the value is the output zero point) and PADV2 (a constant int8 value).
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+        try r.requireInputs(2...3)
+        let x = try r.input(0, "input"), y = try r.output()
+        try r.requireSameQuantization(x, y)
+        let flat = try r.constantIntegers(r.raw.inputs[1], op: r.index, role: "paddings")
+        let rank = r.tensors[x].shape.count
+        guard flat.count == 2 * rank else { throw r.unsupported("\(flat.count) padding values for rank \(rank)") }
+        let paddings = (0..<rank).map { (before: flat[2 * $0], after: flat[2 * $0 + 1]) }
+        var value = try r.quantization(y).zeroPoint
+        if r.raw.code == TFLiteSchema.Op.padV2 && r.raw.inputs.count == 3 && r.raw.inputs[2] >= 0 {
+            let c = try r.input(2, "constant value")
+            guard let d = r.tensors[c].data, d.count == 1 else { throw r.unsupported("the pad value must be one constant int8") }
+            value = d.element(0, as: .int8)
+        }
+        return Operator(kind: .pad(PadParameters(paddings: paddings, value: value)), inputs: [x], outputs: [y])
+    }
+
+    static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) {
+        guard c.op.inputs.count >= 1 else { throw c.unsupported("no inputs") }
+        let x = c.input(), out = c.output
+        guard p.paddings.count == x.shape.count, x.shape.count <= 5 else {
+            throw c.unsupported("\(p.paddings.count) paddings for rank \(x.shape.count) (at most 5)")
+        }
+        var expected: [Int] = []
+        for (d, pp) in zip(x.shape, p.paddings) {
+            guard pp.before >= 0, pp.after >= 0, pp.before <= 1 << 24, pp.after <= 1 << 24 else {
+                throw c.unsupported("padding \(pp) out of range")
+            }
+            expected.append(d + pp.before + pp.after)
+        }
+        try c.requireShape(out, expected)
+        try c.requireType(out, [x.type])
+        if !x.type.range.contains(p.value) { throw c.unsupported("pad value \(p.value) outside \(x.type.name)") }
+    }
+
+    static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
+        .reference("no fast Pad kernel")
+    }
+
+    static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
+        PadReference(p: p, inShape: b.inputShapes[0], outShape: b.outputDims).dispatch(b.inputType, b.inputs[0], b.output)
+    }
+
+    static func encode(_ p: Parameters, into s: inout DSCMSink) {
+        s.u32(UInt32(p.paddings.count))
+        for pp in p.paddings { s.i64(Int64(pp.before)); s.i64(Int64(pp.after)) }
+        s.i32(p.value)
+    }
+
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+        let n = try c.count(minimumBytesEach: 16)
+        var paddings: [(before: Int, after: Int)] = []
+        for _ in 0..<n {
+            let before = try c.int(from: c.i64(), "operator \(i) padding")
+            let after = try c.int(from: c.i64(), "operator \(i) padding")
+            paddings.append((before, after))
+        }
+        return PadParameters(paddings: paddings, value: try c.i32())
+    }
+}
+
+/// The reference Pad kernel over a session's addresses.
+struct PadReference: SameTypeKernel {
+    let p: PadParameters
+    let inShape: [Int], outShape: [Int]
+
+    func run<T: QuantizedElement>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+        ReferenceDataMovement.pad(p, input: x, inputShape: inShape, output: y, outputShape: outShape)
+    }
+}
