@@ -27,7 +27,8 @@ struct ExploreCommand: ParsableCommand {
 
     func run() throws {
         let base = try resolveAccelerator(accel)
-        var dsp = base.budgetDSP, bram = base.budgetBRAM, lut = base.budgetLUT
+        let device = base.resources.budget  // what --budget omits
+        var dsp = device.dsp, bram = device.bram, lut = device.lut
         for part in budget.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1)
             guard kv.count == 2, let v = Int(kv[1]), v >= 0 else {
