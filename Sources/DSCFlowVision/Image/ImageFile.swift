@@ -29,3 +29,14 @@ public enum ImageFile {
         return try decode(storage.buffer, name: path)
     }
 }
+
+extension String {
+    /// A C library's message as DSCFlow writes its own: the first word in lower case unless it is an
+    /// acronym or a name with more capitals ("Not a PNG file" → "not a PNG file"; "IHDR: CRC error" and
+    /// "JPEG datastream ..." stay as they are).
+    var withLowercaseFirstWord: String {
+        let chars = Array(self)
+        guard chars.count >= 2, chars[0].isUppercase, chars[1].isLowercase else { return self }
+        return chars[0].lowercased() + String(chars.dropFirst())
+    }
+}

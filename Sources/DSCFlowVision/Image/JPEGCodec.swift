@@ -62,11 +62,10 @@ public enum JPEGCodec {
         return try decode(storage.buffer, name: path)
     }
 
-    /// libjpeg's message for the last failure, lowercased at the start like DSCFlow's own messages.
+    /// libjpeg's message for the last failure, worded like DSCFlow's own messages.
     private static func message(_ handle: tjhandle) -> String {
         guard let c = tjGetErrorStr2(handle) else { return "unknown libjpeg error" }
         let text = String(cString: c)
-        guard let first = text.first else { return "unknown libjpeg error" }
-        return first.lowercased() + text.dropFirst()
+        return text.isEmpty ? "unknown libjpeg error" : text.withLowercaseFirstWord
     }
 }

@@ -88,7 +88,7 @@ public enum PNGCodec {
     private static func message(_ image: inout png_image) -> String {
         withUnsafeBytes(of: &image.message) { raw in
             let bytes = raw.prefix { $0 != 0 }
-            return bytes.isEmpty ? "unknown libpng error" : String(decoding: bytes, as: UTF8.self)
+            return bytes.isEmpty ? "unknown libpng error" : String(decoding: bytes, as: UTF8.self).withLowercaseFirstWord
         }
     }
 }
