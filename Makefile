@@ -8,7 +8,7 @@ PYTHON      ?= python3
 FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
 
-.PHONY: all build test test-swift test-fuzz cli-release clean lib install stage test-capi examples \
+.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -72,24 +72,55 @@ CAPI_MODELS     := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
 PKG        = $(STAGE_ENV) pkg-config
 EXAMPLES   := $(BUILD_DIR)/examples
 
-## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib beside the Swift
-## runtime libraries it needs (its RUNPATH is $$ORIGIN).
+# $(call bundle_swift_runtime,ELF,DIR): copies into DIR the Swift runtime libraries ELF needs, directly
+# or through one another, from the toolchain (the system libraries stay the system's).
+define bundle_swift_runtime
+runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
+	mkdir -p $(2); todo="$(1)"; \
+	while [ -n "$$todo" ]; do next=""; \
+		for f in $$todo; do for dep in $$(readelf -d $$f | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
+			if [ -f "$$runtime/$$dep" ] && [ ! -f "$(2)/$$dep" ]; then cp "$$runtime/$$dep" $(2)/; next="$$next $(2)/$$dep"; fi; \
+		done; done; todo="$$next"; \
+	done
+endef
+
+# patchelf sets the RUNPATH of what is installed (Debian: apt-get install patchelf).
+NEED_PATCHELF = @command -v patchelf >/dev/null || { echo "$@: patchelf is needed (Debian: apt-get install patchelf)"; exit 1; }
+
+## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib, the Swift runtime it
+## needs in $(BUILD_DIR)/lib/dscflow. Its RUNPATH is exactly $$ORIGIN/dscflow (SwiftPM's own $$ORIGIN is
+## removed): no Swift runtime lands in lib/ itself, where it could shadow another Swift or be shadowed.
 lib:
+	$(NEED_PATCHELF)
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC
 	@set -e; bin=$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path); \
-	runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
 	rm -rf $(BUILD_DIR)/lib && mkdir -p $(BUILD_DIR)/lib; \
 	cp "$$bin/libDSCFlowC.so" $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
 	ln -s libdscflow.so.$(VERSION) $(BUILD_DIR)/lib/libdscflow.so.0; \
 	ln -s libdscflow.so.0 $(BUILD_DIR)/lib/libdscflow.so; \
-	for dep in $$(readelf -d $(BUILD_DIR)/lib/libdscflow.so.$(VERSION) | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
-		if [ -f "$$runtime/$$dep" ]; then cp "$$runtime/$$dep" $(BUILD_DIR)/lib/; echo "lib: bundling $$dep"; fi; \
-	done
+	patchelf --set-rpath '$$ORIGIN/dscflow' $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
+	$(call bundle_swift_runtime,$(BUILD_DIR)/lib/libdscflow.so.$(VERSION),$(BUILD_DIR)/lib/dscflow); \
+	echo "lib: $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); Swift runtime in $(BUILD_DIR)/lib/dscflow: $$(ls $(BUILD_DIR)/lib/dscflow | xargs)"
 
-## Install the library, the Swift runtime it needs, the headers and pkgconfig/dscflow.pc under PREFIX.
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	cp -P $(BUILD_DIR)/lib/* $(DESTDIR)$(PREFIX)/lib/
+## The dscflow CLI staged as $(BUILD_DIR)/bin/dscflow, its RUNPATH set (patchelf) to $$ORIGIN/../lib/dscflow,
+## where the Swift runtime and Foundation it needs are copied.
+cli: lib
+	$(NEED_PATCHELF)
+	$(SWIFT) build -c release $(BUILD_FLAGS) --product dscflow
+	@set -e; bin=$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path); \
+	rm -rf $(BUILD_DIR)/bin && mkdir -p $(BUILD_DIR)/bin; \
+	cp "$$bin/dscflow" $(BUILD_DIR)/bin/dscflow; \
+	patchelf --set-rpath '$$ORIGIN/../lib/dscflow' $(BUILD_DIR)/bin/dscflow; \
+	$(call bundle_swift_runtime,$(BUILD_DIR)/bin/dscflow,$(BUILD_DIR)/lib/dscflow)
+
+## Install under PREFIX: lib/libdscflow.so*, lib/dscflow/ (the Swift runtime the library and the CLI need),
+## bin/dscflow, include/dscflow.h and dscflow.hpp, lib/pkgconfig/dscflow.pc.
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/dscflow $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/bin
+	cp -P $(BUILD_DIR)/lib/libdscflow.so* $(DESTDIR)$(PREFIX)/lib/
+	cp -P $(BUILD_DIR)/lib/dscflow/* $(DESTDIR)$(PREFIX)/lib/dscflow/
+	install -m 755 $(BUILD_DIR)/bin/dscflow $(DESTDIR)$(PREFIX)/bin/dscflow
 	install -m 644 include/dscflow.h include/dscflow.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/dscflow.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dscflow.pc
@@ -100,9 +131,11 @@ stage:
 	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR=
 
 ## The C surface: header vs compiler-generated header vs exports, C99/C++ compatibility, and the
-## C test program (NULL arguments, sizes, status codes, threads) on every model available.
+## C test program (NULL arguments, sizes, status codes, threads) on every model available; the installed
+## layout (check_install.sh).
 test-capi: stage
 	@mkdir -p $(BUILD_DIR)/tests
+	sh Tests/CAPI/check_install.sh $(STAGE)
 	sh Tests/CAPI/check_header.sh "$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path)/DSCFlowCAPI.build/include" \
 		$(STAGE)/lib/libdscflow.so
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_c99.c
@@ -112,7 +145,7 @@ test-capi: stage
 	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
 	$(CC) -std=c99 -Wall -Wextra -Werror Tests/CAPI/image_test.c $$($(PKG) --cflags --libs dscflow) -lm \
 		-o $(BUILD_DIR)/tests/image_test
-	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples
+	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples Tests/DSCFlowTests/Fixtures/jpeg
 	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
 		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
 		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \

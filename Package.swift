@@ -67,7 +67,7 @@ let package = Package(
                     "-no-toolchain-stdlib-rpath",
                     "-Xlinker", "-soname=libdscflow.so.0",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/DSCFlowCAPI/dscflow.map",
-                    "-Xlinker", "-rpath=$ORIGIN",
+                    "-Xlinker", "-rpath=$ORIGIN/dscflow",
                 ]),
             ]
         ),
