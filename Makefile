@@ -8,7 +8,7 @@ PYTHON      ?= python3
 FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
 
-.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples \
+.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples wheel test-wheel \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -18,7 +18,7 @@ build:
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
 ## Every test the project has.
-test: cli-release test-swift test-fuzz test-capi examples
+test: cli-release test-swift test-fuzz test-capi examples test-wheel
 
 ## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
 cli-release:
@@ -102,16 +102,17 @@ lib:
 	$(call bundle_swift_runtime,$(BUILD_DIR)/lib/libdscflow.so.$(VERSION),$(BUILD_DIR)/lib/dscflow); \
 	echo "lib: $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); Swift runtime in $(BUILD_DIR)/lib/dscflow: $$(ls $(BUILD_DIR)/lib/dscflow | xargs)"
 
-## The dscflow CLI staged as $(BUILD_DIR)/bin/dscflow, its RUNPATH set (patchelf) to $$ORIGIN/../lib/dscflow,
-## where the Swift runtime and Foundation it needs are copied.
-cli: lib
+## The dscflow CLI staged as $(BUILD_DIR)/cli/bin/dscflow, its RUNPATH set (patchelf) to $$ORIGIN/../lib/dscflow,
+## where the Swift runtime and Foundation it needs are copied ($(BUILD_DIR)/cli/lib/dscflow; kept apart from
+## $(BUILD_DIR)/lib so that the library and its wheel carry only what the library needs).
+cli:
 	$(NEED_PATCHELF)
 	$(SWIFT) build -c release $(BUILD_FLAGS) --product dscflow
 	@set -e; bin=$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path); \
-	rm -rf $(BUILD_DIR)/bin && mkdir -p $(BUILD_DIR)/bin; \
-	cp "$$bin/dscflow" $(BUILD_DIR)/bin/dscflow; \
-	patchelf --set-rpath '$$ORIGIN/../lib/dscflow' $(BUILD_DIR)/bin/dscflow; \
-	$(call bundle_swift_runtime,$(BUILD_DIR)/bin/dscflow,$(BUILD_DIR)/lib/dscflow)
+	rm -rf $(BUILD_DIR)/cli && mkdir -p $(BUILD_DIR)/cli/bin; \
+	cp "$$bin/dscflow" $(BUILD_DIR)/cli/bin/dscflow; \
+	patchelf --set-rpath '$$ORIGIN/../lib/dscflow' $(BUILD_DIR)/cli/bin/dscflow; \
+	$(call bundle_swift_runtime,$(BUILD_DIR)/cli/bin/dscflow,$(BUILD_DIR)/cli/lib/dscflow)
 
 ## Install under PREFIX: lib/libdscflow.so*, lib/dscflow/ (the Swift runtime the library and the CLI need),
 ## bin/dscflow, include/dscflow.h and dscflow.hpp, lib/pkgconfig/dscflow.pc.
@@ -119,8 +120,9 @@ install: lib cli
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/dscflow $(DESTDIR)$(PREFIX)/include \
 		$(DESTDIR)$(PREFIX)/bin
 	cp -P $(BUILD_DIR)/lib/libdscflow.so* $(DESTDIR)$(PREFIX)/lib/
+	cp -P $(BUILD_DIR)/cli/lib/dscflow/* $(DESTDIR)$(PREFIX)/lib/dscflow/
 	cp -P $(BUILD_DIR)/lib/dscflow/* $(DESTDIR)$(PREFIX)/lib/dscflow/
-	install -m 755 $(BUILD_DIR)/bin/dscflow $(DESTDIR)$(PREFIX)/bin/dscflow
+	install -m 755 $(BUILD_DIR)/cli/bin/dscflow $(DESTDIR)$(PREFIX)/bin/dscflow
 	install -m 644 include/dscflow.h include/dscflow.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/dscflow.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dscflow.pc
@@ -173,11 +175,44 @@ example-cpp: stage
 
 PYTHON_EXAMPLE = env $(STAGE_ENV) PYTHONPATH=Examples/python $(PYTHON) Examples/python/dscflow_run.py
 
+# The package from the source tree, finding the staged install through pkg-config (the README's route
+# for an installed prefix); its pytest suite runs on the installed wheel (test-wheel).
 example-python: stage
 	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(PYTHON_EXAMPLE) $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
 	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(PYTHON_EXAMPLE) $(PERSON_MODEL) $(PERSON_BMP)
-	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+# ---- Python wheel ----------------------------------------------------------------------------------
+
+WHEEL_DIR  := $(BUILD_DIR)/wheel
+WHEEL_VENV := $(BUILD_DIR)/venv-wheel
+
+## A wheel of Examples/python bundling libdscflow.so and the Swift runtime it needs ($(WHEEL_DIR)); the
+## build must leave nothing (build/, *.egg-info) in the source tree.
+wheel: lib
+	rm -rf $(WHEEL_DIR)
+	$(PYTHON) -m pip wheel -q --no-deps --no-build-isolation --config-settings lib-dir=$(abspath $(BUILD_DIR)/lib) \
+		-w $(WHEEL_DIR) Examples/python
+	@stray=$$(find Examples/python -name build -o -name '*.egg-info'); \
+	if [ -n "$$stray" ]; then echo "wheel: building left $$stray in the source tree"; exit 1; fi
+	@ls $(WHEEL_DIR)/dscflow-*-linux_*.whl
+
+## The wheel in a fresh venv (numpy, pytest, Pillow from the base interpreter, nothing else), used with
+## an empty environment: the default detector's box equals `dscflow detect`'s, person_detect says person;
+## then the package's pytest suite on the installed copy, and mypy --strict when mypy is installed.
+test-wheel: wheel cli
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv --system-site-packages $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q --no-index --no-deps $(WHEEL_DIR)/dscflow-*.whl
+	@set -e; cd / && env -i $(abspath $(WHEEL_VENV))/bin/python $(abspath Examples/python/tests/smoke_installed.py) \
+		$(CURDIR) $(abspath $(SHARED)) > $(abspath $(BUILD_DIR))/wheel-smoke.txt; cat $(abspath $(BUILD_DIR))/wheel-smoke.txt; \
+	cli=$$(env -i $(abspath $(BUILD_DIR))/cli/bin/dscflow detect $(CURDIR)/models/dscflow_detector.tflite $(CURDIR)/samples/00000.png); \
+	if [ "$$(head -1 $(abspath $(BUILD_DIR))/wheel-smoke.txt)" != "$${cli#*: }" ]; then echo "test-wheel: Python's box differs from the CLI's: $$cli"; exit 1; fi; \
+	echo "test-wheel: the installed wheel's box equals dscflow detect's"
+	cd $(BUILD_DIR) && env -i HOME="$$HOME" DSCFLOW_TEST_INSTALLED=1 DSCFLOW_SHARED=$(abspath $(SHARED)) \
+		$(abspath $(WHEEL_VENV))/bin/python -m pytest -q -p no:cacheprovider $(abspath Examples/python/tests)
+	@if $(PYTHON) -m mypy --version >/dev/null 2>&1; then \
+		$(PYTHON) -m mypy --strict --cache-dir $(BUILD_DIR)/mypy-cache Examples/python/dscflow Examples/python/_backend; \
+	else echo "SKIP: mypy --strict on Examples/python: mypy is not installed"; fi
 
 FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) CC=$(CC)
 
