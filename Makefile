@@ -13,20 +13,32 @@ FUZZ_SEED   ?= 2026
 
 all: build
 
+# $(call no_warnings,NAME,COMMAND): runs a build COMMAND, shows its output and fails if a compiler (Swift
+# or C) warned: zero warnings are allowed. CI builds from a fresh clone, so every file is compiled and
+# every warning seen; an incremental build shows only the warnings of what it recompiles.
+define no_warnings
+	@mkdir -p $(BUILD_DIR); log=$(BUILD_DIR)/$(1).log; echo "$(2)"; \
+	$(2) > $$log 2>&1; status=$$?; cat $$log; [ $$status -eq 0 ] || exit $$status; \
+	if grep -q 'warning:' $$log; then \
+		echo "FAIL: $(1): the build printed compiler warnings (zero are allowed):"; grep 'warning:' $$log | sort -u; exit 1; \
+	fi
+endef
+
 ## Build the library and the dscflow CLI.
 build:
-	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
 test: cli-release test-swift test-fuzz test-capi examples test-wheel
 
 ## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
 cli-release:
-	$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS)
+	$(call no_warnings,cli-release,$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS))
 
 ## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
 test-swift:
-	$(SWIFT) test $(BUILD_FLAGS)
+	$(call no_warnings,test-build,$(SWIFT) build --build-tests $(BUILD_FLAGS))
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 ## Random depthwise-separable models made by TensorFlow's converter, every operator compared with
 ## TFLite Micro (tools/fuzz_tflite.py). Needs tools/requirements.txt; skips with a reason without it.
@@ -92,7 +104,7 @@ NEED_PATCHELF = @command -v patchelf >/dev/null || { echo "$@: patchelf is neede
 ## removed): no Swift runtime lands in lib/ itself, where it could shadow another Swift or be shadowed.
 lib:
 	$(NEED_PATCHELF)
-	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC
+	$(call no_warnings,lib,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC)
 	@set -e; bin=$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path); \
 	rm -rf $(BUILD_DIR)/lib && mkdir -p $(BUILD_DIR)/lib; \
 	cp "$$bin/libDSCFlowC.so" $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
