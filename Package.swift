@@ -56,7 +56,8 @@ let package = Package(
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
         .target(name: "CDSCFlowCAPI"),
-        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so.
+        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so. Its Swift runtime is
+        // looked up in dscflow/ beside it (`make lib` and `make install` put it there and drop SwiftPM's $ORIGIN).
         .target(
             name: "DSCFlowCAPI",
             dependencies: ["DSCFlow", "DSCFlowVision", "CDSCFlowCAPI"],
