@@ -1,19 +1,26 @@
 import DSCFlow
 /// A single-object detection decoded from a model's output, in pixels of the original image.
 public struct DetectedBox: Sendable, Equatable {
+    /// Left edge (inclusive), pixels.
     public var xmin: Double
+    /// Right edge (exclusive), pixels.
     public var xmax: Double
+    /// Top edge (inclusive), pixels.
     public var ymin: Double
+    /// Bottom edge (exclusive), pixels.
     public var ymax: Double
     /// Confidence in [0, 1] when the head defines one (NaN otherwise).
     public var score: Double
-    /// Which anchor won, and the grid cell of the box.
+    /// Which anchor won.
     public var anchor: Int
+    /// The column of the grid cell of the box.
     public var gridX: Int
+    /// The row of the grid cell of the box.
     public var gridY: Int
     /// Head-specific integer words (SkrSkr: the PL words xs, ys, ws, hs, flag, x, y).
     public var raw: [Int]
 
+    /// A box with every field given.
     public init(xmin: Double, xmax: Double, ymin: Double, ymax: Double, score: Double, anchor: Int, gridX: Int,
                 gridY: Int, raw: [Int] = []) {
         self.xmin = xmin
