@@ -64,6 +64,13 @@ let modelFileHelp = ArgumentHelp("Model file (.tflite or .dscm).")
 /// The help of every IMAGE argument.
 let imageFileHelp = ArgumentHelp("Image file: PNG (gray, RGB or RGBA; 16-bit and palette are converted) or JPEG (baseline or progressive, gray or colour; decoded as Pillow decodes it).")
 
+/// The options given on the command line as metadata keys (options not given are left out).
+func metadataOverrides(_ options: KeyValuePairs<String, String?>) -> [String: String] {
+    var values: [String: String] = [:]
+    for (key, value) in options { if let value { values[key] = value } }
+    return values
+}
+
 /// Writes "dscflow: note: MESSAGE" to stderr: what a command assumed, so that nothing that changes
 /// the answer happens silently.
 func note(_ message: String) {

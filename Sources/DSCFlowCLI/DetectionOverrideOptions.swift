@@ -20,12 +20,7 @@ struct DetectionOverrideOptions: ParsableArguments {
 
     /// The overrides as metadata keys.
     var values: [String: String] {
-        var v: [String: String] = [:]
-        v["head"] = head
-        v["anchors"] = anchors
-        v["grid"] = grid
-        v["channels"] = channels
-        return v
+        metadataOverrides(["head": head, "anchors": anchors, "grid": grid, "channels": channels])
     }
 
     /// A detector for `model` with these and `extra` detection overrides and the preprocessing

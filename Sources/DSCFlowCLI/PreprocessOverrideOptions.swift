@@ -32,14 +32,6 @@ struct PreprocessOverrideOptions: ParsableArguments {
 
     /// The overrides as metadata keys.
     var values: [String: String] {
-        var v: [String: String] = [:]
-        v["color"] = color
-        v["resize"] = resize
-        v["fit"] = fit
-        v["pad"] = pad
-        v["range"] = range
-        v["mean"] = mean
-        v["std"] = std
-        return v
+        metadataOverrides(["color": color, "resize": resize, "fit": fit, "pad": pad, "range": range, "mean": mean, "std": std])
     }
 }
