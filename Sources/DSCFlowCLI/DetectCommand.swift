@@ -7,16 +7,21 @@ import Foundation
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
-        abstract: "Find the single object in PNG images and print its box in image pixels.",
+        abstract: "Find the single object in images (PNG or JPEG) and print its box in image pixels.",
         discussion: """
-            The model's dscflow.preprocess metadata says how an image becomes its input, and its dscflow.detection metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are [xmin, xmax) x [ymin, ymax) in pixels of the original image. --out writes the image with the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input.
+            The model's dscflow.preprocess metadata says how an image becomes its input, and its dscflow.detection \
+            metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are \
+            [xmin, xmax) x [ymin, ymax) in pixels of the original image. A box scoring below --min-score is printed \
+            as "no object" (with --json: "object": false); the default is the metadata's min-score=, else 0 for the \
+            skrskr head (the DAC-SDC board reports every box) and 0.5 for the others. --out writes the image with \
+            the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input.
             """
     )
 
-    @Argument(help: "Model file (.tflite).")
+    @Argument(help: modelFileHelp)
     var model: String
 
-    @Argument(help: "One or more images (PNG).")
+    @Argument(help: "One or more image files (PNG or JPEG).")
     var images: [String]
 
     @Option(help: "Write the annotated image here (only with one image).")
@@ -25,20 +30,11 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Write annotated images into this directory (created if needed).")
     var outDir: String?
 
-    @Flag(help: "Print one JSON object per image: image, xmin, xmax, ymin, ymax, score, raw.")
+    @Flag(help: "Print one JSON object per image: image, object (true), xmin, xmax, ymin, ymax, score, raw; or image, object (false), score, min_score.")
     var json = false
 
-    @Option(help: "Detection head (overrides the metadata's head=), e.g. skynet.")
-    var head: String?
-
-    @Option(help: "Anchors w0,h0,w1,h1,... in grid cells (overrides anchors=).")
-    var anchors: String?
-
-    @Option(help: "Output grid WxH to check against the model (overrides grid=).")
-    var grid: String?
-
-    @Option(help: "Channel names per anchor block, e.g. tx,ty,tw,th,conf (overrides channels=).")
-    var channels: String?
+    @Option(help: "Boxes scoring below this (0-1) are \"no object\" (default: the metadata's min-score=, else 0 for skrskr, 0.5 otherwise).")
+    var minScore: Double?
 
     @Option(help: "Box colour R,G,B (0-255).")
     var boxColor: String = "255,0,0"
@@ -46,37 +42,39 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Box line width in pixels.")
     var thickness: Int = 2
 
+    @OptionGroup var detection: DetectionOverrideOptions
+
     @OptionGroup var preprocess: PreprocessOverrideOptions
 
     func validate() throws {
         if out != nil && images.count != 1 { throw ValidationError("--out takes one image; use --out-dir for several") }
         if out != nil && outDir != nil { throw ValidationError("give --out or --out-dir, not both") }
         if thickness < 1 || thickness > 64 { throw ValidationError("--thickness must be in 1...64") }
+        if let s = minScore, !(s >= 0 && s <= 1) { throw ValidationError("--min-score must be in 0...1") }
     }
 
     func run() throws {
         let rgb = boxColor.split(separator: ",").compactMap { UInt8(String($0).trimmingCharacters(in: .whitespaces)) }
         guard rgb.count == 3 else { throw ValidationError("--box-color must be R,G,B with values 0-255") }
-        var detection: [String: String] = [:]
-        detection["head"] = head
-        detection["anchors"] = anchors
-        detection["grid"] = grid
-        detection["channels"] = channels
-        let detector = try Detector(model: try Model.load(path: model), preprocessOverrides: preprocess.values,
-                                    detectionOverrides: detection)
+        var extra: [String: String] = [:]
+        extra[DetectionHeads.minScoreKey] = minScore.map { String($0) }
+        let detector = try detection.detector(for: try Model.load(path: model), name: model, preprocess: preprocess, extra: extra)
         if let outDir { try makeDirectory(outDir) }
         for path in images {
-            let img = try PNGCodec.read(path: path)
+            let img = try ImageFile.read(path: path)
             let box = try detector.detect(img)
+            let found = detector.isObject(box)
             if json {
-                print(Self.json(path, box))
-            } else {
+                print(found ? Self.json(path, box) : Self.jsonNoObject(path, box, detector.minScore))
+            } else if found {
                 print("\(path): xmin \(Self.number(box.xmin)) xmax \(Self.number(box.xmax)) ymin \(Self.number(box.ymin)) ymax \(Self.number(box.ymax)) score \(String(format: "%.4f", box.score)) (anchor \(box.anchor), cell x \(box.gridX) y \(box.gridY))")
+            } else {
+                print("\(path): no object (best score \(String(format: "%.4f", box.score)) is below the minimum score \(detector.minScore))")
             }
             let target = out ?? outDir.map { $0 + "/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".png" }
             if let target {
                 var annotated = img.channels == 1 ? try img.converted(toChannels: 3) : img
-                annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness)
+                if found { annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness) }
                 try PNGCodec.write(annotated, path: target)
             }
         }
@@ -95,8 +93,12 @@ struct DetectCommand: ParsableCommand {
 
     static func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 
+    static func jsonNoObject(_ image: String, _ b: DetectedBox, _ minScore: Double) -> String {
+        "{\"image\": \(jsonString(image)), \"object\": false, \"score\": \(jsonNumber(b.score)), \"min_score\": \(jsonNumber(minScore))}"
+    }
+
     static func json(_ image: String, _ b: DetectedBox) -> String {
-        "{\"image\": \(jsonString(image)), \"xmin\": \(jsonNumber(b.xmin)), \"xmax\": \(jsonNumber(b.xmax)), "
+        "{\"image\": \(jsonString(image)), \"object\": true, \"xmin\": \(jsonNumber(b.xmin)), \"xmax\": \(jsonNumber(b.xmax)), "
             + "\"ymin\": \(jsonNumber(b.ymin)), \"ymax\": \(jsonNumber(b.ymax)), \"score\": \(jsonNumber(b.score)), "
             + "\"raw\": [\(b.raw.map(String.init).joined(separator: ", "))]}"
     }

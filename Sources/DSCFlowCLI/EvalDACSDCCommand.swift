@@ -9,20 +9,27 @@ struct EvalDACSDCCommand: ParsableCommand {
         commandName: "eval-dacsdc",
         abstract: "Score a detector on DAC-SDC images: mean IoU against the ground truth.",
         discussion: """
-            GT lists `NAME.jpg [x1, x2, y1, y2]` per image; each image is read from DIR as NAME.png (PNG only).
-            The model's own preprocessing (dscflow.preprocess) and detection head (dscflow.detection) are used.
-            IoU is the contest's: width = x2 - x1 (no +1), 0 for boxes that do not overlap. A progress bar goes
-            to stderr; the mean IoU (and per-image lines with --per-image) to stdout.
+            GT lists `NAME [x1, x2, y1, y2]` per image; each image is read from DIR under the name the ground truth \
+            gives (PNG or JPEG, told apart by content). When DIR lacks NAME.jpg but has NAME.png (or the reverse), \
+            that file is read instead and a note says so.
+
+            Any detector `detect` takes works, with the model's own preprocessing (dscflow.preprocess) and \
+            detection head (dscflow.detection); the options below override them as in `detect`. Every image gets \
+            its best box (the contest scores one box per image; there is no minimum score). IoU is the contest's: \
+            width = x2 - x1 (no +1), 0 for boxes that do not overlap. The summary gives the mean IoU, the share of \
+            images with IoU >= 0.5 and the time per image (all of it, and detection alone: preprocessing, inference \
+            and decoding). A progress bar goes to stderr when it is a terminal; the summary (and per-image lines \
+            with --per-image) to stdout.
             """
     )
 
-    @Argument(help: "Model file (.dscm or .tflite) with detection metadata.")
+    @Argument(help: modelFileHelp)
     var model: String
 
     @Argument(help: "Directory holding the images.")
     var dir: String
 
-    @Option(name: .long, help: "Ground-truth file (`NAME.jpg [x1, x2, y1, y2]` per line).")
+    @Option(name: .long, help: "Ground-truth file (`NAME [x1, x2, y1, y2]` per line).")
     var gt: String
 
     @Flag(name: .long, help: "Print every image's box, ground truth and IoU.")
@@ -40,68 +47,72 @@ struct EvalDACSDCCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
+    @OptionGroup var detection: DetectionOverrideOptions
+
+    @OptionGroup var preprocess: PreprocessOverrideOptions
+
     func run() throws {
-        let m = try Model.load(path: model)
-        let head = try DetectionHeads.make(for: m)
+        let detector = try detection.detector(for: try Model.load(path: model), name: model, preprocess: preprocess)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)
         var truth = try DACSDCScore.parse(gtText, name: gt)
         if let limit { truth = Array(truth.prefix(max(limit, 0))) }
         guard !truth.isEmpty else { throw DSCError.invalidArgument("\(gt) lists no images") }
-        let session = try Session(model: m)
-        let outputTensor = m.tensors[m.outputs[0]]
         var predicted: [DACSDCScore.Entry] = []
-        var sum = 0.0
+        var sum = 0.0, hits = 0
         let start = Date()
-        var inferenceSeconds = 0.0
-        for (k, entry) in truth.enumerated() {
-            let stem = entry.name.hasSuffix(".jpg") || entry.name.hasSuffix(".png") ? String(entry.name.dropLast(4)) : entry.name
-            let path = dir + "/" + stem + ".png"
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw DSCError.io(path: path, reason: "no such file (eval-dacsdc reads NAME.png for NAME.jpg; only PNG is supported)")
-            }
-            let image = try PNGCodec.read(path: path)
-            let input = try SkrSkrPreprocessing.inputTensor(from: image, for: m)
-            input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
+        var detectSeconds = 0.0
+        var substituted = false
+        let progress = ProgressBar(total: truth.count, enabled: !quiet && standardErrorIsTerminal)
+        for entry in truth {
+            let path = try imagePath(for: entry.name, substituted: &substituted)
+            let image = try ImageFile.read(path: path)
             let t0 = Date()
-            session.run()
-            inferenceSeconds += Date().timeIntervalSince(t0)
-            let box = try head.decode(output: session.outputBytes(), tensor: outputTensor, imageWidth: image.width,
-                                      imageHeight: image.height)
+            let box = try detector.detect(image)
+            detectSeconds += Date().timeIntervalSince(t0)
             let p = DACSDCScore.Entry(name: entry.name, xmin: Int(box.xmin.rounded()), xmax: Int(box.xmax.rounded()),
                                       ymin: Int(box.ymin.rounded()), ymax: Int(box.ymax.rounded()))
             predicted.append(p)
             let iou = DACSDCScore.iou(p, entry)
             sum += iou
+            if iou >= 0.5 { hits += 1 }
             if perImage {
                 if json {
-                    print("{\"image\": \"\(entry.name)\", \"box\": [\(p.xmin), \(p.xmax), \(p.ymin), \(p.ymax)], \"gt\": [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)], \"iou\": \(iou), \"raw\": [\(box.raw.map(String.init).joined(separator: ", "))]}")
+                    print("{\"image\": \(JSONValue.quoted(entry.name)), \"box\": [\(p.xmin), \(p.xmax), \(p.ymin), \(p.ymax)], \"gt\": [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)], \"iou\": \(iou), \"score\": \(box.score.isFinite ? String(box.score) : "null"), \"raw\": [\(box.raw.map(String.init).joined(separator: ", "))]}")
                 } else {
                     print("\(p.line)  gt [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)]  IoU \(String(format: "%.4f", iou))")
                 }
             }
-            if !quiet { progress(k + 1, truth.count, start) }
+            progress.advance()
         }
-        if !quiet { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        progress.finish()
         if let predictions {
             let text = predicted.map(\.line).joined(separator: "\n") + "\n"
             try Array(text.utf8).withUnsafeBytes { try writeFile(predictions, $0) }
         }
-        let mean = sum / Double(truth.count)
+        let n = Double(truth.count)
+        let mean = sum / n, share = Double(hits) / n
         let wall = Date().timeIntervalSince(start)
         if json {
-            print("{\"images\": \(truth.count), \"mean_iou\": \(mean), \"seconds_per_image\": \(wall / Double(truth.count)), \"inference_seconds_per_image\": \(inferenceSeconds / Double(truth.count))}")
+            print("{\"images\": \(truth.count), \"mean_iou\": \(mean), \"iou_at_least_0_5\": \(share), \"seconds_per_image\": \(wall / n), \"detect_seconds_per_image\": \(detectSeconds / n)}")
         } else {
-            print("mean IoU: \(String(format: "%.6f", mean)) over \(truth.count) images (\(String(format: "%.3f", wall / Double(truth.count))) s/image, inference \(String(format: "%.3f", inferenceSeconds / Double(truth.count))) s/image)")
+            print("mean IoU: \(String(format: "%.6f", mean)) over \(truth.count) images; IoU >= 0.5: \(String(format: "%.1f", 100 * share)) % (\(hits)/\(truth.count)); \(String(format: "%.4f", wall / n)) s/image (detection \(String(format: "%.4f", detectSeconds / n)) s/image)")
         }
     }
 
-    private func progress(_ done: Int, _ total: Int, _ start: Date) {
-        let width = 30
-        let filled = done * width / total
-        let elapsed = Date().timeIntervalSince(start)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r[\(bar)] \(done)/\(total)  \(String(format: "%.1f", elapsed)) s, ETA \(String(format: "%.0f", eta)) s "
-        FileHandle.standardError.write(line.data(using: .utf8)!)
+    /// DIR/NAME, or DIR/STEM.png for a missing NAME.jpg (and the reverse), noted once.
+    private func imagePath(for name: String, substituted: inout Bool) throws -> String {
+        let path = dir + "/" + name
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let lower = name.lowercased()
+        let stem = lower.hasSuffix(".jpeg") ? String(name.dropLast(5)) : (lower.hasSuffix(".jpg") || lower.hasSuffix(".png") ? String(name.dropLast(4)) : name)
+        let alternatives = lower.hasSuffix(".png") ? [".jpg", ".jpeg"] : [".png"]
+        for ext in alternatives where FileManager.default.fileExists(atPath: dir + "/" + stem + ext) {
+            if !substituted {
+                note("\(path) is absent: reading \(stem + ext) instead (and likewise for other images)")
+                substituted = true
+            }
+            return dir + "/" + stem + ext
+        }
+        throw DSCError.io(path: path, reason: "no such file (nor \(alternatives.map { stem + $0 }.joined(separator: " or ")))")
     }
 }

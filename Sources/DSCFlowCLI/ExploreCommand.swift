@@ -8,7 +8,7 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Sweep PE unrolling, DW parallelism, tiles and optimisations under a resource budget; print the Pareto front.",
         discussion: """
-            --budget takes dsp=N,bram=N,lut=N (any subset; a missing one is the base design's device budget). Designs start from --accel
+            --budget takes dsp=N,bram=N,lut=N (any subset; a missing one is the base design's device budget). Designs start from --accel \
             (default skrskr). The front keeps designs that no other beats on FPS, DSPs, BRAM, LUTs and energy/image.
             """
     )

@@ -11,6 +11,8 @@ public final class Detector {
     public let head: DetectionHead
     /// The session that runs the model (its arena holds the last input and output).
     public let session: Session
+    /// Boxes scoring below this are "no object" (`DetectionHeads.minScore`).
+    public let minScore: Double
 
     /// A detector for `model` whose preprocessing and head come from its metadata
     /// (`dscflow.preprocess`, `dscflow.detection`) with the given overrides taking precedence.
@@ -22,6 +24,7 @@ public final class Detector {
         self.model = model
         self.preprocessor = try Preprocessor(model: model, overrides: preprocessOverrides)
         self.head = try DetectionHeads.make(for: model, overrides: detectionOverrides)
+        self.minScore = try DetectionHeads.minScore(for: model, overrides: detectionOverrides)
         self.session = try Session(model: model, options: options)
     }
 
@@ -40,5 +43,10 @@ public final class Detector {
         let inInput = try head.decode(output: session.outputBytes(), tensor: out,
                                       imageWidth: preprocessor.width, imageHeight: preprocessor.height)
         return geometry.imageBox(fromInputBox: inInput)
+    }
+
+    /// True when `box` scores at least `minScore` (a head without a score, NaN, always counts).
+    public func isObject(_ box: DetectedBox) -> Bool {
+        !(box.score < minScore)
     }
 }
