@@ -22,6 +22,22 @@ final class DataMovementKernelTests: KernelTestCase {
         }
     }
 
+    func testPadMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x9AD)
+        for index in 0..<300 {
+            let type: ElementType = [.int8, .uint8, .int16, .int32].randomElement(using: &g)!
+            let rank = Int.random(in: 1...5, using: &g)
+            let shape = (0..<rank).map { _ in Int.random(in: 1...5, using: &g) }
+            let paddings = (0..<rank).map { _ in (before: Int.random(in: 0...3, using: &g), after: Int.random(in: 0...3, using: &g)) }
+            let out = zip(shape, paddings).map { $0 + $1.before + $1.after }
+            let value = Int32.random(in: type == .int32 ? -100_000...100_000 : type.range, using: &g)
+            let model = try oneOp(.pad(PadParameters(paddings: paddings, value: value)), input: Tensor(name: "x", type: type, shape: shape),
+                                  constants: [], output: Tensor(name: "y", type: type, shape: out))
+            try assertSame(model, [g.bytes(shape.reduce(1, *) * type.byteSize)], rounding: .double, kernel: DSCSIMD_KERNEL_PAD,
+                           "pad \(index) \(shape) \(paddings) \(type.name) \(value)")
+        }
+    }
+
     func testConcatenationMatchesReference() throws {
         var g = SeededGenerator(seed: 0xCA7)
         for index in 0..<300 {

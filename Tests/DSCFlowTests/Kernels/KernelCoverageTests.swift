@@ -48,7 +48,7 @@ final class KernelCoverageTests: XCTestCase {
         let wt = try SkrSkrTestData.bytes(dir.appendingPathComponent("seuer_SkyNet1.wt").path)
         let bm = try SkrSkrTestData.bytes(dir.appendingPathComponent("seuer_SkyNet1.bm").path)
         let seuer = try wt.withUnsafeBytes { w in try bm.withUnsafeBytes { b in
-            try SkrSkrImporter.importModel(weights: w, biasMultipliers: b, source: "seuer_SkyNet1")
+            try SkrSkrImporter.importModel(weights: w, biasMultipliers: b, weightsName: "seuer_SkyNet1.wt", biasMultipliersName: "seuer_SkyNet1.bm")
         } }
         try assertEveryOperatorFast(seuer, "SkyNet (SEUer B files)")
     }

@@ -59,6 +59,9 @@ struct FastKernelBinding {
                 op.s2d.input = input
                 op.s2d.output = output
                 if let stride = prepared.inPlace.outputPixelStrides[i] { op.s2d.out_pixel_stride = Int64(stride) }
+            case Int32(DSCSIMD_OP_PAD):
+                op.pad.input = input
+                op.pad.output = output
             case Int32(DSCSIMD_OP_MEAN):
                 op.mean.input = input
                 op.mean.output = output
