@@ -14,7 +14,9 @@ struct DetectCommand: ParsableCommand {
             [xmin, xmax) x [ymin, ymax) in pixels of the original image. A box scoring below --min-score is printed \
             as "no object" (with --json: "object": false); the default is the metadata's min-score=, else 0 for the \
             skrskr head (the DAC-SDC board reports every box) and 0.5 for the others. --out writes the image with \
-            the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input.
+            the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input. With \
+            several images the next one is read and preprocessed while the current one is inferred, and \
+            --threads N detects N images at once (one session each); boxes are printed in the order given.
             """
     )
 
@@ -42,6 +44,9 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Box line width in pixels.")
     var thickness: Int = 2
 
+    @Option(help: "Images detected at once, each on its own session (1...64).")
+    var threads: Int = 1
+
     @OptionGroup var detection: DetectionOverrideOptions
 
     @OptionGroup var preprocess: PreprocessOverrideOptions
@@ -50,6 +55,7 @@ struct DetectCommand: ParsableCommand {
         if out != nil && images.count != 1 { throw ValidationError("--out takes one image; use --out-dir for several") }
         if out != nil && outDir != nil { throw ValidationError("give --out or --out-dir, not both") }
         if thickness < 1 || thickness > 64 { throw ValidationError("--thickness must be in 1...64") }
+        if !(1...SessionOptions.maxThreads).contains(threads) { throw ValidationError("--threads must be 1...\(SessionOptions.maxThreads)") }
         if let s = minScore, !(s >= 0 && s <= 1) { throw ValidationError("--min-score must be in 0...1") }
     }
 
@@ -58,26 +64,37 @@ struct DetectCommand: ParsableCommand {
         guard rgb.count == 3 else { throw ValidationError("--box-color must be R,G,B with values 0-255") }
         var extra: [String: String] = [:]
         extra[DetectionHeads.minScoreKey] = minScore.map { String($0) }
-        let detector = try detection.detector(for: try Model.load(path: model), name: model, preprocess: preprocess, extra: extra)
+        let pipeline = try detection.pipeline(for: try Model.load(path: model), name: model, preprocess: preprocess,
+                                              extra: extra, threads: threads)
+        let detector = pipeline.detectors[0]
         if let outDir { try makeDirectory(outDir) }
-        for path in images {
-            let img = try ImageFile.read(path: path)
-            let box = try detector.detect(img)
-            let found = detector.isObject(box)
-            if json {
-                print(found ? Self.json(path, box) : Self.jsonNoObject(path, box, detector.minScore))
-            } else if found {
-                print("\(path): xmin \(Self.number(box.xmin)) xmax \(Self.number(box.xmax)) ymin \(Self.number(box.ymin)) ymax \(Self.number(box.ymax)) score \(String(format: "%.4f", box.score)) (anchor \(box.anchor), cell x \(box.gridX) y \(box.gridY))")
-            } else {
-                print("\(path): no object (best score \(String(format: "%.4f", box.score)) is below the minimum score \(detector.minScore))")
-            }
-            let target = out ?? outDir.map { $0 + "/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".png" }
-            if let target {
-                var annotated = img.channels == 1 ? try img.converted(toChannels: 3) : img
-                if found { annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness) }
-                try PNGCodec.write(annotated, path: target)
+        let paths = images
+        var failure: Error?
+        try pipeline.run(count: paths.count, read: { try ImageFile.read(path: paths[$0]) }) { result in
+            guard failure == nil else { return }
+            do {
+                let path = paths[result.index]
+                let box = try result.box.get()
+                let found = detector.isObject(box)
+                if json {
+                    print(found ? Self.json(path, box) : Self.jsonNoObject(path, box, detector.minScore))
+                } else if found {
+                    print("\(path): xmin \(Self.number(box.xmin)) xmax \(Self.number(box.xmax)) ymin \(Self.number(box.ymin)) ymax \(Self.number(box.ymax)) score \(String(format: "%.4f", box.score)) (anchor \(box.anchor), cell x \(box.gridX) y \(box.gridY))")
+                } else {
+                    print("\(path): no object (best score \(String(format: "%.4f", box.score)) is below the minimum score \(detector.minScore))")
+                }
+                let target = out ?? outDir.map { $0 + "/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".png" }
+                if let target {
+                    let img = try ImageFile.read(path: path)
+                    var annotated = img.channels == 1 ? try img.converted(toChannels: 3) : img
+                    if found { annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness) }
+                    try PNGCodec.write(annotated, path: target)
+                }
+            } catch {
+                failure = error
             }
         }
+        if let failure { throw failure }
     }
 
     /// Whole numbers without decimals, others with two.

@@ -28,12 +28,18 @@ struct DetectionOverrideOptions: ParsableArguments {
     /// preprocessing assumed.
     func detector(for model: Model, name: String, preprocess: PreprocessOverrideOptions,
                   extra: [String: String] = [:]) throws -> Detector {
+        try pipeline(for: model, name: name, preprocess: preprocess, extra: extra).detectors[0]
+    }
+
+    /// `detector`'s checks and note, for a pipeline of `threads` detectors.
+    func pipeline(for model: Model, name: String, preprocess: PreprocessOverrideOptions,
+                  extra: [String: String] = [:], threads: Int = 1) throws -> DetectionPipeline {
         if head == nil, try DetectionHeads.record(for: model)["head"] == nil {
             throw ValidationError("\(name) has no dscflow.detection metadata naming its head; give --head (e.g. --head skynet --anchors w0,h0,w1,h1)")
         }
-        let detector = try Detector(model: model, preprocessOverrides: preprocess.values,
-                                    detectionOverrides: values.merging(extra) { $1 })
-        noteAssumption(of: detector.preprocessor)
-        return detector
+        let pipeline = try DetectionPipeline(model: model, preprocessOverrides: preprocess.values,
+                                             detectionOverrides: values.merging(extra) { $1 }, threads: threads)
+        noteAssumption(of: pipeline.detectors[0].preprocessor)
+        return pipeline
     }
 }

@@ -36,12 +36,18 @@ public final class Detector {
     public func detect(_ image: Image) throws -> DetectedBox {
         let geometry = try preprocessor.preprocess(image, into: session.inputBytes())
         session.run()
+        return try decodeBox(session.outputBytes(), imageWidth: image.width, imageHeight: image.height, geometry: geometry)
+    }
+
+    /// The box in the pixels of an image of `imageWidth` x `imageHeight` from the model's `output`
+    /// bytes, for an input prepared with `geometry` (the last step of `detect`).
+    public func decodeBox(_ output: UnsafeRawBufferPointer, imageWidth: Int, imageHeight: Int,
+                          geometry: InputGeometry) throws -> DetectedBox {
         let out = model.tensors[model.outputs[0]]
         if geometry.isStretch {
-            return try head.decode(output: session.outputBytes(), tensor: out, imageWidth: image.width, imageHeight: image.height)
+            return try head.decode(output: output, tensor: out, imageWidth: imageWidth, imageHeight: imageHeight)
         }
-        let inInput = try head.decode(output: session.outputBytes(), tensor: out,
-                                      imageWidth: preprocessor.width, imageHeight: preprocessor.height)
+        let inInput = try head.decode(output: output, tensor: out, imageWidth: preprocessor.width, imageHeight: preprocessor.height)
         return geometry.imageBox(fromInputBox: inInput)
     }
 
