@@ -126,6 +126,8 @@ typedef struct dscsimd_requant {
     int32_t sat_lo, sat_hi;
     /// With `saturate`: the bias added after the clamp, per entry like `multiplier`.
     const int32_t *post_bias;
+    /// DSCSIMD_RQ_MODE_ORT: the float32 scale of each entry (laid out like `multiplier`).
+    const float *ort_scale;
 } dscsimd_requant;
 
 /// `dscsimd_requant.mode`: TFLite's MultiplyByQuantizedMultiplier + zero point + clamp (double or
@@ -136,6 +138,10 @@ typedef struct dscsimd_requant {
 #define DSCSIMD_RQ_MODE_MULSHIFT 1
 /// `dscsimd_requant.mode`: no requantization; the accumulator is stored as int32 (4 bytes an output).
 #define DSCSIMD_RQ_MODE_RAW 2
+/// `dscsimd_requant.mode`: ONNX Runtime's requantization (MLAS MlasRequantizeOutput):
+/// roundHalfEven(clamp((float)acc * ort_scale[c], lo - zero_point, hi - zero_point)) + zero_point, the
+/// int32 -> float conversion rounding to nearest even (docs/ONNX.md).
+#define DSCSIMD_RQ_MODE_ORT 6
 
 /// `dscsimd_requant.flags`: some channel has a left shift (S > 0).
 #define DSCSIMD_RQ_LEFT_SHIFT 1

@@ -213,6 +213,22 @@ static inline __attribute__((always_inline)) void rq_block_store(
         DSC_RQ_MULSHIFT(8) DSC_RQ_MULSHIFT(9) DSC_RQ_MULSHIFT(10) DSC_RQ_MULSHIFT(11)
         DSC_RQ_MULSHIFT(12) DSC_RQ_MULSHIFT(13) DSC_RQ_MULSHIFT(14) DSC_RQ_MULSHIFT(15)
 #undef DSC_RQ_MULSHIFT
+    } else if (mode == 8) {
+        // DSCSIMD_RQ_MODE_ORT (`rq_ort`): float multiply, float clamp, cvtps2dq (round to nearest even).
+        __m512 sc = _mm512_loadu_ps(rq->ort_scale + c);
+        if (pairs) sc = _mm512_shuffle_f32x4(sc, sc, 0x44);
+        const __m512 flo = _mm512_set1_ps((float)(rq->lo - rq->zero_point));
+        const __m512 fhi = _mm512_set1_ps((float)(rq->hi - rq->zero_point));
+#define DSC_RQ_ORT(r)                                                                                       \
+    if ((r) < vectors) {                                                                                    \
+        __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[r]), sc);                                           \
+        f = _mm512_min_ps(_mm512_max_ps(f, flo), fhi);                                                      \
+        o[r] = _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(f), zp));                           \
+        __asm__("" : "+v"(o[r]));                                                                           \
+    }
+        DSC_RQ_ORT(0) DSC_RQ_ORT(1) DSC_RQ_ORT(2) DSC_RQ_ORT(3) DSC_RQ_ORT(4) DSC_RQ_ORT(5) DSC_RQ_ORT(6) DSC_RQ_ORT(7)
+        DSC_RQ_ORT(8) DSC_RQ_ORT(9) DSC_RQ_ORT(10) DSC_RQ_ORT(11) DSC_RQ_ORT(12) DSC_RQ_ORT(13) DSC_RQ_ORT(14) DSC_RQ_ORT(15)
+#undef DSC_RQ_ORT
     } else {
         // Written out rather than `unroll(full)`: the unroller gives up on the larger modes (16 copies
         // of the rare-case requantization) and would leave o[] in memory.
@@ -240,14 +256,15 @@ static inline __attribute__((always_inline)) void rq_block_store(
     }
 }
 
-/// `rq_block_store` dispatched on the requantization: 6 mul-shift, 7 raw int32, else TFLite's by rounding
-/// mode and flags.
+/// `rq_block_store` dispatched on the requantization: 6 mul-shift, 7 raw int32, 8 ONNX Runtime's, else
+/// TFLite's by rounding mode and flags.
 static inline __attribute__((always_inline)) void rq_block_store_any(
     const int MR, const int pairs, const __m512i *acc, int rows, const dscsimd_requant *rq, int c, int n,
     uint8_t *out, size_t out_stride)
 {
     if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) rq_block_store(MR, 6, pairs, acc, rows, rq, c, n, out, out_stride);
     else if (rq->mode == DSCSIMD_RQ_MODE_RAW) rq_block_store(MR, 7, pairs, acc, rows, rq, c, n, out, out_stride);
+    else if (rq->mode == DSCSIMD_RQ_MODE_ORT) rq_block_store(MR, 8, pairs, acc, rows, rq, c, n, out, out_stride);
     else if (rq->single_rounding) rq_block_store(MR, 2, pairs, acc, rows, rq, c, n, out, out_stride);
     else if ((rq->flags & DSCSIMD_RQ_NARROW) && rq->hi == 127 && rq->lo >= rq->zero_point)
         rq_block_store(MR, 5, pairs, acc, rows, rq, c, n, out, out_stride);

@@ -47,6 +47,24 @@ static inline __attribute__((always_inline)) v16si rq_mulshift(v16si acc, const 
     return __builtin_convertvector(p, v16si);
 }
 
+/// DSCSIMD_RQ_MODE_ORT on 16 lanes, as ONNX Runtime computes it: the accumulator converted to float
+/// (cvtdq2ps, round to nearest even), multiplied by the channel's float scale, clamped in float to
+/// [lo - zp, hi - zp] (integers, so the clamp commutes with the rounding), rounded half to even and
+/// shifted by the zero point. The rounding adds and subtracts 1.5 * 2^23, which rounds to nearest even
+/// for |v| < 2^22 (after the clamp |v| <= 510); the clamp sits between the multiply and the add, so
+/// no compiler may fuse them.
+static inline __attribute__((always_inline)) v16si rq_ort(v16si acc, const dscsimd_requant *rq, int c0) {
+    v16sf s;
+    memcpy(&s, rq->ort_scale + c0, sizeof s);
+    v16sf v = __builtin_convertvector(acc, v16sf) * s;
+    const v16sf lo = (v16sf){0} + (float)(rq->lo - rq->zero_point), hi = (v16sf){0} + (float)(rq->hi - rq->zero_point);
+    v = __builtin_elementwise_max(v, lo);
+    v = __builtin_elementwise_min(v, hi);
+    const v16sf magic = (v16sf){0} + 12582912.0f;
+    v = (v + magic) - magic;
+    return __builtin_convertvector(v, v16si) + rq->zero_point;
+}
+
 // The ISA forms build on rq_single above.
 #if KVNNI
 #include "requant-avx512.h"
@@ -61,6 +79,7 @@ static inline __attribute__((always_inline)) v16si requant16_i32(v16si acc, cons
     if (rq->saturate) acc = rq_saturate(acc, rq, c0);
     if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) return rq_mulshift(acc, rq, c0);
     if (rq->mode == DSCSIMD_RQ_MODE_RAW) return acc;
+    if (rq->mode == DSCSIMD_RQ_MODE_ORT) return rq_ort(acc, rq, c0);
     v16si m = load_v16si(rq->multiplier + c0);
     v16si v;
 #if KVNNI

@@ -75,7 +75,7 @@ public struct ConstantData: @unchecked Sendable {
         case .int8: return Int32(pointer.load(fromByteOffset: i, as: Int8.self))
         case .uint8: return Int32(pointer.load(fromByteOffset: i, as: UInt8.self))
         case .int16: return Int32(Int16(littleEndian: pointer.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-        case .int32: return Int32(littleEndian: pointer.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+        case .int32, .float32: return Int32(littleEndian: pointer.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
         }
     }
 }

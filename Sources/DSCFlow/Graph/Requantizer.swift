@@ -27,6 +27,9 @@ public enum Requantizer: Sendable {
     case mulShift(MulShiftRequantizer)
     /// No requantization: the raw accumulator (plus bias) is stored (int32 output).
     case none
+    /// ONNX Runtime's CPU requantization (QLinearConv, QGemm, QLinearMatMul, QLinearGlobalAveragePool):
+    /// a float32 scale per channel, round half to even, zero point, saturate (`ORTFloatRequantizer`).
+    case ortFloat(ORTFloatRequantizer)
 
     /// The requantizer's short name (`tflite`, `mulshift`, `raw`).
     public var name: String {
@@ -34,6 +37,7 @@ public enum Requantizer: Sendable {
         case .fixedPoint: return "tflite"
         case .mulShift: return "mulshift"
         case .none: return "raw"
+        case .ortFloat: return "ortfloat"
         }
     }
 }
@@ -86,6 +90,31 @@ public struct MulShiftRequantizer: Sendable {
         self.multipliers = multipliers
         self.shift = shift
         self.reluBeforeMultiply = reluBeforeMultiply
+        self.outputMin = outputMin
+        self.outputMax = outputMax
+    }
+}
+
+/// ONNX Runtime's requantization of an int32 accumulator (MLAS `MlasRequantizeOutput` and the
+/// requantizing ConvSym kernels): out = roundHalfEven(clamp(Float(acc) · scale[c], min − zp, max − zp)) + zp,
+/// the accumulator converted to float32 (rounded to nearest even above 2^24), one float32 multiply,
+/// the clamp in float (bounds are integers, so clamping before or after rounding is the same) and
+/// the conversion with the default MXCSR rounding. `scale[c]` is what ONNX Runtime computes once,
+/// in float32 and in its order (QLinearConv: x_scale · w_scale[c] / y_scale).
+public struct ORTFloatRequantizer: Sendable {
+    /// Per output channel (one entry broadcast to all channels is allowed); finite and > 0.
+    public var scales: [Float]
+    /// Added after rounding.
+    public var outputZeroPoint: Int32
+    /// The output type's range (ONNX Runtime saturates to the type; fused activations are already gone).
+    public var outputMin: Int32
+    /// Upper end of the output range.
+    public var outputMax: Int32
+
+    /// An ONNX Runtime requantizer (one scale, or one per channel).
+    public init(scales: [Float], outputZeroPoint: Int32, outputMin: Int32, outputMax: Int32) {
+        self.scales = scales
+        self.outputZeroPoint = outputZeroPoint
         self.outputMin = outputMin
         self.outputMax = outputMax
     }

@@ -6,7 +6,7 @@ extension UnsafeRawBufferPointer {
         case .int8: return Int32(Int8(bitPattern: self[i]))
         case .uint8: return Int32(self[i])
         case .int16: return Int32(Int16(littleEndian: loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-        case .int32: return Int32(littleEndian: loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
+        case .int32, .float32: return Int32(littleEndian: loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
         }
     }
 }

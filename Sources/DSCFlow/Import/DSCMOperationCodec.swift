@@ -66,6 +66,10 @@ enum DSCMOperationCodec {
             s.i32(q.outputMin); s.i32(q.outputMax)
         case .none:
             s.u8(0)
+        case .ortFloat(let q):
+            // Code 8 (docs/FORMAT.md): the scales as float32 bit patterns.
+            s.u8(8); s.int32s(q.scales.map { Int32(bitPattern: $0.bitPattern) })
+            s.i32(q.outputZeroPoint); s.i32(q.outputMin); s.i32(q.outputMax)
         }
     }
 
@@ -125,6 +129,10 @@ enum DSCMOperationCodec {
             let m = try c.int32s(), shift = try c.i32(), relu = try c.bool()
             return .mulShift(MulShiftRequantizer(multipliers: m, shift: shift, reluBeforeMultiply: relu,
                                                  outputMin: try c.i32(), outputMax: try c.i32()))
+        case 8:
+            let scales = try c.int32s().map { Float(bitPattern: UInt32(bitPattern: $0)) }
+            return .ortFloat(ORTFloatRequantizer(scales: scales, outputZeroPoint: try c.i32(), outputMin: try c.i32(),
+                                                 outputMax: try c.i32()))
         case let t: throw DSCError.malformedModel(".dscm: operator \(i): unknown requantizer \(t)")
         }
     }

@@ -199,6 +199,7 @@ struct TFLiteOperatorReader {
         case .uint8: expectedCode = TFLiteSchema.uint8Type
         case .int16: expectedCode = TFLiteSchema.int16Type
         case .int32: expectedCode = TFLiteSchema.int32Type
+        case .float32: expectedCode = 0  // TFLite FLOAT32; no TFLite operator DSCFlow imports asks for it
         }
         guard raw.typeCode == expectedCode else {
             let found = TFLiteSchema.typeNames[Int(raw.typeCode)] ?? "type \(raw.typeCode)"

@@ -121,6 +121,18 @@ struct OperatorContext {
             if q.outputMin > q.outputMax { throw unsupported("output range is empty") }
         case .none:
             try requireType(output, [.int32])
+        case .ortFloat(let q):
+            try requireType(output, [.int8, .uint8])
+            try perChannel(q.scales.count, "scales")
+            for s in q.scales where !(s.isFinite && s > 0) {
+                throw unsupported("requantization scale \(s) is not a positive finite float")
+            }
+            if q.outputMin > q.outputMax || !output.type.range.contains(q.outputMin) || !output.type.range.contains(q.outputMax) {
+                throw unsupported("output range [\(q.outputMin), \(q.outputMax)] does not fit \(output.type.name)")
+            }
+            if !(Int32(-255)...255).contains(q.outputZeroPoint) {
+                throw unsupported("output zero point \(q.outputZeroPoint) out of range")
+            }
         }
     }
 }

@@ -71,7 +71,9 @@ extension TypedKernel {
         case .int8: dispatchOut(outType, x.assumingMemoryBound(to: Int8.self), y)
         case .uint8: dispatchOut(outType, x.assumingMemoryBound(to: UInt8.self), y)
         case .int16: dispatchOut(outType, x.assumingMemoryBound(to: Int16.self), y)
-        case .int32: dispatchOut(outType, x.assumingMemoryBound(to: Int32.self), y)
+        // float32 never reaches an integer kernel (the validators reject it); its 4-byte words are
+        // handed on as Int32 so that the switch stays total without a trap.
+        case .int32, .float32: dispatchOut(outType, x.assumingMemoryBound(to: Int32.self), y)
         }
     }
 
@@ -81,7 +83,7 @@ extension TypedKernel {
         case .int8: run(x, y.assumingMemoryBound(to: Int8.self))
         case .uint8: run(x, y.assumingMemoryBound(to: UInt8.self))
         case .int16: run(x, y.assumingMemoryBound(to: Int16.self))
-        case .int32: run(x, y.assumingMemoryBound(to: Int32.self))
+        case .int32, .float32: run(x, y.assumingMemoryBound(to: Int32.self))
         }
     }
 }
@@ -98,7 +100,7 @@ extension SameTypeKernel {
         case .int8: run(x.assumingMemoryBound(to: Int8.self), y.assumingMemoryBound(to: Int8.self))
         case .uint8: run(x.assumingMemoryBound(to: UInt8.self), y.assumingMemoryBound(to: UInt8.self))
         case .int16: run(x.assumingMemoryBound(to: Int16.self), y.assumingMemoryBound(to: Int16.self))
-        case .int32: run(x.assumingMemoryBound(to: Int32.self), y.assumingMemoryBound(to: Int32.self))
+        case .int32, .float32: run(x.assumingMemoryBound(to: Int32.self), y.assumingMemoryBound(to: Int32.self))
         }
     }
 }

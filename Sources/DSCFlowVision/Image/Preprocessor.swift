@@ -198,7 +198,7 @@ public struct Preprocessor: Sendable {
             let v = UInt16(bitPattern: Int16(truncatingIfNeeded: q))
             buffer[2 * index] = UInt8(v & 0xFF)
             buffer[2 * index + 1] = UInt8(v >> 8)
-        case .int32: break // rejected at init
+        case .int32, .float32: break // rejected at init
         }
     }
 

@@ -37,8 +37,9 @@ struct RequantizationTables {
     }
 
     /// Fills the first `count` entries from a requantizer (one entry broadcast, or one per channel):
-    /// TFLite's multipliers and shifts, mul-shift's multipliers, nothing for the raw one; false when it
-    /// has neither one entry nor `count`.
+    /// TFLite's multipliers and shifts, mul-shift's multipliers, ONNX Runtime's float scales (their bit
+    /// patterns in `multiplier`, which `dscsimd_requant.ort_scale` then points at), nothing for the raw
+    /// one; false when it has neither one entry nor `count`.
     mutating func fill(_ r: Requantizer, count: Int) -> Bool {
         switch r {
         case .fixedPoint(let q):
@@ -76,6 +77,9 @@ struct RequantizationTables {
                     multiplier[c] = max(multiplier[c], 0)
                 }
             }
+        case .ortFloat(let q):
+            guard q.scales.count == 1 || q.scales.count == count else { return false }
+            for c in 0..<count { multiplier[c] = Int32(bitPattern: q.scales[q.scales.count == 1 ? 0 : c].bitPattern) }
         case .none:
             break
         }
@@ -134,6 +138,10 @@ struct RequantizationTables {
             a.lo = q.outputMin; a.hi = q.outputMax
         case .none:
             a.mode = Int32(DSCSIMD_RQ_MODE_RAW)
+        case .ortFloat(let q):
+            a.mode = Int32(DSCSIMD_RQ_MODE_ORT)
+            a.zero_point = q.outputZeroPoint; a.lo = q.outputMin; a.hi = q.outputMax
+            a.ort_scale = UnsafeRawPointer(multiplier).assumingMemoryBound(to: Float.self)
         }
         if let sat {
             a.saturate = 1

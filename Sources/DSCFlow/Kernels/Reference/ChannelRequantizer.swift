@@ -4,7 +4,7 @@ private let zeroTable: [Int32] = [0]
 /// A requantizer unpacked for a kernel's inner loop: raw pointers to the per-channel tables, so that
 /// applying it touches no reference counts and allocates nothing.
 package struct ChannelRequantizer {
-    package enum Mode { case fixedPoint, mulShift, raw }
+    package enum Mode { case fixedPoint, mulShift, raw, ortFloat }
     package let mode: Mode
     package let multipliers: UnsafePointer<Int32>
     package let multiplierStride: Int
@@ -16,6 +16,8 @@ package struct ChannelRequantizer {
     package let mulShiftShift: Int64
     package let relu: Bool
     package let rounding: RoundingMode
+    /// `.ortFloat`: the float32 scale of each channel (stride `multiplierStride`).
+    package var scales: UnsafePointer<Float>? = nil
 
     /// acc (bias already added) → output value of channel `c`.
     @inline(__always)
@@ -33,6 +35,9 @@ package struct ChannelRequantizer {
             return Int32(min(max(v, Int64(lo)), Int64(hi)))
         case .raw:
             return acc
+        case .ortFloat:
+            return ORTArithmetic.requantize(acc, scale: scales.unsafelyUnwrapped[c &* multiplierStride],
+                                            zeroPoint: zeroPoint, min: lo, max: hi)
         }
     }
 
@@ -57,6 +62,17 @@ package struct ChannelRequantizer {
                                                 shiftStride: 0, zeroPoint: 0, lo: q.outputMin, hi: q.outputMax,
                                                 mulShiftShift: Int64(q.shift), relu: q.reluBeforeMultiply,
                                                 rounding: rounding))
+                }
+            }
+        case .ortFloat(let q):
+            return try q.scales.withUnsafeBufferPointer { s in
+                try zeroTable.withUnsafeBufferPointer { z in
+                    var r = ChannelRequantizer(mode: .ortFloat, multipliers: z.baseAddress!,
+                                               multiplierStride: s.count == 1 ? 0 : 1, shifts: z.baseAddress!,
+                                               shiftStride: 0, zeroPoint: q.outputZeroPoint, lo: q.outputMin,
+                                               hi: q.outputMax, mulShiftShift: 0, relu: false, rounding: rounding)
+                    r.scales = s.baseAddress
+                    return try body(r)
                 }
             }
         case .none:
