@@ -92,6 +92,20 @@ enum OperatorDescription {
             return "block \(p.blockSize) \(p.order.name) " + out
         case .softmax(let p):
             return "beta \(p.beta) " + out
+        case .quantize(let q), .dequantize(let q):
+            return "scale \(q.scale) zero point \(q.zeroPoint)"
+        case .transpose(let perm):
+            return "permutation \(perm)"
+        case .ortAdd(let p):
+            return "a \(p.a.scale)/\(p.a.zeroPoint) b \(p.b.scale)/\(p.b.zeroPoint) c \(p.c.scale)/\(p.c.zeroPoint)"
+        case .ortAveragePool(let p):
+            return window(p.window) + (p.countIncludePad ? " count_include_pad " : " ") + out
+        case .ortGlobalAveragePool(let p):
+            return "scale \(p.scale) " + out
+        case .lookupTable:
+            return out
+        case .ortSoftmax:
+            return out
         }
     }
 }

@@ -396,6 +396,10 @@ int32_t dscsimd_add_planes_applicable(const dscsimd_add *a);
 /// reference's shifts and sum, |float terms| < 2^20 and an error bound delta <= 2^-9; else 0.
 int32_t dscsimd_add_float_prepare(const dscsimd_add *a, dscsimd_add_float *k);
 
+/// ONNX Runtime's QLinearSoftmax exp table for an input scale and a reduced length (its
+/// QlinearBuildLookupTableUint32 with float entries; docs/ONNX.md): 256 floats written to `table`.
+void dscsimd_ort_softmax_table(float x_scale, int64_t reduce_len, int32_t is_signed, float *table);
+
 /// 1 when the CPU has AVX512_VBMI (byte permutes across a whole vector), else 0.
 int32_t dscsimd_has_vbmi(void);
 

@@ -14,6 +14,22 @@ public enum OperatorKind: Sendable {
     case reshape
     case spaceToDepth(SpaceToDepthParameters)
     case softmax(SoftmaxParameters)
+    /// Float32 to 8 bits (ONNX QuantizeLinear, ONNX Runtime's arithmetic).
+    case quantize(LinearQuantizationParameters)
+    /// 8 bits to float32 (ONNX DequantizeLinear).
+    case dequantize(LinearQuantizationParameters)
+    /// Permutes the dimensions (any element size): output dimension d is input dimension permutation[d].
+    case transpose(permutation: [Int])
+    /// ONNX Runtime's QLinearAdd of two same-shape 8-bit tensors.
+    case ortAdd(ORTAddParameters)
+    /// ONNX Runtime's QLinearAveragePool (float path).
+    case ortAveragePool(ORTAveragePoolParameters)
+    /// ONNX Runtime's QLinearGlobalAveragePool over H and W of an NHWC tensor.
+    case ortGlobalAveragePool(ORTGlobalAveragePoolParameters)
+    /// A byte-to-byte table.
+    case lookupTable(LookupTableParameters)
+    /// ONNX Runtime's QLinearSoftmax over the last axis.
+    case ortSoftmax(ORTSoftmaxParameters)
 
     /// The TFLite builtin name, used for dumps (`opNNN_<NAME>.bin`) and messages.
     public var name: String {
@@ -30,6 +46,14 @@ public enum OperatorKind: Sendable {
         case .reshape: return "RESHAPE"
         case .spaceToDepth: return "SPACE_TO_DEPTH"
         case .softmax: return "SOFTMAX"
+        case .quantize: return "QUANTIZE"
+        case .dequantize: return "DEQUANTIZE"
+        case .transpose: return "TRANSPOSE"
+        case .ortAdd: return "QLINEAR_ADD"
+        case .ortAveragePool: return "QLINEAR_AVERAGE_POOL"
+        case .ortGlobalAveragePool: return "QLINEAR_GLOBAL_AVERAGE_POOL"
+        case .lookupTable: return "LOOKUP_TABLE"
+        case .ortSoftmax: return "QLINEAR_SOFTMAX"
         }
     }
 }

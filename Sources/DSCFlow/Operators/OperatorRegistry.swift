@@ -24,6 +24,14 @@ extension OperatorKind {
         case .reshape: return try v.visit(Reshape.self, ())
         case .spaceToDepth(let p): return try v.visit(SpaceToDepth.self, p)
         case .softmax(let p): return try v.visit(Softmax.self, p)
+        case .quantize(let p): return try v.visit(QuantizeLinear.self, p)
+        case .dequantize(let p): return try v.visit(DequantizeLinear.self, p)
+        case .transpose(let p): return try v.visit(Transpose.self, p)
+        case .ortAdd(let p): return try v.visit(QLinearAdd.self, p)
+        case .ortAveragePool(let p): return try v.visit(QLinearAveragePool.self, p)
+        case .ortGlobalAveragePool(let p): return try v.visit(QLinearGlobalAveragePool.self, p)
+        case .lookupTable(let p): return try v.visit(LookupTable.self, p)
+        case .ortSoftmax(let p): return try v.visit(QLinearSoftmax.self, p)
         }
     }
 }
@@ -45,6 +53,14 @@ enum OperatorRegistry {
         case Reshape.dscmKind: return .reshape
         case SpaceToDepth.dscmKind: return .spaceToDepth(try SpaceToDepth.decode(&c, index: index))
         case Softmax.dscmKind: return .softmax(try Softmax.decode(&c, index: index))
+        case QuantizeLinear.dscmKind: return .quantize(try QuantizeLinear.decode(&c, index: index))
+        case DequantizeLinear.dscmKind: return .dequantize(try DequantizeLinear.decode(&c, index: index))
+        case Transpose.dscmKind: return .transpose(permutation: try Transpose.decode(&c, index: index))
+        case QLinearAdd.dscmKind: return .ortAdd(try QLinearAdd.decode(&c, index: index))
+        case QLinearAveragePool.dscmKind: return .ortAveragePool(try QLinearAveragePool.decode(&c, index: index))
+        case QLinearGlobalAveragePool.dscmKind: return .ortGlobalAveragePool(try QLinearGlobalAveragePool.decode(&c, index: index))
+        case LookupTable.dscmKind: return .lookupTable(try LookupTable.decode(&c, index: index))
+        case QLinearSoftmax.dscmKind: return .ortSoftmax(try QLinearSoftmax.decode(&c, index: index))
         default: return nil
         }
     }
