@@ -23,6 +23,9 @@ public struct ORTAddParameters: Sendable {
     public var ratioA: Float, ratioB: Float
     /// F above.
     public var fixedPart: Float
+    /// ONNX Runtime left the QDQ group unfused: c = QuantizeLinear(DequantizeLinear(a) + DequantizeLinear(b))
+    /// with one float32 addition (exact per element; `ratioA`, `ratioB` and `fixedPart` are unused).
+    public var floatPath = false
 
     /// The derived constants are computed here, in ONNX Runtime's order.
     public init(a: LinearQuantizationParameters, b: LinearQuantizationParameters, c: LinearQuantizationParameters) {

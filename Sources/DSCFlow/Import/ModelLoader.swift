@@ -22,10 +22,13 @@ extension Model {
         if DSCMFormat.recognizes(storage.buffer) {
             return try DSCMFormat.importModel(storage)
         }
+        if ONNXImporter.recognizes(storage.buffer) {
+            return try ONNXImporter.importModel(storage)
+        }
         if storage.count < 8 {
             throw DSCError.malformedModel("\(storage.count) bytes is too short to be a model")
         }
-        throw DSCError.malformedModel("unrecognised model format (expected a .tflite or .dscm file)")
+        throw DSCError.malformedModel("unrecognised model format (expected a .tflite, .onnx or .dscm file)")
     }
 }
 

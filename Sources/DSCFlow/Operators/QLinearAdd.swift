@@ -28,10 +28,13 @@ enum QLinearAdd: OperatorDefinition {
         DSCMOperationCodec.linearQuantization(p.a, &s)
         DSCMOperationCodec.linearQuantization(p.b, &s)
         DSCMOperationCodec.linearQuantization(p.c, &s)
+        s.bool(p.floatPath)
     }
 
     static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
         let a = try DSCMOperationCodec.linearQuantization(&c), b = try DSCMOperationCodec.linearQuantization(&c)
-        return ORTAddParameters(a: a, b: b, c: try DSCMOperationCodec.linearQuantization(&c))
+        var p = ORTAddParameters(a: a, b: b, c: try DSCMOperationCodec.linearQuantization(&c))
+        p.floatPath = try c.bool()
+        return p
     }
 }

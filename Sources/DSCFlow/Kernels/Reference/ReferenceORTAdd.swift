@@ -10,6 +10,11 @@ enum ReferenceORTAdd {
         for i in 0..<count {
             let va = signed ? Float(Int8(bitPattern: x[i])) : Float(x[i])
             let vb = signed ? Float(Int8(bitPattern: y[i])) : Float(y[i])
+            if p.floatPath {
+                let t = p.a.scale * (va - Float(p.a.zeroPoint)) + p.b.scale * (vb - Float(p.b.zeroPoint))
+                out[i] = UInt8(truncatingIfNeeded: ORTArithmetic.quantize(t, scale: p.c.scale, zeroPoint: p.c.zeroPoint, min: lo, max: hi))
+                continue
+            }
             let t = p.fixedPart.addingProduct(vb, p.ratioB).addingProduct(va, p.ratioA)
             out[i] = UInt8(truncatingIfNeeded: min(max(convertToInt32(t), lo), hi))
         }
