@@ -11,6 +11,9 @@ public enum ONNXImporter {
         bytes.count >= 2 && bytes[0] == 0x08 && bytes[1] >= 3 && bytes[1] < 0x80
     }
 
+    /// The metadata key listing (one per line) the ONNX tensors whose IR tensor is NHWC.
+    public static let nhwcTensorsKey = "onnx.nhwc_tensors"
+
     /// Parses, maps and validates an ONNX model whose bytes are `storage`.
     public static func importModel(_ storage: ByteStorage) throws -> Model {
         let proto = try ONNXModelProto.parse(storage.buffer)
@@ -19,6 +22,9 @@ public enum ONNXImporter {
         try b.build()
         var metadata = ["onnx.producer": proto.producer, "onnx.opset": String(proto.defaultOpset ?? 0)]
         metadata["onnx.layout"] = "inputs and outputs in the graph's own layout (NCHW for images)"
+        // The ONNX tensors the IR holds as NHWC (their ONNX shape is NCHW), one name per line: for tools
+        // that compare intermediate tensors with another runtime's.
+        metadata[ONNXImporter.nhwcTensorsKey] = b.bound.filter { $0.value.layout == .nhwc }.map(\.key).sorted().joined(separator: "\n")
         return try Model(tensors: b.tensors, operations: b.operations, inputs: b.modelInputs, outputs: b.modelOutputs,
                          metadata: metadata, format: "onnx")
     }
