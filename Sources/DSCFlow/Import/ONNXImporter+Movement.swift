@@ -31,6 +31,19 @@ extension ONNXGraphBuilder {
             absorb(out)
             return
         }
+        if let b = bound[xName], tensors[b.index].type == .float32, n.opType == "MaxPool" || n.opType == "Pad",
+           let out = try quantizedOutput(), out.clipNode == nil {
+            // A float MaxPool or Pad of a float graph input, then QuantizeLinear: QuantizeLinear is elementwise
+            // and monotone, so Q(maxpool(x)) = maxpool(Q(x)) and Q(pad(x, c)) = pad(Q(x), Q(c)) exactly.
+            let q = ONNXQuantized(name: xName + "#quantized", params: out.q.params, type: out.q.type)
+            let t = addTensor(q.name, q.type, tensors[b.index].shape)
+            emit(.quantize(q.params), [b.index], t)
+            bind(q.name, t, b.layout, q)
+            let pad = n.opType == "Pad" ? try padValue(out.q) : 0
+            try emitMovement(q, outputName: out.q.name, padValue: pad)
+            absorb(out)
+            return
+        }
         guard let b = bound[xName], tensors[b.index].type == .int8 || tensors[b.index].type == .uint8 else {
             throw unsupported("\(n.opType) of '\(xName)', which is not an 8-bit tensor (a float \(n.opType))")
         }
