@@ -106,6 +106,8 @@ enum OperatorDescription {
             return out
         case .ortSoftmax:
             return out
+        case .ortFloatConv(let p):
+            return window(p.window) + " float \(p.algorithm.name)/\(p.blockSize) groups \(p.groups) " + out
         }
     }
 }

@@ -400,6 +400,10 @@ int32_t dscsimd_add_float_prepare(const dscsimd_add *a, dscsimd_add_float *k);
 /// QlinearBuildLookupTableUint32 with float entries; docs/ONNX.md): 256 floats written to `table`.
 void dscsimd_ort_softmax_table(float x_scale, int64_t reduce_len, int32_t is_signed, float *table);
 
+/// The NCHWc channel block of ONNX Runtime's MLAS float convolutions on this CPU (16 with AVX-512F,
+/// 8 with AVX2 + FMA3, 4 on other x86-64, 0 where MLAS has no NCHWc kernels); docs/ONNX.md.
+int32_t dscsimd_ort_nchwc_block_size(void);
+
 /// 1 when the CPU has AVX512_VBMI (byte permutes across a whole vector), else 0.
 int32_t dscsimd_has_vbmi(void);
 

@@ -108,3 +108,64 @@ public struct ORTSoftmaxParameters: Sendable {
         self.outputZeroPoint = outputZeroPoint
     }
 }
+
+/// Which MLAS NCHWc convolution algorithm ONNX Runtime runs a float Conv with (its NchwcTransformer and
+/// `MlasNchwcConv`); each fixes the order of the float32 additions (docs/ONNX.md, "The float path").
+public enum ORTFloatConvAlgorithm: UInt8, Sendable {
+    /// Fewer input channels than the block: one kernel call per input channel, each summing its taps
+    /// from 0 (FMA, row-major), the calls' sums added in channel order.
+    case nchw = 0
+    /// Input in blocks of `blockSize` channels: per block the taps (row-major) × the block's channels
+    /// summed from 0 with FMA, the blocks' sums added in order.
+    case nchwc = 1
+    /// 1×1 without padding: per batch of 128 input channels a sum from 0 with FMA, batches added in order.
+    case pointwise = 2
+    /// One input and one output channel per group: the taps summed from 0 with FMA.
+    case depthwise = 3
+
+    /// The algorithm's name in messages.
+    public var name: String {
+        switch self {
+        case .nchw: return "nchw"
+        case .nchwc: return "nchwc"
+        case .pointwise: return "pointwise"
+        case .depthwise: return "depthwise"
+        }
+    }
+}
+
+/// A QDQ Conv group that ONNX Runtime leaves unfused: DequantizeLinear of the 8-bit input, a float32
+/// Conv as MLAS's NCHWc kernels compute it (`algorithm`), the bias added last, an optional ReLU/Clip
+/// as the output clamp, then QuantizeLinear. Inputs: [input (8-bit NHWC), weights (float32 constant
+/// OHWI, the DequantizeLinear values)].
+public struct ORTFloatConvParameters: Sendable {
+    /// Kernel, strides and resolved padding (dilation 1).
+    public var window: Window2D
+    /// Channel groups (input and output channels are divided evenly).
+    public var groups: Int
+    /// The MLAS algorithm, and its channel block (16 on AVX-512F, as ONNX Runtime picks per CPU).
+    public var algorithm: ORTFloatConvAlgorithm
+    public var blockSize: Int
+    /// Input and output quantization.
+    public var input: LinearQuantizationParameters, output: LinearQuantizationParameters
+    /// The DequantizeLinear values of the bias (empty: none).
+    public var bias: [Float]
+    /// The float activation after the bias (ReLU: lower 0; Clip: its bounds), applied as MLAS does
+    /// (max then min, before QuantizeLinear).
+    public var activationMin: Float, activationMax: Float
+
+    /// Float-path convolution parameters.
+    public init(window: Window2D, groups: Int, algorithm: ORTFloatConvAlgorithm, blockSize: Int,
+                input: LinearQuantizationParameters, output: LinearQuantizationParameters, bias: [Float],
+                activationMin: Float = -.infinity, activationMax: Float = .infinity) {
+        self.window = window
+        self.groups = groups
+        self.algorithm = algorithm
+        self.blockSize = blockSize
+        self.input = input
+        self.output = output
+        self.bias = bias
+        self.activationMin = activationMin
+        self.activationMax = activationMax
+    }
+}

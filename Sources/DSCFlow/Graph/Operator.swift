@@ -30,6 +30,8 @@ public enum OperatorKind: Sendable {
     case lookupTable(LookupTableParameters)
     /// ONNX Runtime's QLinearSoftmax over the last axis.
     case ortSoftmax(ORTSoftmaxParameters)
+    /// A QDQ Conv ONNX Runtime runs in float32 (DequantizeLinear, MLAS NCHWc Conv, QuantizeLinear).
+    case ortFloatConv(ORTFloatConvParameters)
 
     /// The TFLite builtin name, used for dumps (`opNNN_<NAME>.bin`) and messages.
     public var name: String {
@@ -54,6 +56,7 @@ public enum OperatorKind: Sendable {
         case .ortGlobalAveragePool: return "QLINEAR_GLOBAL_AVERAGE_POOL"
         case .lookupTable: return "LOOKUP_TABLE"
         case .ortSoftmax: return "QLINEAR_SOFTMAX"
+        case .ortFloatConv: return "FLOAT_CONV"
         }
     }
 }

@@ -193,6 +193,11 @@ extension ONNXGraphBuilder {
         guard dq.inputs.count >= 2 else { throw malformed("DequantizeLinear '\(dq.name)' has \(dq.inputs.count) inputs") }
         let wt = try constant(dq.inputs[0], "weights")
         guard dim < wt.dims.count else { throw unsupported("weights of rank \(wt.dims.count)") }
+        if try floats(try constant(dq.inputs[1], "weight scale")).count > 1 {
+            var axis = dq.attribute("axis")?.i ?? 1
+            if axis < 0 { axis += Int64(wt.dims.count) }
+            guard axis == Int64(dim) else { throw unsupported("weights quantized per channel along axis \(axis); expected \(dim)") }
+        }
         return try weights(dq.inputs[0], scale: dq.inputs[1], zeroPoint: dq.inputs.count > 2 ? dq.inputs[2] : nil,
                            channels: Int(wt.dims[dim]))
     }
@@ -211,11 +216,13 @@ extension ONNXGraphBuilder {
         let n = node
         let ins = try dequantizedInputs()
         guard n.inputs.count >= 2, let x = ins[0] else { throw unsupported("Conv whose input is not dequantized (a float Conv)") }
-        guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
+        guard let out = try quantizedOutput() else {
+            return try emitFloatConvolution(x, reason: "its output does not go to one QuantizeLinear through a redundant Relu/Clip")
+        }
         let y = out.q
         let xu = effectivelyUnsigned(x), yu = effectivelyUnsigned(y)
-        guard xu == yu else { throw unfusedFloat("input and output types differ once int8 pairs are converted to uint8") }
-        guard xu else { throw unfusedFloat("int8 activations") }
+        guard xu == yu else { return try emitFloatConvolution(x, reason: "input and output types differ once int8 pairs are converted to uint8") }
+        guard xu else { return try emitFloatConvolution(x, reason: "int8 activations") }
         let w = try dequantizedWeights(n.inputs[1], channelsOf: 0)
         let b = try dequantizedBias(n.inputs.count > 2 ? n.inputs[2] : nil, count: w.dims.first ?? 0)
         try emitConvolution(x, w, bias: b, y)

@@ -32,6 +32,7 @@ extension OperatorKind {
         case .ortGlobalAveragePool(let p): return try v.visit(QLinearGlobalAveragePool.self, p)
         case .lookupTable(let p): return try v.visit(LookupTable.self, p)
         case .ortSoftmax(let p): return try v.visit(QLinearSoftmax.self, p)
+        case .ortFloatConv(let p): return try v.visit(ORTFloatConv.self, p)
         }
     }
 }
@@ -61,6 +62,7 @@ enum OperatorRegistry {
         case QLinearGlobalAveragePool.dscmKind: return .ortGlobalAveragePool(try QLinearGlobalAveragePool.decode(&c, index: index))
         case LookupTable.dscmKind: return .lookupTable(try LookupTable.decode(&c, index: index))
         case QLinearSoftmax.dscmKind: return .ortSoftmax(try QLinearSoftmax.decode(&c, index: index))
+        case ORTFloatConv.dscmKind: return .ortFloatConv(try ORTFloatConv.decode(&c, index: index))
         default: return nil
         }
     }
