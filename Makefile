@@ -7,8 +7,9 @@ BUILD_FLAGS ?=
 PYTHON      ?= python3
 FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
+ONNX_FUZZ_COUNT ?= 24
 
-.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples wheel test-wheel \
+.PHONY: all build test test-swift test-fuzz test-fuzz-onnx cli-release clean lib cli install stage test-capi examples wheel test-wheel \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -29,7 +30,7 @@ build:
 	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
-test: cli-release test-swift test-fuzz test-capi examples test-wheel
+test: cli-release test-swift test-fuzz test-fuzz-onnx test-capi examples test-wheel
 
 ## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
 cli-release:
@@ -48,6 +49,19 @@ test-fuzz:
 		$(PYTHON) tools/fuzz_tflite.py --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --dscflow .build/release/dscflow --keep .build/fuzz-failures; \
 	else \
 		echo "SKIP test-fuzz: python packages from tools/requirements.txt are not installed"; \
+	fi
+
+## Random depthwise-separable float models quantized by ONNX Runtime's own tool (QDQ/QOperator, u8/s8,
+## per-tensor/per-channel), every graph output compared with ONNX Runtime on every kernel path
+## (tools/fuzz_onnx.py; a new seed each run unless ONNX_FUZZ_SEED is given). Skips with a reason without
+## onnx/onnxruntime.
+test-fuzz-onnx:
+	@if $(PYTHON) -c "import onnx, onnxruntime" >/dev/null 2>&1; then \
+		$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS) && \
+		seed=$${ONNX_FUZZ_SEED:-$$(date +%s)}; echo "onnx fuzz seed $$seed"; \
+		$(PYTHON) tools/fuzz_onnx.py --count $(ONNX_FUZZ_COUNT) --seed $$seed --dscflow .build/release/dscflow --keep .build/onnx-fuzz-failures; \
+	else \
+		echo "SKIP test-fuzz-onnx: onnx and onnxruntime from tools/requirements.txt are not installed"; \
 	fi
 
 clean:

@@ -59,7 +59,7 @@ func column(_ s: String, _ width: Int) -> String {
 }
 
 /// The help of every MODEL argument that loads a model file.
-let modelFileHelp = ArgumentHelp("Model file (.tflite or .dscm).")
+let modelFileHelp = ArgumentHelp("Model file (.tflite, .onnx or .dscm).")
 
 /// The help of every IMAGE argument.
 let imageFileHelp = ArgumentHelp("Image file: PNG (gray, RGB or RGBA; 16-bit and palette are converted) or JPEG (baseline or progressive, gray or colour; decoded as Pillow decodes it).")

@@ -9,8 +9,9 @@ struct DSCFlowCommand: ParsableCommand {
         commandName: "dscflow",
         abstract: "Bit-exact int8 inference for depthwise-separable CNNs.",
         discussion: """
-            Runs fully-int8 .tflite models with TFLite Micro's exact arithmetic, SkyNet with the SkrSkr/SEUer \
-            accelerators' integer arithmetic (.dscm), and models FPGA accelerators' cycles, roofline and energy.
+            Runs fully-int8 .tflite models with TFLite Micro's exact arithmetic, 8-bit ONNX models (QDQ or \
+            QOperator) with ONNX Runtime's CPU arithmetic, SkyNet with the SkrSkr/SEUer accelerators' integer \
+            arithmetic (.dscm), and models FPGA accelerators' cycles, roofline and energy.
 
             Every command exits with status 0 on success and prints a one-line error otherwise.
             """,

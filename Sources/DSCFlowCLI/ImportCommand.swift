@@ -58,11 +58,11 @@ struct ImportSkrSkrCommand: ParsableCommand {
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert any model DSCFlow loads (.tflite, .dscm) to .dscm.",
+        abstract: "Convert any model DSCFlow loads (.tflite, .onnx, .dscm) to .dscm.",
         discussion: "The .dscm model gives the same output bytes as the original on every input."
     )
 
-    @Argument(help: "Model file (.tflite or .dscm).")
+    @Argument(help: "Model file (.tflite, .onnx or .dscm).")
     var model: String
 
     @Option(name: [.short, .long], help: "Where to write the .dscm model.")

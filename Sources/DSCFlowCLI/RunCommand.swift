@@ -8,20 +8,22 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a model on raw input bytes.",
         discussion: """
-            IN.bin holds the raw bytes of the model's input tensor (NHWC, C order). OUT.bin receives the raw \
-            bytes of its output tensor. --dump-dir writes each operator's output as opNNN_<OPNAME>.bin, the \
-            naming of the shared goldens.
+            Each IN.bin holds the raw bytes of one model input, each OUT.bin receives one output, in the model's \
+            order (give --input and --output once per input and output). The bytes are the model's own: NHWC int8 \
+            for .tflite; for .onnx the graph's own types and layouts, as ONNX Runtime takes and returns them \
+            (float32 NCHW for a QDQ model, whose QuantizeLinear and DequantizeLinear run too). --dump-dir writes \
+            each operator's output as opNNN_<OPNAME>.bin, the naming of the shared goldens (IR layout: NHWC).
             """
     )
 
     @Argument(help: modelFileHelp)
     var model: String
 
-    @Option(name: .long, help: "Raw bytes of the input tensor.")
-    var input: String
+    @Option(name: .long, help: "Raw bytes of an input tensor (once per model input, in order).")
+    var input: [String]
 
-    @Option(name: .long, help: "Where to write the raw bytes of the output tensor.")
-    var output: String?
+    @Option(name: .long, help: "Where to write the raw bytes of an output tensor (once per model output, in order; fewer writes only the first ones).")
+    var output: [String] = []
 
     @Option(name: .long, help: "Directory to receive every operator's output (opNNN_<OPNAME>.bin).")
     var dumpDir: String?
@@ -34,13 +36,22 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let m = try Model.load(path: model)
-        let bytes = try readFile(input)
-        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double))
-        let inBuf = session.inputBytes()
-        guard bytes.count == inBuf.count else {
-            throw DSCError.invalidArgument("\(input) has \(bytes.count) bytes; input \(m.tensors[m.inputs[0]].name) \(m.tensors[m.inputs[0]].signature) needs \(inBuf.count)")
+        guard input.count == m.inputs.count else {
+            throw DSCError.invalidArgument("the model has \(m.inputs.count) input(s); \(input.count) --input given")
         }
-        bytes.withUnsafeBytes { inBuf.copyMemory(from: $0) }
+        guard output.count <= m.outputs.count else {
+            throw DSCError.invalidArgument("the model has \(m.outputs.count) output(s); \(output.count) --output given")
+        }
+        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double))
+        for (i, path) in input.enumerated() {
+            let bytes = try readFile(path)
+            let inBuf = session.inputBytes(i)
+            let t = m.tensors[m.inputs[i]]
+            guard bytes.count == inBuf.count else {
+                throw DSCError.invalidArgument("\(path) has \(bytes.count) bytes; input \(t.name) \(t.signature) needs \(inBuf.count)")
+            }
+            bytes.withUnsafeBytes { inBuf.copyMemory(from: $0) }
+        }
         var dumpError: Error? = nil
         if let dir = dumpDir {
             try makeDirectory(dir)
@@ -55,25 +66,27 @@ struct RunCommand: ParsableCommand {
             session.run()
         }
         if let dumpError { throw dumpError }
-        let out = session.outputBytes()
-        if let output { try writeFile(output, out) }
-        if output == nil || print {
-            let t = m.tensors[m.outputs[0]]
-            Swift.print(OutputFormatting.values(out, type: t.type).map(String.init).joined(separator: " "))
+        for (i, path) in output.enumerated() { try writeFile(path, session.outputBytes(i)) }
+        if output.isEmpty || print {
+            for i in m.outputs.indices {
+                let t = m.tensors[m.outputs[i]]
+                Swift.print(OutputFormatting.values(session.outputBytes(i), type: t.type).joined(separator: " "))
+            }
         }
     }
 }
 
 enum OutputFormatting {
-    /// The elements of a raw tensor as integers.
-    static func values(_ bytes: UnsafeRawBufferPointer, type: ElementType) -> [Int] {
+    /// The elements of a raw tensor as text (integers, or floats for float32).
+    static func values(_ bytes: UnsafeRawBufferPointer, type: ElementType) -> [String] {
         let n = bytes.count / type.byteSize
         return (0..<n).map { i in
             switch type {
-            case .int8: return Int(bytes.load(fromByteOffset: i, as: Int8.self))
-            case .uint8: return Int(bytes[i])
-            case .int16: return Int(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
-            case .int32, .float32: return Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+            case .int8: return String(bytes.load(fromByteOffset: i, as: Int8.self))
+            case .uint8: return String(bytes[i])
+            case .int16: return String(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+            case .int32: return String(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+            case .float32: return String(Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
             }
         }
     }
