@@ -18,6 +18,7 @@ first a conv stem 4 times out of 5) from
     dsc       dw 3x3 (stride 1/2) + pw
     res       x + pw(dw(x)) (the residual Add)
     concat    Concat(pw(x), pw(dw(x)))
+    sum       pw(x) + pw(dw(x)) (an Add of two branches)
     maxpool   k2 s2, k3 s1 pad 1, k3 s2 pad 1
     avgpool   k2 s2, k3 s1 pad 1 (count_include_pad 0/1)
     pad       a constant Pad
@@ -77,7 +78,7 @@ def random_plan(rng):
     specs = []
     channels, hw = c, (h, w)
     for b in range(int(rng.integers(1, 7))):
-        kind = ["conv", "dw", "pw", "dsc", "res", "concat", "maxpool", "avgpool", "pad"][int(rng.integers(0, 9))]
+        kind = ["conv", "dw", "pw", "dsc", "res", "concat", "maxpool", "avgpool", "pad", "sum"][int(rng.integers(0, 10))]
         if b == 0 and rng.random() < 0.8:
             kind = "conv"  # a DSC net's stem (float pools before any conv stay float in ONNX Runtime's tool)
         stride = int(rng.choice([1, 2])) if min(hw) >= 6 else 1
@@ -106,6 +107,10 @@ def random_plan(rng):
             a, b = int(rng.integers(2, 13)), int(rng.integers(2, 13))
             new = [("concat", [("pw", a, act())], [("dw", 3, 1, 1, act()), ("pw", b, act())])]
             channels = a + b
+        elif kind == "sum":
+            cout = int(rng.integers(2, 17))
+            new = [("sum", [("pw", cout, act())], [("dw", 3, 1, 1, act()), ("pw", cout, act())])]
+            channels = cout
         elif kind == "maxpool" and min(hw) >= 4:
             new = [[("maxpool", 2, 2, 0), ("maxpool", 3, 1, 1), ("maxpool", 3, 2, 1)][int(rng.integers(0, 3))]]
         elif kind == "avgpool" and min(hw) >= 4:

@@ -45,6 +45,9 @@ BRANCHES = [("conv", 3, 1, 8, "relu"),
 SHAPES = [("conv", 3, 2, 6, None), ("pad", 1, 0, 2, 1), ("convg", 3, 1, 8, 2, "relu"), ("dw", 3, 2, 2, "relu"),
           ("transpose_nhwc",), ("pw", 12, "relu6"), ("gap",), ("flatten",), ("matmul", 9), ("softmax",)]
 
+SUMS = [("conv", 3, 1, 8, "relu"), ("sum", [("pw", 12, "relu")], [("dw", 3, 1, 1, None), ("pw", 12, None)]),
+        ("avgpool", 3, 1, 1, 0), ("pw", 16, None), ("avgpool", 2, 2, 0, 1), ("gap",)]
+
 # name, specs, (channels, height, width), format, activation type, per-channel, description
 FIXTURES = [
     ("mobilenet_qdq_u8", MOBILENET, (3, 24, 24), "qdq", "u8", False,
@@ -71,6 +74,10 @@ FIXTURES = [
      "strided conv on an odd input, Pad, grouped conv (2 groups), depthwise multiplier 2 s2, Transpose round trip, MatMul"),
     ("shapes_qop_s8_pc", SHAPES, (3, 15, 13), "qop", "s8", True,
      "the same, QOperator int8, per-channel"),
+    ("sums_qdq_s8", SUMS, (4, 14, 14), "qdq", "s8", False,
+     "QDQ int8 whose Add and AveragePools ONNX Runtime fuses after turning their pairs into uint8 (zero points + 128)"),
+    ("residual_qdq_s8_pc", MOBILENET, (3, 24, 24), "qdq", "s8", True,
+     "the MobileNet net in QDQ int8: the residual's tensors feed two nodes, so ONNX Runtime runs those Convs and the Add in float"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]

@@ -14,6 +14,7 @@ Layer specs (`c` is the current channel count):
   ("pw", cout, act)                       1x1 conv
   ("res", [specs...])                     x + f(x) (f keeps the shape), Add then optional nothing
   ("concat", [specs...], [specs...])      Concat(branch1(x), branch2(x)) along channels
+  ("sum", [specs...], [specs...])         branch1(x) + branch2(x) (same shape)
   ("maxpool", k, stride, pad)             MaxPool
   ("avgpool", k, stride, pad, include)    AveragePool (count_include_pad = include)
   ("pad", top, left, bottom, right)       constant Pad with 0
@@ -94,6 +95,12 @@ def _apply(b, x, c, hw, specs):
             y, c2, hw2 = _apply(b, x, c, hw, s[1])
             assert (c2, hw2) == (c, hw), "a residual branch must keep the shape"
             x = b.node("Add", [x, y])
+        elif kind == "sum":
+            y1, c1, hw1 = _apply(b, x, c, hw, s[1])
+            y2, c2, hw2 = _apply(b, x, c, hw, s[2])
+            assert (c1, hw1) == (c2, hw2), "summed branches must have one shape"
+            x = b.node("Add", [y1, y2])
+            c, hw = c1, hw1
         elif kind == "concat":
             y1, c1, hw1 = _apply(b, x, c, hw, s[1])
             y2, c2, hw2 = _apply(b, x, c, hw, s[2])

@@ -11,7 +11,8 @@
     void dscsimd_add_exact_##isa(const dscsimd_op *);                          \
     void dscsimd_add_float_##isa(const dscsimd_op *);                          \
     void dscsimd_mean_##isa(const dscsimd_op *);                               \
-    void dscsimd_maxpool_bytes_##isa(const dscsimd_op *);
+    void dscsimd_maxpool_bytes_##isa(const dscsimd_op *);                     \
+    void dscsimd_ort_##isa(const dscsimd_op *);
 
 DSC_DECLARE(portable)
 #if DSCSIMD_X86
@@ -29,6 +30,7 @@ void dscsimd_softmax_scalar(const dscsimd_op *);
 void dscsimd_space_to_depth(const dscsimd_op *);
 void dscsimd_concat_rows(const dscsimd_op *);
 void dscsimd_pad_constant(const dscsimd_op *);
+void dscsimd_ort_bytes(const dscsimd_op *);
 
 /// Reshape and other pure byte moves (the same code for every ISA).
 static void dscsimd_copy(const dscsimd_op *op) {
@@ -49,7 +51,9 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_CONCAT] = {"concat-rows", dscsimd_concat_rows},                                \
     [DSCSIMD_KERNEL_PAD] = {"pad-constant", dscsimd_pad_constant},                                 \
     [DSCSIMD_KERNEL_MEAN] = {"mean-" #isa, dscsimd_mean_##isa},                                     \
-    [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa}
+    [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa},        \
+    [DSCSIMD_KERNEL_ORT] = {"ort-" #isa, dscsimd_ort_##isa},                                       \
+    [DSCSIMD_KERNEL_ORT_BYTES] = {"ort-bytes", dscsimd_ort_bytes}
 
 static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable)};
 

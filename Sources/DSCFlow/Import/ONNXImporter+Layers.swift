@@ -13,7 +13,14 @@ extension ONNXGraphBuilder {
         guard ins.count == 2, let a = ins[0], let b = ins[1] else { throw unsupported("Add whose inputs are not both dequantized (a float Add)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
         let au = effectivelyUnsigned(a), bu = effectivelyUnsigned(b), yu = effectivelyUnsigned(out.q)
-        try emitAdd(a, b, out.q, floatPath: !(au == bu && bu == yu))
+        let fused = au == bu && bu == yu
+        // Fused on int8 pairs ONNX Runtime turned into uint8: its QLinearAdd then runs on uint8 values with
+        // zero points + 128, which its float arithmetic does not treat the same (docs/ONNX.md).
+        if fused && au && a.type == .int8 {
+            try emitInUnsignedDomain([a, b], out.q) { b, ins, y in try b.emitAdd(ins[0], ins[1], y) }
+        } else {
+            try emitAdd(a, b, out.q, floatPath: !fused)
+        }
         absorb(out)
     }
 
@@ -53,10 +60,16 @@ extension ONNXGraphBuilder {
         let ins = try dequantizedInputs()
         guard let x = ins.first ?? nil else { throw unsupported("\(node.opType) whose input is not dequantized (a float pool)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
-        guard effectivelyUnsigned(x) == effectivelyUnsigned(out.q) else {
+        let xu = effectivelyUnsigned(x)
+        guard xu == effectivelyUnsigned(out.q) else {
             throw unfusedFloat("input and output types differ once int8 pairs are converted to uint8")
         }
-        try emitAveragePool(x, out.q, global: node.opType == "GlobalAveragePool")
+        if xu && x.type == .int8 {
+            let global = node.opType == "GlobalAveragePool"
+            try emitInUnsignedDomain([x], out.q) { b, ins, y in try b.emitAveragePool(ins[0], y, global: global) }
+        } else {
+            try emitAveragePool(x, out.q, global: node.opType == "GlobalAveragePool")
+        }
         absorb(out)
     }
 
@@ -193,5 +206,36 @@ extension ONNXGraphBuilder {
         let out = addTensor(y.name, y.type, s)
         emit(.ortSoftmax(p), [input], out)
         bind(y.name, out, .onnx, y)
+    }
+}
+
+extension ONNXGraphBuilder {
+    /// Emits an operator as ONNX Runtime runs it after its QDQS8ToU8Transformer turned the int8 tensors
+    /// `inputs` and `output` into uint8 ones (values + 128, zero points + 128): each input flipped to
+    /// uint8 (x XOR 0x80), `body` on those, its result flipped back to the int8 tensor the graph has.
+    mutating func emitInUnsignedDomain(_ inputs: [ONNXQuantized], _ output: ONNXQuantized,
+                                       _ body: (inout ONNXGraphBuilder, [ONNXQuantized], ONNXQuantized) throws -> Void) throws {
+        let flip = LookupTableParameters(table: (0..<256).map { UInt8($0 ^ 0x80) })
+        func shifted(_ q: ONNXQuantized, _ name: String) -> ONNXQuantized {
+            ONNXQuantized(name: name, params: LinearQuantizationParameters(scale: q.params.scale, zeroPoint: q.params.zeroPoint + 128),
+                          type: .uint8)
+        }
+        var converted: [ONNXQuantized] = []
+        for q in inputs {
+            let b = try current(q.name)
+            let u = shifted(q, q.name + "#uint8")
+            if bound[u.name] == nil {
+                let t = addTensor(u.name, .uint8, tensors[b.index].shape)
+                emit(.lookupTable(flip), [b.index], t)
+                bind(u.name, t, b.layout, u)
+            }
+            converted.append(u)
+        }
+        let y = shifted(output, output.name + "#uint8")
+        try body(&self, converted, y)
+        let b = try current(y.name)
+        let t = addTensor(output.name, .int8, tensors[b.index].shape)
+        emit(.lookupTable(flip), [b.index], t)
+        bind(output.name, t, b.layout, output)
     }
 }

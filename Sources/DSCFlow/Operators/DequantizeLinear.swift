@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// DEQUANTIZE (ONNX DequantizeLinear): int8/uint8 → float32, x = Float(q − zp) · scale.
 enum DequantizeLinear: OperatorDefinition {
     typealias Parameters = LinearQuantizationParameters
@@ -13,7 +15,12 @@ enum DequantizeLinear: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("DequantizeLinear runs once per output")
+        if c.input().isConstant { return .reference("constant input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_DEQUANTIZE), perISA: false, floats: 256) { a, t, _ in
+            a.count = Int64(c.input().elementCount)
+            ORTPacking.dequantizationTable(p, signed: c.input().type == .int8, into: t)
+            a.table = UnsafePointer(t)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

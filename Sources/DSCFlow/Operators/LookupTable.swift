@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// LOOKUP_TABLE: output byte = table[input byte] (8-bit input and output of any signedness).
 enum LookupTable: OperatorDefinition {
     typealias Parameters = LookupTableParameters
@@ -13,7 +15,12 @@ enum LookupTable: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("lookup tables run on the reference kernel")
+        if c.input().isConstant { return .reference("constant input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_LOOKUP), perISA: false, bytes: 256) { a, _, b in
+            a.count = Int64(c.input().elementCount)
+            for i in 0..<256 { b[i] = p.table[i] }
+            a.bytes = UnsafePointer(b)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

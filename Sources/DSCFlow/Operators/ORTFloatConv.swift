@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// FLOAT_CONV: a QDQ Conv ONNX Runtime leaves unfused, computed as it computes it in float32
 /// (`ORTFloatConvParameters`): the same float operations in the same order, so the same bytes.
 enum ORTFloatConv: OperatorDefinition {
@@ -31,7 +33,42 @@ enum ORTFloatConv: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("ONNX Runtime's float Conv runs on the reference kernel")
+        let x = c.input(), w = c.input(1), out = c.output
+        guard !x.isConstant, let data = w.data else { return .reference("constant input") }
+        let (m, kh, kw, cg) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+        let mg = m / p.groups, taps = kh * kw, blocks = (m + 15) / 16
+        // The kernel's 16 lanes share one group's input channels (or are depthwise lanes).
+        guard p.algorithm == .depthwise || p.groups == 1 || mg % 16 == 0 else { return .reference("groups of \(mg) output channels") }
+        let src = data.pointer.assumingMemoryBound(to: Float.self)
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_FLOAT_CONV), perISA: true,
+                                  floats: 256 + blocks * taps * cg * 16 + blocks * 16) { a, t, _ in
+            ORTPacking.dequantizationTable(p.input, signed: x.type == .int8, into: t)
+            let packed = t + 256, bias = packed + blocks * taps * cg * 16
+            for b in 0..<blocks {
+                for j in 0..<16 where b * 16 + j < m {
+                    let oc = b * 16 + j
+                    for tap in 0..<taps {
+                        for ch in 0..<cg { packed[((b * taps + tap) * cg + ch) * 16 + j] = src[(oc * taps + tap) * cg + ch] }
+                    }
+                    if !p.bias.isEmpty { bias[oc] = p.bias[oc] }
+                }
+            }
+            a.table = UnsafePointer(t)
+            a.weights = UnsafePointer(packed)
+            a.bias = p.bias.isEmpty ? nil : UnsafePointer(bias)
+            a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
+            a.out_h = Int32(out.shape[1]); a.out_w = Int32(out.shape[2]); a.out_c = Int32(m)
+            a.kernel_h = Int32(kh); a.kernel_w = Int32(kw)
+            a.stride_h = Int32(p.window.strideHeight); a.stride_w = Int32(p.window.strideWidth)
+            a.pad_top = Int32(p.window.padTop); a.pad_left = Int32(p.window.padLeft)
+            a.input_signed = x.type == .int8 ? 1 : 0
+            a.groups = Int32(p.groups)
+            a.algorithm = Int32(p.algorithm.rawValue)
+            a.chunk = Int32(p.algorithm == .pointwise ? 128 : p.algorithm == .nchw ? 1 : p.algorithm == .depthwise ? 1 : p.blockSize)
+            a.act_lo = p.activationMin; a.act_hi = p.activationMax
+            a.scale = p.output.scale
+            ORTPacking.output(&a, out, zeroPoint: p.output.zeroPoint)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// QLINEAR_ADD (ONNX Runtime's QLinearAdd, com.microsoft) of two same-shape 8-bit tensors of one type:
 /// the float32 FMA form of MLAS's AVX2 kernel (`ORTAddParameters`).
 enum QLinearAdd: OperatorDefinition {
@@ -16,7 +18,19 @@ enum QLinearAdd: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("QLinearAdd runs on the reference kernel")
+        if c.input(0).isConstant || c.input(1).isConstant { return .reference("constant input") }
+        let signed = c.input().type == .int8
+        return ORTPacking.prepare(target, mode: Int32(p.floatPath ? DSCSIMD_ORT_ADD_FLOAT : DSCSIMD_ORT_ADD), perISA: true,
+                                  floats: 512) { a, t, _ in
+            a.count = Int64(c.output.elementCount)
+            a.input_signed = signed ? 1 : 0
+            a.ratio_a = p.ratioA; a.ratio_b = p.ratioB; a.fixed = p.fixedPart
+            a.scale = p.c.scale
+            ORTPacking.output(&a, c.output, zeroPoint: p.c.zeroPoint)
+            ORTPacking.dequantizationTable(p.a, signed: signed, into: t)
+            ORTPacking.dequantizationTable(p.b, signed: signed, into: t + 256)
+            a.table = UnsafePointer(t)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// QLINEAR_GLOBAL_AVERAGE_POOL (ONNX Runtime's QLinearGlobalAveragePool, com.microsoft) over H and W of
 /// an NHWC 8-bit tensor: an int32 sum and ONNX Runtime's float requantization.
 enum QLinearGlobalAveragePool: OperatorDefinition {
@@ -17,7 +19,15 @@ enum QLinearGlobalAveragePool: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("QLinearGlobalAveragePool runs on the reference kernel")
+        let x = c.input()
+        if x.isConstant { return .reference("constant input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_GLOBAL_AVERAGE), perISA: true) { a, _, _ in
+            a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
+            a.input_signed = x.type == .int8 ? 1 : 0
+            a.input_zero_point = p.inputZeroPoint
+            a.scale = p.scale
+            ORTPacking.output(&a, c.output, zeroPoint: p.outputZeroPoint)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

@@ -25,7 +25,16 @@ enum QLinearSoftmax: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("QLinearSoftmax runs on the reference kernel")
+        let x = c.input()
+        guard !x.isConstant, let depth = x.shape.last, depth >= 1 else { return .reference("constant or empty input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_SOFTMAX), perISA: false, floats: 256) { a, t, _ in
+            a.rows = Int64(x.elementCount / depth); a.depth = Int32(depth)
+            a.input_signed = x.type == .int8 ? 1 : 0
+            a.scale = p.outputScaleReciprocal
+            ORTPacking.output(&a, c.output, zeroPoint: p.outputZeroPoint)
+            for i in 0..<256 { t[i] = p.table[i] }
+            a.table = UnsafePointer(t)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

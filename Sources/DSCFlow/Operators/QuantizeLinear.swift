@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// QUANTIZE (ONNX QuantizeLinear): float32 → int8/uint8, q = saturate(roundHalfEven(x / scale) + zp)
 /// with ONNX Runtime's order of operations (`ORTArithmetic.quantize`).
 enum QuantizeLinear: OperatorDefinition {
@@ -14,7 +16,12 @@ enum QuantizeLinear: OperatorDefinition {
     }
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("QuantizeLinear runs once per input")
+        if c.input().isConstant { return .reference("constant input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_QUANTIZE), perISA: true) { a, _, _ in
+            a.count = Int64(c.input().elementCount)
+            a.scale = p.scale
+            ORTPacking.output(&a, c.output, zeroPoint: p.zeroPoint)
+        }
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// TRANSPOSE: output dimension d is input dimension `permutation[d]` (any element size); the ONNX
 /// importer's layout changes between ONNX's NCHW and the IR's NHWC, and ONNX Transpose nodes.
 enum Transpose: OperatorDefinition {
@@ -16,7 +18,21 @@ enum Transpose: OperatorDefinition {
     }
 
     static func prepareFast(_ perm: [Int], _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("transposes run on the reference kernel")
+        let x = c.input()
+        if x.isConstant { return .reference("constant input") }
+        return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_TRANSPOSE), perISA: false) { a, _, _ in
+            var strides = [Int](repeating: 1, count: x.shape.count)
+            for d in stride(from: x.shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * x.shape[d + 1] }
+            a.rank = Int32(x.shape.count)
+            a.elem_size = Int32(x.type.byteSize)
+            a.count = Int64(x.elementCount)
+            withUnsafeMutableBytes(of: &a.dims) { d in
+                for (k, axis) in perm.enumerated() { d.storeBytes(of: Int64(x.shape[axis]), toByteOffset: 8 * k, as: Int64.self) }
+            }
+            withUnsafeMutableBytes(of: &a.strides) { d in
+                for (k, axis) in perm.enumerated() { d.storeBytes(of: Int64(strides[axis]), toByteOffset: 8 * k, as: Int64.self) }
+            }
+        }
     }
 
     static func runReference(_ perm: [Int], _ b: OperatorBinding, rounding: RoundingMode) {

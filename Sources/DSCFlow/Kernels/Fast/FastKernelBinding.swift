@@ -62,6 +62,10 @@ struct FastKernelBinding {
             case Int32(DSCSIMD_OP_PAD):
                 op.pad.input = input
                 op.pad.output = output
+            case Int32(DSCSIMD_OP_ORT):
+                op.ort.a = input
+                op.ort.b = b.inputs.count > 1 ? b.inputs[1].assumingMemoryBound(to: UInt8.self) : nil
+                op.ort.output = output
             case Int32(DSCSIMD_OP_MEAN):
                 op.mean.input = input
                 op.mean.output = output
