@@ -9,8 +9,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure inference latency: median and spread per model and per operator.",
         discussion: """
-            The model is loaded and the input (random bytes, fixed seed) is in place before timing \
-            starts; each timed run is one Session.run(). Per-operator figures come from a second, \
+            The model is loaded and the input (random bytes, fixed seed; floats in [-2, 2) for a float32 input, \
+            written again before each run) is in place before timing starts; each timed run is one Session.run(). Per-operator figures come from a second, \
             profiling session (its clock reads add a little overhead per operator). With --json, the \
             top-level median_us is the median latency of one inference in microseconds.
             """
@@ -59,11 +59,29 @@ struct BenchCommand: ParsableCommand {
         var rng = BenchRandom(state: 0x5EED)
         for i in 0..<m.inputs.count {
             let buf = session.inputBytes(i)
-            for j in 0..<buf.count { buf[j] = UInt8(truncatingIfNeeded: rng.next()) }
+            if m.tensors[m.inputs[i]].type == .float32 {
+                // Floats in [-2, 2): random bytes would be NaNs and denormals, which real inputs are not.
+                for j in stride(from: 0, to: buf.count - 3, by: 4) {
+                    let v = Float(Int(rng.next() % 4096) - 2048) / 1024
+                    buf.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: j, as: UInt32.self)
+                }
+            } else {
+                for j in 0..<buf.count { buf[j] = UInt8(truncatingIfNeeded: rng.next()) }
+            }
         }
-        for _ in 0..<warmup { session.run() }
+        // The arena reuses an input's bytes once its last reader has run, so a later run would read what
+        // another operator left there: harmless for 8-bit inputs (any bytes are values), but float
+        // kernels slow down on NaNs and denormals, so float inputs are written again before each run.
+        let refill = m.inputs.contains { m.tensors[$0].type == .float32 }
+        let saved = (0..<m.inputs.count).map { [UInt8](session.inputBytes($0)) }
+        func restore(_ s: Session) {
+            guard refill else { return }
+            for i in 0..<m.inputs.count { s.inputBytes(i).copyBytes(from: saved[i]) }
+        }
+        for _ in 0..<warmup { restore(session); session.run() }
         var times = [Double](repeating: 0, count: runs)
         for r in 0..<runs {
+            restore(session)
             let t0 = monotonicNanoseconds()
             session.run()
             times[r] = Double(monotonicNanoseconds() - t0) / 1000
@@ -72,14 +90,12 @@ struct BenchCommand: ParsableCommand {
 
         let profiler = try Session(model: m, options: SessionOptions(rounding: rounding, profile: true, kernels: path,
                                                                      threads: threads))
-        for i in 0..<m.inputs.count {
-            let src = session.inputBytes(i)
-            profiler.inputBytes(i).copyMemory(from: UnsafeRawBufferPointer(src))
-        }
-        for _ in 0..<min(warmup, 10) { profiler.run() }
+        for i in 0..<m.inputs.count { profiler.inputBytes(i).copyBytes(from: saved[i]) }
+        for _ in 0..<min(warmup, 10) { restore(profiler); profiler.run() }
         let opRuns = min(runs, 300)
         var perOp = [[Double]](repeating: [Double](repeating: 0, count: opRuns), count: m.operations.count)
         for r in 0..<opRuns {
+            restore(profiler)
             profiler.run()
             for i in 0..<m.operations.count { perOp[i][r] = Double(profiler.operatorNanoseconds(i)) / 1000 }
         }
@@ -124,11 +140,12 @@ struct BenchCommand: ParsableCommand {
             print("pipeline: \(p.frames) frames, preprocessing \(fmt(p.preprocessMicroseconds)) µs/frame: one after the other \(fmt(p.sequentialFPS)) frames/s, pipelined \(fmt(p.pipelinedFPS)) frames/s")
         }
         print("")
-        print(column("#", 4) + column("operator", 20) + column("median µs", 12) + column("p10", 10) + column("p90", 10)
+        let nameWidth = max(20, (m.operations.map(\.name.count).max() ?? 0) + 2)
+        print(column("#", 4) + column("operator", nameWidth) + column("median µs", 12) + column("p10", 10) + column("p90", 10)
               + column("MACs", 12) + column("GMAC/s", 9) + "kernel")
         for (i, s) in opSpreads.enumerated() {
             let opMacs = m.macs(ofOperation: i)
-            print(column(String(i), 4) + column(m.operations[i].name, 20) + column(fmt(s.median), 12) + column(fmt(s.p10), 10)
+            print(column(String(i), 4) + column(m.operations[i].name, nameWidth) + column(fmt(s.median), 12) + column(fmt(s.p10), 10)
                   + column(fmt(s.p90), 10) + column(opMacs > 0 ? grouped(opMacs) : "-", 12)
                   + column(opMacs > 0 && s.median > 0 ? fmt(Double(opMacs) / s.median / 1000) : "-", 9)
                   + session.prepared.kernels[i].description)

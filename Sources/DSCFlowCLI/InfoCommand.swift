@@ -30,11 +30,12 @@ struct InfoCommand: ParsableCommand {
         }
         print("")
         let kernelWidth = max(24, (prepared.kernels.map { $0.description.count }.max() ?? 0) + 2)
-        print(column("#", 4) + column("operator", 18) + column("input", 22) + column("output", 22)
+        let nameWidth = max(18, (m.operations.map(\.name.count).max() ?? 0) + 2)
+        print(column("#", 4) + column("operator", nameWidth) + column("input", 22) + column("output", 22)
               + column("MACs", 13) + column("kernel (\(prepared.kernelPath.rawValue))", kernelWidth) + "details")
         for (i, op) in m.operations.enumerated() {
             let x = m.tensors[op.inputs[0]], y = m.tensors[op.outputs[0]]
-            print(column(String(i), 4) + column(op.name, 18) + column(x.signature, 22) + column(y.signature, 22)
+            print(column(String(i), 4) + column(op.name, nameWidth) + column(x.signature, 22) + column(y.signature, 22)
                   + column(grouped(m.macs(ofOperation: i)), 13) + column(prepared.kernels[i].description, kernelWidth)
                   + OperatorDescription.details(op, m))
         }

@@ -14,9 +14,27 @@ static void ort_lookup(const dscsimd_ort *a) {
     for (int64_t i = 0; i < a->count; i++) a->output[i] = a->bytes[a->a[i]];
 }
 
+/// A byte NCHW -> NHWC (or NHWC -> NCHW) transpose as `planes` interleaved planes of `pixels` bytes per
+/// batch: output pixel p, plane c is input byte c * pixels + p.
+static void ort_interleave(const uint8_t *in, uint8_t *out, int64_t batches, int64_t planes, int64_t pixels) {
+    for (int64_t n = 0; n < batches; n++, in += planes * pixels, out += planes * pixels) {
+        for (int64_t c = 0; c < planes; c++) {
+            const uint8_t *src = in + c * pixels;
+            uint8_t *dst = out + c;
+            for (int64_t p = 0; p < pixels; p++) dst[p * planes] = src[p];
+        }
+    }
+}
+
 /// The output walked in order; the input index advanced by the permuted strides.
 static void ort_transpose(const dscsimd_ort *a) {
     const int r = a->rank;
+    // NCHW -> NHWC of bytes: output [N, H, W, C] with input strides [CHW, W, 1, HW].
+    if (r == 4 && a->elem_size == 1 && a->strides[2] == 1 && a->strides[1] == a->dims[2] &&
+        a->strides[3] == a->dims[1] * a->dims[2] && a->strides[0] == a->dims[1] * a->dims[2] * a->dims[3]) {
+        ort_interleave(a->a, a->output, a->dims[0], a->dims[3], a->dims[1] * a->dims[2]);
+        return;
+    }
     const size_t es = (size_t)a->elem_size;
     int64_t index[6] = {0, 0, 0, 0, 0, 0};
     int64_t src = 0;
