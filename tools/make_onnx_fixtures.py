@@ -12,10 +12,13 @@ Layout (Tests/DSCFlowTests/Fixtures/onnx):
                                    computes (QuantizeLinear / QLinear outputs; kept only when exposing
                                    them as extra outputs leaves ONNX Runtime's fused graph unchanged)
   README.md, INDEX.tsv             what each model is
+  malformed/<case>.onnx            broken or unsupported models derived from the above, and
+  malformed/expected.tsv           the text each one's one-line error must contain (ONNXModelTests)
 
-Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check]
-  --check  re-runs ONNX Runtime on the committed models and inputs and compares with the committed
-           goldens (no file is written): detects an ONNX Runtime whose arithmetic differs.
+Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check | --malformed]
+  --check      re-runs ONNX Runtime on the committed models and inputs and compares with the committed
+               goldens (no file is written): detects an ONNX Runtime whose arithmetic differs.
+  --malformed  only (re)writes malformed/ from the committed models.
 """
 
 import argparse
@@ -162,6 +165,81 @@ def make(out):
         fh.write("\n".join(readme))
 
 
+def malformed(out):
+    """Models ONNX Runtime or DSCFlow must refuse, each derived from a committed fixture by one change,
+    with the words its error must contain (the node's name where a node is at fault)."""
+    import copy
+    d = os.path.join(out, "malformed")
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    qdq = onnx.load(os.path.join(out, "mobilenet_qdq_u8", "model.onnx"))
+    qop = onnx.load(os.path.join(out, "mobilenet_qop_u8_pc", "model.onnx"))
+    rows = ["file\texpected"]
+
+    def save(name, m, expected):
+        data = m if isinstance(m, bytes) else m.SerializeToString()
+        with open(os.path.join(d, name + ".onnx"), "wb") as fh:
+            fh.write(data)
+        rows.append(f"{name}.onnx\t{expected}")
+
+    def first(m, op, k=0):
+        return [n for n in m.graph.node if n.op_type == op][k]
+
+    m = copy.deepcopy(qdq)
+    n = first(m, "Softmax")
+    n.op_type = "Sin"
+    save("unsupported_op", m, f"Sin '{n.name}'")
+    save("float_conv", om.build_float_model([("conv", 3, 1, 4, "relu"), ("gap",)], 3, 8, 8, seed=1),
+         "a float Conv")
+    m = copy.deepcopy(qdq)
+    w = [i for i in m.graph.initializer if len(i.dims) == 4][0]
+    w.dims[0] = 1 << 40
+    save("absurd_dims", m, f"'{w.name}' has dimension {1 << 40}")
+    m = copy.deepcopy(qop)
+    n = first(m, "QLinearConv")
+    n.input[0] = "dangling"
+    save("dangling_input", m, f"QLinearConv '{n.name}': input 'dangling'")
+    m = copy.deepcopy(qop)
+    n = first(m, "QLinearConv", 1)
+    for a in n.attribute:
+        if a.name == "group":
+            a.i = 0
+    save("bad_group", m, f"QLinearConv '{n.name}'")
+    m = copy.deepcopy(qop)
+    n = first(m, "QLinearConv", 1)
+    for a in n.attribute:
+        if a.name == "strides":
+            a.ints[:] = [0, 0]
+    save("zero_stride", m, f"QLinearConv '{n.name}'")
+    m = copy.deepcopy(qdq)
+    nodes = list(m.graph.node)
+    k = next(i for i, n in enumerate(nodes) if n.op_type == "Conv")
+    later = nodes[k]
+    del m.graph.node[k]
+    m.graph.node.append(later)
+    save("out_of_order", m, "written by a later node")
+    m = copy.deepcopy(qdq)
+    s_ = [i for i in m.graph.initializer if i.data_type == onnx.TensorProto.FLOAT and len(i.dims) == 0][0]
+    s_.ClearField("float_data")
+    s_.raw_data = b"\x00\x00"
+    save("short_raw_data", m, f"'{s_.name}' has 2 bytes of raw data")
+    m = copy.deepcopy(qdq)
+    e = [i for i in m.graph.initializer if len(i.dims) == 4][0]
+    e.data_location = onnx.TensorProto.EXTERNAL
+    save("external_data", m, "external data")
+    m = copy.deepcopy(qdq)
+    m.graph.input[0].type.tensor_type.shape.dim[2].dim_param = "height"
+    save("symbolic_dim", m, "symbolic dimension 2")
+    b = bytearray(qdq.SerializeToString())
+    b[b.index(0x3A)] = 0x38  # the graph field (7) as a varint
+    save("wrong_wire_type", bytes(b), "graph has wire type")
+    save("truncated", qdq.SerializeToString()[:1000], "ONNX")
+    with open(os.path.join(d, "expected.tsv"), "w") as fh:
+        fh.write("\n".join(rows) + "\n")
+    print(f"malformed: {len(rows) - 1} models")
+
+
 def check(root):
     bad = 0
     for name in sorted(os.listdir(root)):
@@ -192,10 +270,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=ROOT)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--malformed", action="store_true")
     a = ap.parse_args()
     if a.check:
         sys.exit(0 if check(a.out) else 1)
-    make(a.out)
+    if not a.malformed:
+        make(a.out)
+    malformed(a.out)
 
 
 if __name__ == "__main__":

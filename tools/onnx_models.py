@@ -27,6 +27,8 @@ Layer specs (`c` is the current channel count):
   ("transpose_nhwc",)                     Transpose to NHWC and back (a layout round trip)
 """
 
+import logging
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -185,6 +187,8 @@ def quantize(float_path, out_path, shape, fmt, activation, per_channel, seed, ca
         def get_next(self):
             return self.inner.get_next()
 
+    # The tool logs a "consider pre-processing" warning per call: the models here are made for it.
+    logging.getLogger().setLevel(logging.ERROR)
     quantize_static(float_path, out_path, Reader(),
                     quant_format=QuantFormat.QDQ if fmt == "qdq" else QuantFormat.QOperator,
                     activation_type=QuantType.QUInt8 if activation == "u8" else QuantType.QInt8,

@@ -1,7 +1,7 @@
 import DSCFlow
 /// Operators without accelerator-specific arithmetic (pools, reorg, concatenation, fully connected,
-/// softmax, ...): the emulator computes their bytes with the reference kernel and walks the
-/// accelerator's loops over them, recording each step's events.
+/// softmax, ONNX Runtime's float conv, ...): the emulator computes their bytes with the reference kernel and
+/// walks the accelerator's loops over them, recording each step's events.
 extension AcceleratorEmulator {
     /// Executes operator `i` with its reference kernel and returns the events of its loops.
     func executeWithReferenceKernel(_ i: Int, _ rules: TiledCycleRules?) -> CycleLedger {
@@ -13,6 +13,8 @@ extension AcceleratorEmulator {
         // Fully connected: `units` outputs of `depth` multiply-accumulates each (per pixel of the output).
         var depth = 0
         if case .fullyConnected = op.kind { depth = model.tensors[op.inputs[1]].shape.last ?? 0 }
+        // ONNX Runtime's unfused float conv: kernel taps × input channels of a group per output.
+        if case .ortFloatConv = op.kind { depth = model.tensors[op.inputs[1]].shape.dropFirst().reduce(1, &*) }
         guard let r = rules else {
             // A folded design: a pool takes one input pixel per step; a fully connected engine takes
             // PE outputs × SIMD inputs per step.

@@ -7,7 +7,8 @@ import XCTest
 /// Truncated, corrupted and hostile model files give a DSCError, never a trap. Any mutated file
 /// that still loads must also run without trapping.
 final class MalformedModelTests: XCTestCase {
-    /// Models to mutate: the project's fixtures (always) and person_detect when ../shared is present.
+    /// Models to mutate: the project's fixtures (always; TFLite and four ONNX ones) and person_detect when
+    /// ../shared is present.
     func sampleModels() -> [URL] {
         var urls: [URL] = []
         let dir = TestPaths.fixtures.appendingPathComponent("tflite")
@@ -16,6 +17,10 @@ final class MalformedModelTests: XCTestCase {
                 let u = dir.appendingPathComponent(n).appendingPathComponent("model.tflite")
                 if FileManager.default.fileExists(atPath: u.path) { urls.append(u) }
             }
+        }
+        let onnx = TestPaths.fixtures.appendingPathComponent("onnx")
+        for n in ["mobilenet_qdq_u8", "mobilenet_qop_u8_pc", "chain_qdq_s8", "shapes_qop_s8_pc"] {
+            urls.append(onnx.appendingPathComponent(n).appendingPathComponent("model.onnx"))
         }
         if let s = TestPaths.shared { urls.append(s.appendingPathComponent("models/person_detect.tflite")) }
         return urls.filter { FileManager.default.fileExists(atPath: $0.path) }

@@ -107,6 +107,15 @@ struct ONNXGraphBuilder {
                 uses[x, default: []].append((i, slot))
             }
         }
+        // Every input is a graph input, a constant or an earlier node's output (ONNX's topological order).
+        for (i, n) in graph.nodes.enumerated() {
+            for x in n.inputs where !x.isEmpty && constants[x] == nil && !graphInputs.contains(x) {
+                guard let p = producer[x] else {
+                    throw DSCError.malformedModel("ONNX node \(n.label): input '\(x)' is no graph input, initializer or node output")
+                }
+                if p >= i { throw DSCError.malformedModel("ONNX node \(n.label): input '\(x)' is written by a later node") }
+            }
+        }
     }
 
     // MARK: messages

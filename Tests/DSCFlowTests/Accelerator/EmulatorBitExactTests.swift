@@ -17,14 +17,15 @@ final class EmulatorBitExactTests: XCTestCase {
     }
 
     /// Runs reference and emulator on the same input; compares every operator's output tensor and
-    /// every layer's ledger against the cost model. Returns the emulator's ledgers.
+    /// every layer's ledger against the cost model (`inputs`: the input bytes, random when nil). Returns the
+    /// emulator's ledgers.
     @discardableResult
-    static func check(_ model: Model, _ config: AcceleratorConfig, seed: UInt64 = 7, what: String,
+    static func check(_ model: Model, _ config: AcceleratorConfig, seed: UInt64 = 7, inputs: [[UInt8]]? = nil, what: String,
                       file: StaticString = #filePath, line: UInt = #line) throws -> [CycleLedger] {
         let session = try Session(model: model, options: SessionOptions(preserveAllTensors: true))
         let emulator = try AcceleratorEmulator(model: model, config: config)
         for i in model.inputs.indices {
-            let bytes = input(session.inputBytes(i).count, seed: seed &+ UInt64(i))
+            let bytes = inputs?[i] ?? input(session.inputBytes(i).count, seed: seed &+ UInt64(i))
             bytes.withUnsafeBytes { session.inputBytes(i).copyMemory(from: $0); emulator.inputBytes(i).copyMemory(from: $0) }
         }
         session.run()
