@@ -44,7 +44,7 @@ public final class PreparedModel: @unchecked Sendable {
 
     /// Prepares `model` for `options`. Throws when the kernel path cannot run on this CPU, the thread
     /// count is out of range, or the arena cannot be planned.
-    public init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    public init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
         guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
             throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
         }
