@@ -1,0 +1,141 @@
+// The ap_fixed pointwise kernel (`dscsimd_apfixed_pw`), built once per ISA: blocks of 16 input lanes,
+// the ACC accumulator rounded and saturated after each block.
+//
+// floor((32 acc + S + 16) / 32) = acc + floor((S + 16) / 32) because 32 acc is a multiple of 32.
+// S is exact everywhere: |S| <= 16 * 1024 * 256 = 2^22. The x86 builds form it from int16 pairs
+// (vpmaddwd / vpdpwssd on weight pairs (w[2p][o], w[2p+1][o]) and the broadcast input pair); the
+// portable build in float32, exact because every product and partial sum is an integer below 2^24.
+// Output lanes are processed 16 at a time ("chunks"), cells 8 (AVX-512) or 4 (AVX2) at a time.
+#ifndef DSCSIMD_APFIXED_PW16_H
+#define DSCSIMD_APFIXED_PW16_H
+
+#include "apfixed-common.h"
+
+#if KVNNI || KAVX2
+/// Weight pairs of chunk `oc`: [in_lanes / 2][16 outputs][2] int16 at wp + oc * in_lanes * 16.
+static void apfixed_pack_pairs(const dscsimd_apfixed_pw *a, int16_t *wp) {
+    const int32_t IL = a->in_lanes, OL = a->out_lanes;
+    for (int32_t oc = 0; oc < OL / 16; oc++)
+        for (int32_t p = 0; p < IL / 2; p++)
+            for (int32_t o = 0; o < 16; o++) {
+                int16_t *d = wp + ((size_t)oc * IL / 2 + p) * 32 + 2 * o;
+                d[0] = a->weights[(2 * p) * OL + 16 * oc + o];
+                d[1] = a->weights[(2 * p + 1) * OL + 16 * oc + o];
+            }
+}
+
+/// The input pair (x[2p], x[2p+1]) as one int32.
+static inline __attribute__((always_inline)) int32_t apfixed_pair(const int16_t *x) {
+    int32_t v;
+    memcpy(&v, x, 4);
+    return v;
+}
+#endif
+
+#if KVNNI
+/// `N` cells (<= 8) of one chunk: E += rounded block sums, block by block.
+static inline __attribute__((always_inline)) void apfixed_pw_cells512(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
+                                                                        const int16_t *wp, const int N) {
+    const __m512i lo = _mm512_set1_epi32(-2048), hi = _mm512_set1_epi32(2047), half = _mm512_set1_epi32(16);
+    __m512i E[8], S[8];
+    for (int i = 0; i < N; i++) E[i] = _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)(e + (size_t)i * OL)));
+    for (int32_t b = 0; b < IL / 16; b++) {
+        for (int i = 0; i < N; i++) S[i] = _mm512_setzero_si512();
+        for (int p = 0; p < 8; p++) {
+            const __m512i w = _mm512_loadu_si512(wp + (size_t)(8 * b + p) * 32);
+            for (int i = 0; i < N; i++)
+                S[i] = _mm512_dpwssd_epi32(S[i], _mm512_set1_epi32(apfixed_pair(x + (size_t)i * IL + 16 * b + 2 * p)), w);
+        }
+        for (int i = 0; i < N; i++) {
+            __m512i t = _mm512_add_epi32(E[i], _mm512_srai_epi32(_mm512_add_epi32(S[i], half), 5));
+            E[i] = _mm512_min_epi32(_mm512_max_epi32(t, lo), hi);
+        }
+    }
+    for (int i = 0; i < N; i++) _mm256_storeu_si256((__m256i *)(e + (size_t)i * OL), _mm512_cvtepi32_epi16(E[i]));
+}
+#elif KAVX2
+/// `N` cells (<= 4) of one chunk: E += rounded block sums, block by block.
+static inline __attribute__((always_inline)) void apfixed_pw_cells256(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
+                                                                        const int16_t *wp, const int N) {
+    const __m256i lo = _mm256_set1_epi32(-2048), hi = _mm256_set1_epi32(2047), half = _mm256_set1_epi32(16);
+    __m256i E[4][2], S[4][2];
+    for (int i = 0; i < N; i++) {
+        E[i][0] = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(e + (size_t)i * OL)));
+        E[i][1] = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(e + (size_t)i * OL + 8)));
+    }
+    for (int32_t b = 0; b < IL / 16; b++) {
+        for (int i = 0; i < N; i++) S[i][0] = S[i][1] = _mm256_setzero_si256();
+        for (int p = 0; p < 8; p++) {
+            const __m256i w0 = _mm256_loadu_si256((const __m256i *)(wp + (size_t)(8 * b + p) * 32));
+            const __m256i w1 = _mm256_loadu_si256((const __m256i *)(wp + (size_t)(8 * b + p) * 32 + 16));
+            for (int i = 0; i < N; i++) {
+                const __m256i xv = _mm256_set1_epi32(apfixed_pair(x + (size_t)i * IL + 16 * b + 2 * p));
+#if KAVXVNNI
+                S[i][0] = _mm256_dpwssd_avx_epi32(S[i][0], xv, w0);
+                S[i][1] = _mm256_dpwssd_avx_epi32(S[i][1], xv, w1);
+#else
+                S[i][0] = _mm256_add_epi32(S[i][0], _mm256_madd_epi16(xv, w0));
+                S[i][1] = _mm256_add_epi32(S[i][1], _mm256_madd_epi16(xv, w1));
+#endif
+            }
+        }
+        for (int i = 0; i < N; i++)
+            for (int h = 0; h < 2; h++) {
+                __m256i t = _mm256_add_epi32(E[i][h], _mm256_srai_epi32(_mm256_add_epi32(S[i][h], half), 5));
+                E[i][h] = _mm256_min_epi32(_mm256_max_epi32(t, lo), hi);
+            }
+    }
+    for (int i = 0; i < N; i++) {
+        // packs works per 128-bit half; the clamp already put every value in int16.
+        __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(E[i][0], E[i][1]), 0xD8);
+        _mm256_storeu_si256((__m256i *)(e + (size_t)i * OL), packed);
+    }
+}
+#endif
+
+void KFN(dscsimd_apfixed_pw)(const dscsimd_apfixed_pw *a) {
+    const int32_t IL = a->in_lanes, OL = a->out_lanes;
+#if KVNNI || KAVX2
+    int16_t wp[DSCSIMD_APFIXED_MAX_LANES * DSCSIMD_APFIXED_MAX_LANES] __attribute__((aligned(64)));
+    apfixed_pack_pairs(a, wp);
+    for (int32_t oc = 0; oc < OL / 16; oc++) {
+        const int16_t *wc = wp + (size_t)oc * IL * 16;
+        for (int32_t r = 0; r < a->rows; r++) {
+            const int16_t *x = a->src + (size_t)r * a->src_row_stride;
+            int16_t *e = a->acc + (size_t)r * a->acc_row_stride + 16 * oc;
+            int32_t c = 0;
+#if KVNNI
+            for (; c + 8 <= a->cols; c += 8) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 8);
+            for (; c < a->cols; c++) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 1);
+#else
+            for (; c + 4 <= a->cols; c += 4) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 4);
+            for (; c < a->cols; c++) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 1);
+#endif
+        }
+    }
+#else
+    float wf[DSCSIMD_APFIXED_MAX_LANES * DSCSIMD_APFIXED_MAX_LANES] __attribute__((aligned(64)));
+    for (int32_t i = 0; i < IL * OL; i++) wf[i] = (float)a->weights[i];
+    for (int32_t r = 0; r < a->rows; r++) {
+        const int16_t *x = a->src + (size_t)r * a->src_row_stride;
+        int16_t *e = a->acc + (size_t)r * a->acc_row_stride;
+        for (int32_t c = 0; c < a->cols; c++, x += IL, e += OL) {
+            for (int32_t oc = 0; oc < OL; oc += 16) {
+                v16si E = load16_apf(e + oc);
+                for (int32_t b = 0; b < IL; b += 16) {
+                    v16sf S = (v16sf){0};
+                    for (int32_t k = b; k < b + 16; k++) {
+                        v16sf w;
+                        memcpy(&w, wf + (size_t)k * OL + oc, sizeof w);
+                        S += (float)x[k] * w;
+                    }
+                    E = clamp_apf(E + ((__builtin_convertvector(S, v16si) + 16) >> 5), -2048, 2047);
+                }
+                store16_apf(e + oc, E);
+            }
+        }
+    }
+#endif
+}
+
+#endif
