@@ -9,7 +9,7 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Find the single object in PNG images and print its box in image pixels.",
         discussion: """
-            The model's dscflow.preprocess metadata says how an image becomes its input, and its dscflow.detection metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are [xmin, xmax) x [ymin, ymax) in pixels of the original image. --out writes the image with the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input.
+            The model's dscflow.preprocess metadata says how an image becomes its input, and its dscflow.detection metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are [xmin, xmax) x [ymin, ymax) in pixels of the original image. --out writes the image with the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input. An accelerator program (dscflow import ismart3) detects as its board does: images 4 at a time in the order given, stitched on the gray canvas, the PL's box selection and the host's decode; raw = [anchor, x, y, tx, ty, tw, th, conf] (ACC codes).
             """
     )
 
@@ -48,6 +48,8 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var preprocess: PreprocessOverrideOptions
 
+    @OptionGroup var program: ProgramOptions
+
     func validate() throws {
         if out != nil && images.count != 1 { throw ValidationError("--out takes one image; use --out-dir for several") }
         if out != nil && outDir != nil { throw ValidationError("give --out or --out-dir, not both") }
@@ -62,12 +64,19 @@ struct DetectCommand: ParsableCommand {
         detection["anchors"] = anchors
         detection["grid"] = grid
         detection["channels"] = channels
-        let detector = try Detector(model: try Model.load(path: model), preprocessOverrides: preprocess.values,
-                                    detectionOverrides: detection)
+        let m = try Model.load(path: model)
+        // Accelerator programs (iSmart3) detect in the board's batches of 4, in the order given.
+        let batched = m.acceleratorProgramDesign != nil ? try ISmart3BatchedDetector(model: m, paths: images, options: program) : nil
+        let detector = batched == nil ? try Detector(model: m, preprocessOverrides: preprocess.values, detectionOverrides: detection) : nil
         if let outDir { try makeDirectory(outDir) }
-        for path in images {
-            let img = try PNGCodec.read(path: path)
-            let box = try detector.detect(img)
+        for (k, path) in images.enumerated() {
+            let img: Image, box: DetectedBox
+            if let batched {
+                (img, box) = try batched.detect(k)
+            } else {
+                img = try PNGCodec.read(path: path)
+                box = try detector!.detect(img)
+            }
             if json {
                 print(Self.json(path, box))
             } else {

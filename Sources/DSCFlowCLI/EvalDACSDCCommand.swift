@@ -12,7 +12,9 @@ struct EvalDACSDCCommand: ParsableCommand {
             GT lists `NAME.jpg [x1, x2, y1, y2]` per image; each image is read from DIR as NAME.png (PNG only).
             The model's own preprocessing (dscflow.preprocess) and detection head (dscflow.detection) are used.
             IoU is the contest's: width = x2 - x1 (no +1), 0 for boxes that do not overlap. A progress bar goes
-            to stderr; the mean IoU (and per-image lines with --per-image) to stdout.
+            to stderr; the mean IoU (and per-image lines with --per-image) to stdout. An accelerator program
+            (dscflow import ismart3) runs the images in the board's batches of 4 in the order of GT (a last partial
+            batch gets gray empty slots unless --refuse-partial-batch), each from a fresh all-zero state unless --carry-state.
             """
     )
 
@@ -40,33 +42,50 @@ struct EvalDACSDCCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
+    @OptionGroup var programOptions: ProgramOptions
+
+    /// NAME for NAME.jpg / NAME.png.
+    static func stem(_ name: String) -> String {
+        name.hasSuffix(".jpg") || name.hasSuffix(".png") ? String(name.dropLast(4)) : name
+    }
+
     func run() throws {
         let m = try Model.load(path: model)
-        let head = try DetectionHeads.make(for: m)
+        let program = m.acceleratorProgramDesign != nil
+        let head = program ? nil : try DetectionHeads.make(for: m)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)
         var truth = try DACSDCScore.parse(gtText, name: gt)
         if let limit { truth = Array(truth.prefix(max(limit, 0))) }
         guard !truth.isEmpty else { throw DSCError.invalidArgument("\(gt) lists no images") }
-        let session = try Session(model: m)
+        let session = program ? nil : try Session(model: m)
         let outputTensor = m.tensors[m.outputs[0]]
+        let paths = truth.map { dir + "/" + Self.stem($0.name) + ".png" }
+        let batched = program ? try ISmart3BatchedDetector(model: m, paths: paths, options: programOptions) : nil
         var predicted: [DACSDCScore.Entry] = []
         var sum = 0.0
         let start = Date()
         var inferenceSeconds = 0.0
         for (k, entry) in truth.enumerated() {
-            let stem = entry.name.hasSuffix(".jpg") || entry.name.hasSuffix(".png") ? String(entry.name.dropLast(4)) : entry.name
-            let path = dir + "/" + stem + ".png"
+            let path = paths[k]
             guard FileManager.default.fileExists(atPath: path) else {
                 throw DSCError.io(path: path, reason: "no such file (eval-dacsdc reads NAME.png for NAME.jpg; only PNG is supported)")
             }
-            let image = try PNGCodec.read(path: path)
-            let input = try SkrSkrPreprocessing.inputTensor(from: image, for: m)
-            input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
-            let t0 = Date()
-            session.run()
-            inferenceSeconds += Date().timeIntervalSince(t0)
-            let box = try head.decode(output: session.outputBytes(), tensor: outputTensor, imageWidth: image.width,
+            let box: DetectedBox
+            if let batched {
+                box = try batched.detect(k).box
+                inferenceSeconds = batched.inferenceSeconds
+            } else if let session, let head {
+                let image = try PNGCodec.read(path: path)
+                let input = try SkrSkrPreprocessing.inputTensor(from: image, for: m)
+                input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
+                let t0 = Date()
+                session.run()
+                inferenceSeconds += Date().timeIntervalSince(t0)
+                box = try head.decode(output: session.outputBytes(), tensor: outputTensor, imageWidth: image.width,
                                       imageHeight: image.height)
+            } else {
+                throw DSCError.wrongState("no session for \(model)")
+            }
             let p = DACSDCScore.Entry(name: entry.name, xmin: Int(box.xmin.rounded()), xmax: Int(box.xmax.rounded()),
                                       ymin: Int(box.ymin.rounded()), ymax: Int(box.ymax.rounded()))
             predicted.append(p)

@@ -1,0 +1,103 @@
+import ArgumentParser
+import DSCFlow
+import DSCFlowAccelerator
+import DSCFlowVision
+import Foundation
+
+/// Options of `run`, `detect` and `eval-dacsdc` for accelerator-program models (`dscflow import ismart3`).
+/// The kernel path follows DSCFLOW_KERNELS (reference, portable, avx2, avxvnni, avx512vnni) or the CPU.
+struct ProgramOptions: ParsableArguments {
+    @Flag(name: .long, help: "Accelerator programs (iSmart3): run each image alone, layer by layer, with clean zero padding (dw1 keeps the canvas's gray border) instead of the board's schedule, to see what the ring effect costs.")
+    var layered = false
+
+    @Flag(name: .long, help: "Accelerator programs: keep the buffers from batch to batch, as the board does (default: every batch starts from the all-zero state).")
+    var carryState = false
+
+    @Flag(name: .long, help: "Accelerator programs: refuse a last batch of fewer than 4 images (default: its empty slots are left gray, as on the host's blank canvas).")
+    var refusePartialBatch = false
+
+    func validate() throws {
+        if layered && carryState { throw ValidationError("--carry-state applies to the board's schedule, not to --layered") }
+    }
+
+    /// The accelerator for `model` with these options.
+    func accelerator(_ model: Model) throws -> ISmart3Accelerator {
+        try ISmart3Accelerator(model: model, mode: layered ? .layered : .accelerator, carryState: carryState)
+    }
+}
+
+/// `dscflow run` on an iSmart3 model: one stitched batch in, the 4 heads out.
+enum ISmart3RunCommand {
+    static func run(model m: Model, input: String, output: String?, dumpDir: String?, print printValues: Bool,
+                    options: ProgramOptions) throws {
+        let bytes = try readFile(input)
+        let accelerator = try options.accelerator(m)
+        if dumpDir != nil && options.layered { throw ValidationError("--dump-dir writes the board's buffers; it cannot be combined with --layered") }
+        let dump = dumpDir.map { _ in ISmart3Dump() }
+        let result = try bytes.withUnsafeBytes { try accelerator.run(stitched: $0, dump: dump) }
+        if let output { try result.heads.withUnsafeBytes { try writeFile(output, $0) } }
+        if let dumpDir, let dump {
+            try makeDirectory(dumpDir)
+            for q in 0..<4 {
+                for layer in ISmart3Dump.blobLayers {
+                    guard let blob = dump.blob(layer, slot: q) else { continue }
+                    try blob.withUnsafeBytes { try writeFile("\(dumpDir)/slot\(q).\(layer).bb", $0) }
+                }
+            }
+            for layer in ISmart3Dump.canvasLayers {
+                guard let cv = dump.canvas(layer.name) else { continue }
+                try cv.withUnsafeBytes { try writeFile("\(dumpDir)/\(layer.name).cv", $0) }
+            }
+        }
+        if output == nil || printValues {
+            for (q, o) in result.outputs.enumerated() {
+                Swift.print("slot \(q): anchor \(o.anchor) x \(o.x) y \(o.y)  \(o.codes.map(String.init).joined(separator: " "))")
+            }
+        }
+        let m = accelerator.machine
+        FileHandle.standardError.write("kernels \(m.kernelNames.depthwise), \(m.kernelNames.pointwise); \(grouped(m.cycles.total)) accelerator cycles per batch\n".data(using: .utf8)!)
+    }
+}
+
+/// The board's batching for `detect` and `eval-dacsdc`: images 4 at a time in the order given, each batch
+/// stitched, run and decoded when its first image is asked for.
+final class ISmart3BatchedDetector {
+    let paths: [String]
+    let accelerator: ISmart3Accelerator
+    let decoder: ISmart3BoxDecoder
+    let refusePartial: Bool
+    /// Seconds spent in the accelerator.
+    private(set) var inferenceSeconds = 0.0
+    private var batch = -1
+    private var boxes: [DetectedBox] = []
+    private var images: [Image] = []
+
+    init(model: Model, paths: [String], options: ProgramOptions) throws {
+        try ISmart3Canvas.checkPreprocessing(of: model)
+        self.paths = paths
+        accelerator = try options.accelerator(model)
+        decoder = try ISmart3BoxDecoder(model: model)
+        refusePartial = options.refusePartialBatch
+        if refusePartial && paths.count % 4 != 0 {
+            throw DSCError.invalidArgument("\(paths.count) images are not whole batches of 4 (the iSmart3 host runs 4 at a time); drop --refuse-partial-batch to fill the last batch's empty slots with gray")
+        }
+    }
+
+    /// The image and box of image `k`.
+    func detect(_ k: Int) throws -> (image: Image, box: DetectedBox) {
+        if k / 4 != batch {
+            batch = k / 4
+            let batchPaths = paths[(4 * batch)..<min(4 * batch + 4, paths.count)]
+            images = try batchPaths.map { try PNGCodec.read(path: $0) }
+            let stitched = try ISmart3Canvas.stitch(images)
+            let t0 = Date()
+            let result = try stitched.withUnsafeBytes { try accelerator.run(stitched: $0) }
+            inferenceSeconds += Date().timeIntervalSince(t0)
+            boxes = images.enumerated().map { q, img in
+                let o = result.outputs[q]
+                return decoder.detectedBox(anchor: o.anchor, x: o.x, y: o.y, codes: o.codes, width: img.width, height: img.height)
+            }
+        }
+        return (images[k % 4], boxes[k % 4])
+    }
+}
