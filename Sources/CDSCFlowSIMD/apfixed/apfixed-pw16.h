@@ -1,8 +1,9 @@
 // The ap_fixed pointwise kernel (`dscsimd_apfixed_pw`), built once per ISA: blocks of 16 input lanes,
 // the ACC accumulator rounded and saturated after each block.
 //
-// floor((32 acc + S + 16) / 32) = acc + floor((S + 16) / 32) because 32 acc is a multiple of 32.
-// S is exact everywhere: |S| <= 16 * 1024 * 256 = 2^22. The x86 builds form it from int16 pairs
+// The x86 builds start each block's sum at 32 acc + 16 and shift it right by 5 at the end (no separate
+// rounding add); the portable build adds floor((S + 16) / 32) to acc, the same because 32 acc is a
+// multiple of 32. S is exact everywhere: |S| <= 16 * 1024 * 256 = 2^22. The x86 builds form it from int16 pairs
 // (vpmaddwd / vpdpwssd on weight pairs (w[2p][o], w[2p+1][o]) and the broadcast input pair); the
 // portable build in float32, exact because every product and partial sum is an integer below 2^24.
 // Output lanes are processed 16 at a time ("chunks"), cells 8 (AVX-512) or 4 (AVX2) at a time.
@@ -33,57 +34,59 @@ static inline __attribute__((always_inline)) int32_t apfixed_pair(const int16_t 
 #endif
 
 #if KVNNI
-/// `N` cells (<= 8) of one chunk: E += rounded block sums, block by block.
+/// acc += the pairwise products of `w` and the broadcast input pair at `x`, as one vpdpwssd with an
+/// embedded broadcast. Written as asm because LLVM's generic x86 tuning splits the intrinsic into
+/// vpbroadcastd + vpmaddwd + vpaddd (three uops instead of one; the kernel ran at half the speed).
+static inline __attribute__((always_inline)) void apfixed_dpwssd_bcast(__m512i *acc, __m512i w, const int16_t *x) {
+    __asm__("vpdpwssd %2%{1to16%}, %1, %0" : "+v"(*acc) : "v"(w), "m"(*(const int32_t *)x));
+}
+
+/// `N` cells (<= 8) of one chunk: per block, E = (32 E + 16 + S) >> 5, clamped.
 static inline __attribute__((always_inline)) void apfixed_pw_cells512(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
                                                                         const int16_t *wp, const int N) {
     const __m512i lo = _mm512_set1_epi32(-2048), hi = _mm512_set1_epi32(2047), half = _mm512_set1_epi32(16);
-    __m512i E[8], S[8];
+    __m512i E[8];
     for (int i = 0; i < N; i++) E[i] = _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)(e + (size_t)i * OL)));
     for (int32_t b = 0; b < IL / 16; b++) {
-        for (int i = 0; i < N; i++) S[i] = _mm512_setzero_si512();
+        for (int i = 0; i < N; i++) E[i] = _mm512_add_epi32(_mm512_slli_epi32(E[i], 5), half);
         for (int p = 0; p < 8; p++) {
             const __m512i w = _mm512_loadu_si512(wp + (size_t)(8 * b + p) * 32);
-            for (int i = 0; i < N; i++)
-                S[i] = _mm512_dpwssd_epi32(S[i], _mm512_set1_epi32(apfixed_pair(x + (size_t)i * IL + 16 * b + 2 * p)), w);
+            for (int i = 0; i < N; i++) apfixed_dpwssd_bcast(&E[i], w, x + (size_t)i * IL + 16 * b + 2 * p);
         }
-        for (int i = 0; i < N; i++) {
-            __m512i t = _mm512_add_epi32(E[i], _mm512_srai_epi32(_mm512_add_epi32(S[i], half), 5));
-            E[i] = _mm512_min_epi32(_mm512_max_epi32(t, lo), hi);
-        }
+        for (int i = 0; i < N; i++) E[i] = _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(E[i], 5), lo), hi);
     }
     for (int i = 0; i < N; i++) _mm256_storeu_si256((__m256i *)(e + (size_t)i * OL), _mm512_cvtepi32_epi16(E[i]));
 }
 #elif KAVX2
-/// `N` cells (<= 4) of one chunk: E += rounded block sums, block by block.
+/// `N` cells (<= 4) of one chunk: per block, E = (32 E + 16 + S) >> 5, clamped.
 static inline __attribute__((always_inline)) void apfixed_pw_cells256(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
                                                                         const int16_t *wp, const int N) {
     const __m256i lo = _mm256_set1_epi32(-2048), hi = _mm256_set1_epi32(2047), half = _mm256_set1_epi32(16);
-    __m256i E[4][2], S[4][2];
+    __m256i E[4][2];
     for (int i = 0; i < N; i++) {
         E[i][0] = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(e + (size_t)i * OL)));
         E[i][1] = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(e + (size_t)i * OL + 8)));
     }
     for (int32_t b = 0; b < IL / 16; b++) {
-        for (int i = 0; i < N; i++) S[i][0] = S[i][1] = _mm256_setzero_si256();
+        for (int i = 0; i < N; i++)
+            for (int h = 0; h < 2; h++) E[i][h] = _mm256_add_epi32(_mm256_slli_epi32(E[i][h], 5), half);
         for (int p = 0; p < 8; p++) {
             const __m256i w0 = _mm256_loadu_si256((const __m256i *)(wp + (size_t)(8 * b + p) * 32));
             const __m256i w1 = _mm256_loadu_si256((const __m256i *)(wp + (size_t)(8 * b + p) * 32 + 16));
             for (int i = 0; i < N; i++) {
                 const __m256i xv = _mm256_set1_epi32(apfixed_pair(x + (size_t)i * IL + 16 * b + 2 * p));
 #if KAVXVNNI
-                S[i][0] = _mm256_dpwssd_avx_epi32(S[i][0], xv, w0);
-                S[i][1] = _mm256_dpwssd_avx_epi32(S[i][1], xv, w1);
+                // asm for the same reason as apfixed_dpwssd_bcast: the intrinsic is split otherwise.
+                __asm__("%{vex%} vpdpwssd %2, %1, %0" : "+x"(E[i][0]) : "x"(xv), "x"(w0));
+                __asm__("%{vex%} vpdpwssd %2, %1, %0" : "+x"(E[i][1]) : "x"(xv), "x"(w1));
 #else
-                S[i][0] = _mm256_add_epi32(S[i][0], _mm256_madd_epi16(xv, w0));
-                S[i][1] = _mm256_add_epi32(S[i][1], _mm256_madd_epi16(xv, w1));
+                E[i][0] = _mm256_add_epi32(E[i][0], _mm256_madd_epi16(xv, w0));
+                E[i][1] = _mm256_add_epi32(E[i][1], _mm256_madd_epi16(xv, w1));
 #endif
             }
         }
         for (int i = 0; i < N; i++)
-            for (int h = 0; h < 2; h++) {
-                __m256i t = _mm256_add_epi32(E[i][h], _mm256_srai_epi32(_mm256_add_epi32(S[i][h], half), 5));
-                E[i][h] = _mm256_min_epi32(_mm256_max_epi32(t, lo), hi);
-            }
+            for (int h = 0; h < 2; h++) E[i][h] = _mm256_min_epi32(_mm256_max_epi32(_mm256_srai_epi32(E[i][h], 5), lo), hi);
     }
     for (int i = 0; i < N; i++) {
         // packs works per 128-bit half; the clamp already put every value in int16.

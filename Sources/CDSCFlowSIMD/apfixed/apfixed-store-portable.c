@@ -11,24 +11,43 @@ void dscsimd_apfixed_fill(int16_t *dst, int32_t rows, int32_t cols, int32_t lane
     }
 }
 
-void dscsimd_apfixed_relu(int16_t *dst, const int16_t *src, size_t count) {
-    for (size_t i = 0; i < count; i++) dst[i] = src[i] > 0 ? src[i] : 0;
-}
+typedef int16_t v32hi_apf __attribute__((vector_size(64)));
+typedef uint16_t v32hu_apf __attribute__((vector_size(64)));
 
-/// ACC code to FM code (round half up by 2 bits, saturate to 9 bits), then ReLU.
-static inline int16_t apfixed_acc_fm_relu(int16_t e) {
-    int32_t f = ((int32_t)e + 2) >> 2;
-    f = f > 255 ? 255 : f;
-    return (int16_t)(f > 0 ? f : 0);
+/// ACC codes to FM codes through ReLU, in int16 without overflow: floor((e + 2) / 4) =
+/// (e >> 2) + ((e >> 1) & 1); then clamp to 255 and ReLU.
+#define ACC_FM_RELU(e) \
+    __builtin_elementwise_max(__builtin_elementwise_min(((e) >> 2) + (((e) >> 1) & 1), (v32hi_apf){0} + 255), (v32hi_apf){0})
+
+/// Applies `body` (an expression of v32hi_apf `v`) to `count` codes 32 at a time, then the tail.
+#define APFIXED_MAP(dst, src, count, body)                                    \
+    do {                                                                      \
+        size_t i_ = 0;                                                        \
+        for (; i_ + 32 <= (count); i_ += 32) {                                \
+            v32hi_apf v;                                                      \
+            memcpy(&v, (src) + i_, 64);                                       \
+            v32hi_apf r_ = (body);                                            \
+            memcpy((dst) + i_, &r_, 64);                                      \
+        }                                                                     \
+        if (i_ < (count)) {                                                   \
+            v32hi_apf v = {0};                                                \
+            memcpy(&v, (src) + i_, ((count) - i_) * 2);                       \
+            v32hi_apf r_ = (body);                                            \
+            memcpy((dst) + i_, &r_, ((count) - i_) * 2);                      \
+        }                                                                     \
+    } while (0)
+
+void dscsimd_apfixed_relu(int16_t *dst, const int16_t *src, size_t count) {
+    APFIXED_MAP(dst, src, count, __builtin_elementwise_max(v, (v32hi_apf){0}));
 }
 
 void dscsimd_apfixed_acc_to_fm_relu(int16_t *dst, const int16_t *src, size_t count) {
-    for (size_t i = 0; i < count; i++) dst[i] = apfixed_acc_fm_relu(src[i]);
+    APFIXED_MAP(dst, src, count, ACC_FM_RELU(v));
 }
 
 void dscsimd_apfixed_truncate(int16_t *dst, const int16_t *src, size_t count, int32_t bits) {
-    const int32_t up = 32 - bits;
-    for (size_t i = 0; i < count; i++) dst[i] = (int16_t)((int32_t)((uint32_t)src[i] << up) >> up);
+    const int16_t up = (int16_t)(16 - bits);
+    APFIXED_MAP(dst, src, count, (v32hi_apf)((v32hu_apf)v << up) >> up);
 }
 
 void dscsimd_apfixed_maxpool(int16_t *dst, const int16_t *src, int32_t rows, int32_t cols, int32_t lanes,
@@ -38,14 +57,26 @@ void dscsimd_apfixed_maxpool(int16_t *dst, const int16_t *src, int32_t rows, int
         const int16_t *s1 = s0 + src_row_stride;
         int16_t *d = dst + (size_t)i * dst_row_stride;
         for (int32_t j = 0; j < cols; j++, d += lanes, s0 += 2 * lanes, s1 += 2 * lanes) {
-            for (int32_t l = 0; l < lanes; l++) {
-                int16_t m = apfixed_acc_fm_relu(s0[l]);
-                int16_t v = apfixed_acc_fm_relu(s0[lanes + l]);
-                m = v > m ? v : m;
-                v = apfixed_acc_fm_relu(s1[l]);
-                m = v > m ? v : m;
-                v = apfixed_acc_fm_relu(s1[lanes + l]);
-                d[l] = v > m ? v : m;
+            int32_t l = 0;
+            for (; l + 32 <= lanes; l += 32) {
+                v32hi_apf a, b, c, e;
+                memcpy(&a, s0 + l, 64);
+                memcpy(&b, s0 + lanes + l, 64);
+                memcpy(&c, s1 + l, 64);
+                memcpy(&e, s1 + lanes + l, 64);
+                v32hi_apf m = __builtin_elementwise_max(__builtin_elementwise_max(ACC_FM_RELU(a), ACC_FM_RELU(b)),
+                                                        __builtin_elementwise_max(ACC_FM_RELU(c), ACC_FM_RELU(e)));
+                memcpy(d + l, &m, 64);
+            }
+            for (; l < lanes; l++) {
+                int16_t m = 0;
+                const int16_t v[4] = {s0[l], s0[lanes + l], s1[l], s1[lanes + l]};
+                for (int k = 0; k < 4; k++) {
+                    int32_t f = (v[k] + 2) >> 2;
+                    f = f > 255 ? 255 : f;
+                    m = f > m ? (int16_t)f : m;
+                }
+                d[l] = m;
             }
         }
     }

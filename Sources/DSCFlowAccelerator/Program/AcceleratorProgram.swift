@@ -114,12 +114,22 @@ public struct AcceleratorProgram: Sendable {
         }
     }
 
+    /// Every write keeps each buffer's codes within its format (`ProgramMachine` relies on it: a copy
+    /// from a format no wider than the destination's register is then a plain copy).
+    private func format(_ b: ProgramBuffer, _ allowed: [APFixed.Format], _ step: Int, _ op: ProgramOperation) throws {
+        guard allowed.contains(b.format) else {
+            throw fail(step, op, "\(b.name) holds \(b.format.name); expected \(allowed.map(\.name).joined(separator: " or "))")
+        }
+    }
+
     private func check(_ op: ProgramOperation, step i: Int) throws {
         let p = parameters
+        guard case let .apFixed(feature, accumulator, _) = arithmetic else { return }
         switch op {
         case let .loadImage(dst, g, offset, rowStride, planeStride, channels):
             let b = try buffer(dst, i, op)
             try region(g, in: b, i, op)
+            try format(b, [feature], i, op)
             guard channels >= 1, channels <= b.lanes, offset >= 0, rowStride >= 0, planeStride >= 0,
                   offset <= Self.maxInputBytes, rowStride <= Self.maxInputBytes, planeStride <= Self.maxInputBytes else {
                 throw fail(i, op, "offset \(offset), strides \(rowStride)/\(planeStride), \(channels) channels out of range")
@@ -133,6 +143,7 @@ public struct AcceleratorProgram: Sendable {
             let b = try buffer(dst, i, op)
             try region(g, in: b, i, op)
             try vectorLanes(b, i, op)
+            try format(b, [feature, accumulator], i, op)
             guard word >= 0 && word < p.biasWords else { throw fail(i, op, "bias word \(word) of \(p.biasWords)") }
         case let .clear(dst, g):
             try region(g, in: try buffer(dst, i, op), i, op)
@@ -143,6 +154,8 @@ public struct AcceleratorProgram: Sendable {
             try region(g, in: d, i, op)
             try vectorLanes(s, i, op)
             try vectorLanes(d, i, op)
+            try format(s, [feature], i, op)
+            try format(d, [feature], i, op)
             guard group >= 0 && group < p.depthwiseGroups else { throw fail(i, op, "depthwise group \(group) of \(p.depthwiseGroups)") }
         case let .pointwise(src, acc, g, block):
             let s = try buffer(src, i, op), a = try buffer(acc, i, op)
@@ -151,6 +164,8 @@ public struct AcceleratorProgram: Sendable {
             try region(g, in: a, i, op)
             try vectorLanes(s, i, op)
             try vectorLanes(a, i, op)
+            try format(s, [feature], i, op)
+            try format(a, [accumulator], i, op)
             guard block >= 0 && block < p.pointwiseBlocks else { throw fail(i, op, "pointwise block \(block) of \(p.pointwiseBlocks)") }
         case let .maxPool(src, srcRow, srcCol, dst, g):
             let s = try buffer(src, i, op), d = try buffer(dst, i, op)
@@ -158,14 +173,15 @@ public struct AcceleratorProgram: Sendable {
             guard g.rows <= Self.maxCanvasCells, g.cols <= Self.maxCanvasCells else { throw fail(i, op, "pool size out of range") }
             try region(CellRegion(row: srcRow, col: srcCol, rows: 2 * g.rows, cols: 2 * g.cols), in: s, i, op)
             guard s.lanes == d.lanes else { throw fail(i, op, "\(s.name) has \(s.lanes) lanes, \(d.name) \(d.lanes)") }
+            try format(s, [accumulator], i, op)
+            try format(d, [feature], i, op)
         case let .store(dst, src, g):
             let s = try buffer(src, i, op), d = try buffer(dst, i, op)
             try region(g, in: s, i, op)
             try region(g, in: d, i, op)
             guard s.lanes == d.lanes else { throw fail(i, op, "\(s.name) has \(s.lanes) lanes, \(d.name) \(d.lanes)") }
-            guard s.format == d.format || (s.format == APFixed.acc && d.format == APFixed.fm) else {
-                throw fail(i, op, "no conversion from \(s.format.name) to \(d.format.name)")
-            }
+            try format(s, [feature, accumulator], i, op)
+            try format(d, [feature], i, op)
         case let .copy(dst, g, src, srcRow, srcCol):
             let s = try buffer(src, i, op), d = try buffer(dst, i, op)
             try region(g, in: d, i, op)
@@ -174,8 +190,12 @@ public struct AcceleratorProgram: Sendable {
             if src.buffer == dst.buffer && src.instance == dst.instance && (srcRow != g.row || srcCol != g.col) {
                 throw fail(i, op, "overlapping copy within one canvas")
             }
+            guard s.format == d.format || d.registerBits == d.format.width else {
+                throw fail(i, op, "\(s.format.name) codes into \(d.name)'s \(d.registerBits)-bit registers would not be \(d.format.name) codes")
+            }
         case let .reorg(src, srcRow, srcCol, dsts, g, fieldBits):
             let s = try buffer(src, i, op)
+            try format(s, [feature], i, op)
             guard s.lanes == 32, dsts.count == 4, fieldBits.count == 4 else {
                 throw fail(i, op, "a 2×2 reorg moves a 32-lane canvas into 4 destinations")
             }
@@ -183,7 +203,10 @@ public struct AcceleratorProgram: Sendable {
             try region(CellRegion(row: srcRow, col: srcCol, rows: 2 * g.rows, cols: 2 * g.cols), in: s, i, op)
             for (d, bits) in zip(dsts, fieldBits) {
                 let b = try buffer(d, i, op)
-                guard b.lanes == 32, bits >= 1, bits <= b.registerBits else { throw fail(i, op, "destination \(b.name): \(b.lanes) lanes, field of \(bits) bits") }
+                guard b.lanes == 32, bits >= 1, bits <= b.registerBits,
+                      b.registerBits == b.format.width || (bits == b.registerBits && b.format == s.format) else {
+                    throw fail(i, op, "destination \(b.name): \(b.lanes) lanes, a \(bits)-bit field in \(b.registerBits)-bit \(b.format.name) registers")
+                }
                 guard d != src else { throw fail(i, op, "a destination is the source") }
                 try region(g, in: b, i, op)
             }

@@ -59,13 +59,13 @@ public final class ProgramMachine {
         memory.update(repeating: 0, count: max(memoryCount, 1))
     }
 
-    /// The codes of one canvas (`rows` × `cols` × `lanes`, pixel-major), read or written in place.
-    /// Nil for a reference outside the program's buffers.
-    public func canvas(_ r: BufferRef) -> UnsafeMutableBufferPointer<Int16>? {
+    /// The codes of one canvas (`rows` × `cols` × `lanes`, pixel-major), read in place (valid until the
+    /// next `run` or `reset`). Nil for a reference outside the program's buffers.
+    public func canvas(_ r: BufferRef) -> UnsafeBufferPointer<Int16>? {
         guard r.buffer >= 0, r.buffer < program.buffers.count else { return nil }
         let b = program.buffers[r.buffer]
         guard r.instance >= 0, r.instance < b.instances else { return nil }
-        return UnsafeMutableBufferPointer(start: base(r), count: b.canvasElements)
+        return UnsafeBufferPointer(start: base(r), count: b.canvasElements)
     }
 
     /// The index of the buffer named `name`, if any.
@@ -136,7 +136,9 @@ public final class ProgramMachine {
             let d = program.buffers[dst.buffer], s = program.buffers[src.buffer]
             for r in 0..<g.rows {
                 let to = cell(dst, g.row + r, g.col), from = cell(src, srcRow + r, srcCol)
-                if d.registerBits < s.registerBits {
+                // Every buffer holds codes of its format (`AcceleratorProgram` validates every write), so
+                // only a source format wider than the destination's registers can lose bits.
+                if d.registerBits < s.format.width {
                     kernels.truncate(to, from, g.cols * d.lanes, d.registerBits)
                 } else {
                     to.update(from: from, count: g.cols * d.lanes)
