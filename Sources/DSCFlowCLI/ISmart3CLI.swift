@@ -101,3 +101,22 @@ final class ISmart3BatchedDetector {
         return (images[k % 4], boxes[k % 4])
     }
 }
+
+/// `dscflow profile` on an iSmart3 model: the program's cycles per layer next to the cost model's.
+enum ISmart3CycleTable {
+    static func text(config: AcceleratorConfig) throws -> String {
+        let rows = try ISmart3Cycles.comparison(config: config)
+        var out = "iSmart3-SkyNet accelerator program on \(config.name) (\(config.clockMHz) MHz): cycles per batch of 4, counted per event\n"
+        out += column("layer", 7) + column("model op", 10) + column("compute", 12) + column("memory", 11) + column("stall", 10)
+            + column("program", 12) + column("cost model", 12) + "difference\n"
+        for r in rows {
+            let diff = r.costModel.total > 0 ? String(format: "%+.1f %%", 100 * Double(r.program.total - r.costModel.total) / Double(r.costModel.total)) : "-"
+            out += column(r.layer, 7) + column(r.costModelName, 10) + column(grouped(r.program.compute), 12) + column(grouped(r.program.memory), 11)
+                + column(grouped(r.program.stall), 10) + column(grouped(r.program.total), 12) + column(grouped(r.costModel.total), 12) + diff + "\n"
+        }
+        let program = rows.reduce(0) { $0 + $1.program.total }, model = rows.reduce(0) { $0 + $1.costModel.total }
+        out += "total: program \(grouped(program)), cost model \(grouped(model)) (\(String(format: "%+.2f %%", 100 * Double(program - model) / Double(model)))), published \(grouped(ISmart3Cycles.published)) (\(String(format: "%+.2f %%", 100 * Double(program - ISmart3Cycles.published) / Double(ISmart3Cycles.published))))\n"
+        out += String(format: "latency %.3f ms per batch at %.0f MHz", Double(program) / (config.clockMHz * 1000), config.clockMHz)
+        return out
+    }
+}
