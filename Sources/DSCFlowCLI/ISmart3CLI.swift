@@ -120,3 +120,32 @@ enum ISmart3CycleTable {
         return out
     }
 }
+
+/// `dscflow info` on an iSmart3 model: the program's buffers, primitives, kernels and metadata.
+enum ISmart3ProgramInfo {
+    static func text(model m: Model, name: String, kernels: KernelPath) throws -> String {
+        let a = try ISmart3Accelerator(model: m, kernels: kernels)
+        let machine = a.machine, program = machine.program
+        var out = "model: \(name) (\(m.format)): accelerator program \(program.name)\n"
+        out += "input: \(m.tensors[m.inputs[0]].name) \(m.tensors[m.inputs[0]].signature) (the stitched batch of 4)\n"
+        out += "output: 4 heads int16[4,10,20,40] (ACC codes, slot order) and the PL's 4 box results\n\nbuffers:\n"
+        var bytes = 0
+        for b in program.buffers {
+            bytes += 2 * b.elements
+            out += "  " + column(b.name, 6) + column(b.placement.rawValue, 10) + column("\(b.instances) x \(b.rows)x\(b.cols) x \(b.lanes) lanes", 28)
+                + "\(b.registerBits)-bit registers, \(b.format.name)\n"
+        }
+        out += "\nschedule: \(program.steps.count) steps\n"
+        for (op, e) in machine.cycles.events.sorted(by: { $0.key < $1.key }) {
+            out += "  " + column(op, 14) + column("\(e.steps) steps", 13) + "\(grouped(e.cycles)) cycles\n"
+        }
+        out += "\nkernels:     \(machine.kernelPath.rawValue): \(machine.kernelNames.depthwise), \(machine.kernelNames.pointwise)\n"
+        out += "state:       \(grouped(bytes)) bytes of buffers\n"
+        out += "cycles:      \(grouped(machine.cycles.total)) per batch (dscflow profile MODEL --accel ismart3 compares them with the cost model)\n"
+        out += "parameters:  \(grouped(m.constantBytes)) bytes\nmetadata:\n"
+        for key in m.metadata.keys.sorted() {
+            out += "  \(key): \(m.metadata[key]!.split(separator: "\n").joined(separator: "; "))\n"
+        }
+        return String(out.dropLast())
+    }
+}
