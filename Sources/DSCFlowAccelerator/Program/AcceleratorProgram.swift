@@ -122,6 +122,20 @@ public struct AcceleratorProgram: Sendable {
         }
     }
 
+    /// A compute primitive's operands: two different canvases of the parameters' lanes and the given
+    /// formats, the region inside both (with a `margin`-cell halo in the source).
+    private func engine(_ src: BufferRef, _ dst: BufferRef, _ g: CellRegion, margin: Int,
+                        formats: (APFixed.Format, APFixed.Format), _ i: Int, _ op: ProgramOperation) throws {
+        let s = try buffer(src, i, op), d = try buffer(dst, i, op)
+        guard src != dst else { throw fail(i, op, "source and destination are the same canvas") }
+        try region(g, in: s, margin: margin, i, op)
+        try region(g, in: d, i, op)
+        try vectorLanes(s, i, op)
+        try vectorLanes(d, i, op)
+        try format(s, [formats.0], i, op)
+        try format(d, [formats.1], i, op)
+    }
+
     private func check(_ op: ProgramOperation, step i: Int) throws {
         let p = parameters
         guard case let .apFixed(feature, accumulator, _) = arithmetic else { return }
@@ -148,24 +162,10 @@ public struct AcceleratorProgram: Sendable {
         case let .clear(dst, g):
             try region(g, in: try buffer(dst, i, op), i, op)
         case let .depthwise(src, dst, g, group, _):
-            let s = try buffer(src, i, op), d = try buffer(dst, i, op)
-            guard src != dst else { throw fail(i, op, "source and destination are the same canvas") }
-            try region(g, in: s, margin: 1, i, op)
-            try region(g, in: d, i, op)
-            try vectorLanes(s, i, op)
-            try vectorLanes(d, i, op)
-            try format(s, [feature], i, op)
-            try format(d, [feature], i, op)
+            try engine(src, dst, g, margin: 1, formats: (feature, feature), i, op)
             guard group >= 0 && group < p.depthwiseGroups else { throw fail(i, op, "depthwise group \(group) of \(p.depthwiseGroups)") }
         case let .pointwise(src, acc, g, block):
-            let s = try buffer(src, i, op), a = try buffer(acc, i, op)
-            guard src != acc else { throw fail(i, op, "input and accumulator are the same canvas") }
-            try region(g, in: s, i, op)
-            try region(g, in: a, i, op)
-            try vectorLanes(s, i, op)
-            try vectorLanes(a, i, op)
-            try format(s, [feature], i, op)
-            try format(a, [accumulator], i, op)
+            try engine(src, acc, g, margin: 0, formats: (feature, accumulator), i, op)
             guard block >= 0 && block < p.pointwiseBlocks else { throw fail(i, op, "pointwise block \(block) of \(p.pointwiseBlocks)") }
         case let .maxPool(src, srcRow, srcCol, dst, g):
             let s = try buffer(src, i, op), d = try buffer(dst, i, op)

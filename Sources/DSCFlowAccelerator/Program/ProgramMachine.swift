@@ -197,7 +197,7 @@ struct ProgramKernels {
     let reorg: (UnsafeMutablePointer<dscsimd_apfixed_reorg>) -> Void
 
     init(_ path: KernelPath) throws {
-        guard let isa = path.apfixedISA else {
+        guard let isa = path.isa else {
             typealias R = APFixedReferenceKernels
             dwName = "apfixed-dw3x3-reference"
             pwName = "apfixed-pw16-reference"
@@ -238,15 +238,3 @@ struct ProgramKernels {
     static let inputTable: [Int16] = (0...255).map { Int16(APFixed.inputCode(UInt8($0))) }
 }
 
-extension KernelPath {
-    /// The ISA of the ap_fixed C kernels for this (resolved) path; nil for the Swift reference.
-    var apfixedISA: Int32? {
-        switch self {
-        case .portable: return Int32(DSCSIMD_ISA_PORTABLE)
-        case .avx2: return Int32(DSCSIMD_ISA_AVX2)
-        case .avxvnni: return Int32(DSCSIMD_ISA_AVXVNNI)
-        case .avx512vnni: return Int32(DSCSIMD_ISA_AVX512VNNI)
-        case .reference, .auto: return nil
-        }
-    }
-}

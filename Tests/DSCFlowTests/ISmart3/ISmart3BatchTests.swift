@@ -94,34 +94,15 @@ final class ISmart3BatchTests: XCTestCase {
     }
 
     private func evalThroughTheCLI(_ dir: String) throws {
-        let exe = SkrSkrTestData.packageRoot + "/.build/release/dscflow"
-        let fm = FileManager.default
-        guard fm.isExecutableFile(atPath: exe), let built = (try? fm.attributesOfItem(atPath: exe))?[.modificationDate] as? Date else {
-            print("eval-dacsdc: no release CLI; the in-process evaluation above stands for it")
+        guard let exe = ReleaseCLI.path else {
+            print("eval-dacsdc: no fresh release CLI; the in-process evaluation above stands for it")
             return
         }
-        let sources = SkrSkrTestData.packageRoot + "/Sources"
-        for file in fm.enumerator(atPath: sources)?.compactMap({ $0 as? String }) ?? [] {
-            if let m = (try? fm.attributesOfItem(atPath: sources + "/" + file))?[.modificationDate] as? Date, m > built {
-                print("eval-dacsdc: \(exe) is older than Sources/\(file); not using it")
-                return
-            }
-        }
+        let fm = FileManager.default
         let tmp = NSTemporaryDirectory() + "/dscflow-ismart3-\(getpid())"
         try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: tmp) }
-        func cli(_ args: [String]) throws -> String {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: exe)
-            p.arguments = args
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
-            return String(decoding: data, as: UTF8.self)
-        }
+        func cli(_ args: [String]) throws -> String { try ReleaseCLI.run(exe, args) }
         _ = try cli(["import", "ismart3", "--weights", dir + "/SkyNet.bin", "-o", tmp + "/ismart3.dscm"])
         let summary = try cli(["eval-dacsdc", tmp + "/ismart3.dscm", dir + "/../dacsdc", "--gt", dir + "/../dacsdc/ground_truth.txt",
                                "--json", "--quiet", "--predictions", tmp + "/pred.txt"])
