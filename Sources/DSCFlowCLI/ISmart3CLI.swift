@@ -149,3 +149,38 @@ enum ISmart3ProgramInfo {
         return String(out.dropLast())
     }
 }
+
+/// `dscflow bench` on an iSmart3 model: batches of 4 (random stitched input, fresh state each), median
+/// time per batch, images per second, and where the time goes by primitive.
+enum ISmart3Bench {
+    static func run(model m: Model, path: KernelPath, runs: Int, warmup: Int) throws {
+        let a = try ISmart3Accelerator(model: m, kernels: path)
+        var rng = BenchRandom(state: 0x5EED)
+        let input = (0..<ISmart3Canvas.width * ISmart3Canvas.height * 3).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for _ in 0..<warmup { _ = try input.withUnsafeBytes { try a.run(stitched: $0) } }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let t0 = monotonicNanoseconds()
+            _ = try input.withUnsafeBytes { try a.run(stitched: $0) }
+            times.append(Double(monotonicNanoseconds() - t0) / 1e6)
+        }
+        // One more run, timed step by step (the reset and input copy are not in it).
+        let machine = a.machine, steps = machine.program.steps
+        var perOp: [String: Double] = [:]
+        machine.reset()
+        input.withUnsafeBytes { machine.input.copyMemory(from: $0) }
+        var last = monotonicNanoseconds()
+        machine.run { i in
+            let now = monotonicNanoseconds()
+            perOp[steps[i].operation.name, default: 0] += Double(now - last) / 1e6
+            last = now
+        }
+        let t = Spread(times)
+        print("\(machine.program.name) on \(machine.kernelPath.rawValue) (\(machine.kernelNames.depthwise), \(machine.kernelNames.pointwise))")
+        print("batch of 4: median \(fmt(t.median)) ms (p10 \(fmt(t.p10)), p90 \(fmt(t.p90)), \(runs) runs): \(String(format: "%.1f", 4000 / t.median)) images/s")
+        let total = perOp.values.reduce(0, +)
+        for (op, ms) in perOp.sorted(by: { $0.value > $1.value }) {
+            print("  " + column(op, 14) + column(fmt(ms) + " ms", 12) + String(format: "%5.1f %%", 100 * ms / max(total, 1e-9)))
+        }
+    }
+}
