@@ -5,10 +5,10 @@
 
 void dscsimd_apfixed_fill(int16_t *dst, int32_t rows, int32_t cols, int32_t lanes, int32_t row_stride,
                           const int16_t *value) {
-    for (int32_t r = 0; r < rows; r++) {
-        int16_t *d = dst + (size_t)r * row_stride;
-        for (int32_t c = 0; c < cols; c++, d += lanes) memcpy(d, value, (size_t)lanes * sizeof(int16_t));
-    }
+    if (rows <= 0 || cols <= 0) return;
+    // The first row cell by cell, then copies of it.
+    for (int32_t c = 0; c < cols; c++) memcpy(dst + (size_t)c * lanes, value, (size_t)lanes * sizeof(int16_t));
+    for (int32_t r = 1; r < rows; r++) memcpy(dst + (size_t)r * row_stride, dst, (size_t)cols * lanes * sizeof(int16_t));
 }
 
 typedef int16_t v32hi_apf __attribute__((vector_size(64)));
