@@ -7,10 +7,22 @@
 // (vpmaddwd / vpdpwssd on weight pairs (w[2p][o], w[2p+1][o]) and the broadcast input pair); the
 // portable build in float32, exact because every product and partial sum is an integer below 2^24.
 // Output lanes are processed 16 at a time ("chunks"), cells 8 (AVX-512) or 4 (AVX2) at a time.
+// A block whose 16×16 weights of a chunk are all zero is skipped: S = 0 leaves a valid ACC code
+// unchanged (⌊(32 acc + 16)/32⌋ = acc), so only live blocks are computed (iSmart3's padded lanes:
+// pw1's inputs 16–31, pw2's inputs 48–63, the head's outputs 16–31).
 #ifndef DSCSIMD_APFIXED_PW16_H
 #define DSCSIMD_APFIXED_PW16_H
 
 #include "apfixed-common.h"
+
+/// Bit b of the result: block b of chunk `oc` has a nonzero weight.
+static inline uint32_t apfixed_live_blocks(const dscsimd_apfixed_pw *a, int32_t oc) {
+    uint32_t live = 0;
+    for (int32_t k = 0; k < a->in_lanes; k++)
+        for (int32_t o = 0; o < 16; o++)
+            if (a->weights[(size_t)k * a->out_lanes + 16 * oc + o] != 0) live |= 1u << (k / 16);
+    return live;
+}
 
 #if KVNNI || KAVX2
 /// Weight pairs of chunk `oc`: [in_lanes / 2][16 outputs][2] int16 at wp + oc * in_lanes * 16.
@@ -43,11 +55,12 @@ static inline __attribute__((always_inline)) void apfixed_dpwssd_bcast(__m512i *
 
 /// `N` cells (<= 8) of one chunk: per block, E = (32 E + 16 + S) >> 5, clamped.
 static inline __attribute__((always_inline)) void apfixed_pw_cells512(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
-                                                                        const int16_t *wp, const int N) {
+                                                                        const int16_t *wp, uint32_t live, const int N) {
     const __m512i lo = _mm512_set1_epi32(-2048), hi = _mm512_set1_epi32(2047), half = _mm512_set1_epi32(16);
     __m512i E[8];
     for (int i = 0; i < N; i++) E[i] = _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)(e + (size_t)i * OL)));
     for (int32_t b = 0; b < IL / 16; b++) {
+        if (!(live >> b & 1)) continue;
         for (int i = 0; i < N; i++) E[i] = _mm512_add_epi32(_mm512_slli_epi32(E[i], 5), half);
         for (int p = 0; p < 8; p++) {
             const __m512i w = _mm512_loadu_si512(wp + (size_t)(8 * b + p) * 32);
@@ -60,7 +73,7 @@ static inline __attribute__((always_inline)) void apfixed_pw_cells512(const int1
 #elif KAVX2
 /// `N` cells (<= 4) of one chunk: per block, E = (32 E + 16 + S) >> 5, clamped.
 static inline __attribute__((always_inline)) void apfixed_pw_cells256(const int16_t *x, int32_t IL, int16_t *e, int32_t OL,
-                                                                        const int16_t *wp, const int N) {
+                                                                        const int16_t *wp, uint32_t live, const int N) {
     const __m256i lo = _mm256_set1_epi32(-2048), hi = _mm256_set1_epi32(2047), half = _mm256_set1_epi32(16);
     __m256i E[4][2];
     for (int i = 0; i < N; i++) {
@@ -68,6 +81,7 @@ static inline __attribute__((always_inline)) void apfixed_pw_cells256(const int1
         E[i][1] = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(e + (size_t)i * OL + 8)));
     }
     for (int32_t b = 0; b < IL / 16; b++) {
+        if (!(live >> b & 1)) continue;
         for (int i = 0; i < N; i++)
             for (int h = 0; h < 2; h++) E[i][h] = _mm256_add_epi32(_mm256_slli_epi32(E[i][h], 5), half);
         for (int p = 0; p < 8; p++) {
@@ -103,29 +117,35 @@ void KFN(dscsimd_apfixed_pw)(const dscsimd_apfixed_pw *a) {
     apfixed_pack_pairs(a, wp);
     for (int32_t oc = 0; oc < OL / 16; oc++) {
         const int16_t *wc = wp + (size_t)oc * IL * 16;
+        const uint32_t live = apfixed_live_blocks(a, oc);
+        if (!live) continue;
         for (int32_t r = 0; r < a->rows; r++) {
             const int16_t *x = a->src + (size_t)r * a->src_row_stride;
             int16_t *e = a->acc + (size_t)r * a->acc_row_stride + 16 * oc;
             int32_t c = 0;
 #if KVNNI
-            for (; c + 8 <= a->cols; c += 8) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 8);
-            for (; c < a->cols; c++) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 1);
+            for (; c + 8 <= a->cols; c += 8) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, live, 8);
+            for (; c < a->cols; c++) apfixed_pw_cells512(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, live, 1);
 #else
-            for (; c + 4 <= a->cols; c += 4) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 4);
-            for (; c < a->cols; c++) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, 1);
+            for (; c + 4 <= a->cols; c += 4) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, live, 4);
+            for (; c < a->cols; c++) apfixed_pw_cells256(x + (size_t)c * IL, IL, e + (size_t)c * OL, OL, wc, live, 1);
 #endif
         }
     }
 #else
     float wf[DSCSIMD_APFIXED_MAX_LANES * DSCSIMD_APFIXED_MAX_LANES] __attribute__((aligned(64)));
     for (int32_t i = 0; i < IL * OL; i++) wf[i] = (float)a->weights[i];
+    uint32_t live[DSCSIMD_APFIXED_MAX_LANES / 16];
+    for (int32_t oc = 0; oc < OL / 16; oc++) live[oc] = apfixed_live_blocks(a, oc);
     for (int32_t r = 0; r < a->rows; r++) {
         const int16_t *x = a->src + (size_t)r * a->src_row_stride;
         int16_t *e = a->acc + (size_t)r * a->acc_row_stride;
         for (int32_t c = 0; c < a->cols; c++, x += IL, e += OL) {
             for (int32_t oc = 0; oc < OL; oc += 16) {
+                if (!live[oc / 16]) continue;
                 v16si E = load16_apf(e + oc);
                 for (int32_t b = 0; b < IL; b += 16) {
+                    if (!(live[oc / 16] >> (b / 16) & 1)) continue;
                     v16sf S = (v16sf){0};
                     for (int32_t k = b; k < b + 16; k++) {
                         v16sf w;
