@@ -65,6 +65,7 @@ struct DetectCommand: ParsableCommand {
         detection["grid"] = grid
         detection["channels"] = channels
         let m = try Model.load(path: model)
+        try program.requireProgram(m)
         // Accelerator programs (iSmart3) detect in the board's batches of 4, in the order given.
         let batched = m.acceleratorProgramDesign != nil ? try ISmart3BatchedDetector(model: m, paths: images, options: program) : nil
         let detector = batched == nil ? try Detector(model: m, preprocessOverrides: preprocess.values, detectionOverrides: detection) : nil

@@ -51,6 +51,7 @@ struct EvalDACSDCCommand: ParsableCommand {
 
     func run() throws {
         let m = try Model.load(path: model)
+        try programOptions.requireProgram(m)
         let program = m.acceleratorProgramDesign != nil
         let head = program ? nil : try DetectionHeads.make(for: m)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)

@@ -20,6 +20,13 @@ struct ProgramOptions: ParsableArguments {
         if layered && carryState { throw ValidationError("--carry-state applies to the board's schedule, not to --layered") }
     }
 
+    /// Throws unless `model` is an accelerator program or no option was given.
+    func requireProgram(_ model: Model) throws {
+        if model.acceleratorProgramDesign == nil && (layered || carryState || refusePartialBatch) {
+            throw ValidationError("--layered, --carry-state and --refuse-partial-batch apply to accelerator programs (dscflow import ismart3)")
+        }
+    }
+
     /// The accelerator for `model` with these options.
     func accelerator(_ model: Model) throws -> ISmart3Accelerator {
         try ISmart3Accelerator(model: model, mode: layered ? .layered : .accelerator, carryState: carryState)
@@ -30,9 +37,9 @@ struct ProgramOptions: ParsableArguments {
 enum ISmart3RunCommand {
     static func run(model m: Model, input: String, output: String?, dumpDir: String?, print printValues: Bool,
                     options: ProgramOptions) throws {
+        if dumpDir != nil && options.layered { throw ValidationError("--dump-dir writes the board's buffers; it cannot be combined with --layered") }
         let bytes = try readFile(input)
         let accelerator = try options.accelerator(m)
-        if dumpDir != nil && options.layered { throw ValidationError("--dump-dir writes the board's buffers; it cannot be combined with --layered") }
         let dump = dumpDir.map { _ in ISmart3Dump() }
         let result = try bytes.withUnsafeBytes { try accelerator.run(stitched: $0, dump: dump) }
         if let output { try result.heads.withUnsafeBytes { try writeFile(output, $0) } }

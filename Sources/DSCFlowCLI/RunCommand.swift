@@ -40,6 +40,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let m = try Model.load(path: model)
+        try program.requireProgram(m)
         if m.acceleratorProgramDesign != nil {
             try ISmart3RunCommand.run(model: m, input: input, output: output, dumpDir: dumpDir, print: print, options: program)
             return

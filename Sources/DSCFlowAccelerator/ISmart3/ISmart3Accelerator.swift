@@ -52,6 +52,8 @@ public final class ISmart3Accelerator {
     public let machine: ProgramMachine
     /// Index of the last step of stage 3 in the accelerator program (see `ISmart3Schedule.program`).
     let pw3Complete: Int
+    /// The buffer holding the PL results.
+    private let outBuffer: Int
 
     /// Prepares a model made by `ISmart3Importer` (or loaded from its `.dscm`). Throws if the model is
     /// not one, or `kernels` cannot run here.
@@ -65,10 +67,12 @@ public final class ISmart3Accelerator {
             let (program, pw3) = try ISmart3Schedule.program(parameters: parameters, config: config)
             machine = try ProgramMachine(program: program, kernels: kernels)
             pw3Complete = pw3
+            outBuffer = ISmart3Schedule.out
         case .layered:
             machine = try ProgramMachine(program: try ISmart3LayeredNetwork.program(parameters: parameters, config: config),
                                          kernels: kernels)
             pw3Complete = -1
+            outBuffer = ISmart3LayeredNetwork.buffers.count - 1
         }
     }
 
@@ -141,7 +145,7 @@ public final class ISmart3Accelerator {
                 }
             }
         }
-        let out = machine.canvas(BufferRef(program.buffers.firstIndex { $0.name == "OUT" }!))!
+        let out = machine.canvas(BufferRef(outBuffer))!
         let outputs = cells.map { q in
             ISmart3PLOutput(anchor: Int(out[q * 8]), x: Int(out[q * 8 + 1]), y: Int(out[q * 8 + 2]),
                             codes: (3..<8).map { Int(out[q * 8 + $0]) })

@@ -61,5 +61,4 @@ public struct ISmart3BoxDecoder: Sendable {
         return DetectedBox(xmin: Double(b.x1), xmax: Double(b.x2), ymin: Double(b.y1), ymax: Double(b.y2),
                            score: SkyNetBoxDecoder.sigmoid(conf), anchor: anchor, gridX: x, gridY: y, raw: [anchor, x, y] + codes)
     }
-
 }
