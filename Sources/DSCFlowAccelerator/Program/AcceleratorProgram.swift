@@ -63,6 +63,9 @@ public struct AcceleratorProgram: Sendable {
         guard arithmetic == .iSmart3 else {
             throw DSCError.unsupported(op: -1, name: "program \(name)", reason: "arithmetic \(arithmetic) has no kernels (only iSmart3's ap_fixed<9,3> / <12,4> / <11,4>)")
         }
+        if case let .apFixed(_, _, weight) = arithmetic, let bad = parameters.firstCode(outside: weight) {
+            throw DSCError.invalidArgument("program \(name): \(bad)")
+        }
         guard inputBytes >= 0, inputSlack >= 0, inputBytes <= Self.maxInputBytes, inputSlack <= Self.maxInputBytes else {
             throw DSCError.invalidArgument("program \(name): input of \(inputBytes) + \(inputSlack) bytes out of range")
         }

@@ -38,6 +38,18 @@ public final class ProgramParameters: @unchecked Sendable {
         self.bias = owned(bias)
     }
 
+    /// The first code outside `format`'s range, with where it is, or nil (the kernels are exact for
+    /// codes of the weight type only).
+    func firstCode(outside format: APFixed.Format) -> String? {
+        for (what, p, n) in [("pointwise", pointwise, pointwiseBlocks * lanes * lanes), ("depthwise", depthwise, depthwiseGroups * 9 * lanes),
+                             ("bias", bias, biasWords * lanes)] {
+            for i in 0..<n where Int32(p[i]) < format.minCode || Int32(p[i]) > format.maxCode {
+                return "\(what) code \(p[i]) at index \(i) is not an \(format.name) code"
+            }
+        }
+        return nil
+    }
+
     deinit {
         pointwise.deallocate()
         depthwise.deallocate()

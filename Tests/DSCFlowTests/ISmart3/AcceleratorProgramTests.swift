@@ -44,6 +44,11 @@ final class AcceleratorProgramTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try ProgramParameters(lanes: 24, pointwise: [], depthwise: [], bias: []))
+        // Parameters outside the weight type (a hand-made .dscm could hold them) are refused.
+        let wide = try ProgramParameters(lanes: 16, pointwise: [Int16](repeating: 0, count: 256), depthwise: [Int16](repeating: 1024, count: 144), bias: [])
+        XCTAssertThrowsError(try program([.clear(dst: BufferRef(0), region: inner)], parameters: wide)) { e in
+            XCTAssertTrue("\(e)".contains("depthwise code 1024"), "\(e)")
+        }
     }
 
     /// A tiny program through every primitive, on every kernel path (the Swift reference included):
