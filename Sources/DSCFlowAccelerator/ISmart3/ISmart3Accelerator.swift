@@ -115,7 +115,7 @@ public final class ISmart3Accelerator {
             } else {
                 machine.run()
             }
-            return result(from: BufferRef(ISmart3Schedule.e), outputs: (0..<4).map { $0 }, slots: 4)
+            return result(from: BufferRef(ISmart3Schedule.e), outputs: Array(0..<4), slots: 4)
         case .layered:
             var heads: [Int16] = []
             var outputs: [ISmart3PLOutput] = []
