@@ -8,25 +8,37 @@ PYTHON      ?= python3
 FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
 
-.PHONY: all build test test-swift test-fuzz cli-release clean lib install stage test-capi examples \
+.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples wheel test-wheel \
         example-c example-cpp example-python example-firmware
 
 all: build
 
+# $(call no_warnings,NAME,COMMAND): runs a build COMMAND, shows its output and fails if a compiler (Swift
+# or C) warned: zero warnings are allowed. CI builds from a fresh clone, so every file is compiled and
+# every warning seen; an incremental build shows only the warnings of what it recompiles.
+define no_warnings
+	@mkdir -p $(BUILD_DIR); log=$(BUILD_DIR)/$(1).log; echo "$(2)"; \
+	$(2) > $$log 2>&1; status=$$?; cat $$log; [ $$status -eq 0 ] || exit $$status; \
+	if grep -q 'warning:' $$log; then \
+		echo "FAIL: $(1): the build printed compiler warnings (zero are allowed):"; grep 'warning:' $$log | sort -u; exit 1; \
+	fi
+endef
+
 ## Build the library and the dscflow CLI.
 build:
-	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
-test: cli-release test-swift test-fuzz test-capi examples
+test: cli-release test-swift test-fuzz test-capi examples test-wheel
 
 ## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
 cli-release:
-	$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS)
+	$(call no_warnings,cli-release,$(SWIFT) build -c release --product dscflow $(BUILD_FLAGS))
 
 ## The Swift test suite (bit-exactness against the goldens and the project fixtures, kernels, malformed input).
 test-swift:
-	$(SWIFT) test $(BUILD_FLAGS)
+	$(call no_warnings,test-build,$(SWIFT) build --build-tests $(BUILD_FLAGS))
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 ## Random depthwise-separable models made by TensorFlow's converter, every operator compared with
 ## TFLite Micro (tools/fuzz_tflite.py). Needs tools/requirements.txt; skips with a reason without it.
@@ -72,24 +84,57 @@ CAPI_MODELS     := $(wildcard $(SHARED)/models/*.tflite) $(FIXTURE_MODELS)
 PKG        = $(STAGE_ENV) pkg-config
 EXAMPLES   := $(BUILD_DIR)/examples
 
-## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib beside the Swift
-## runtime libraries it needs (its RUNPATH is $$ORIGIN).
+# $(call bundle_swift_runtime,ELF,DIR): copies into DIR the Swift runtime libraries ELF needs, directly
+# or through one another, from the toolchain (the system libraries stay the system's).
+define bundle_swift_runtime
+runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
+	mkdir -p $(2); todo="$(1)"; \
+	while [ -n "$$todo" ]; do next=""; \
+		for f in $$todo; do for dep in $$(readelf -d $$f | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
+			if [ -f "$$runtime/$$dep" ] && [ ! -f "$(2)/$$dep" ]; then cp "$$runtime/$$dep" $(2)/; next="$$next $(2)/$$dep"; fi; \
+		done; done; todo="$$next"; \
+	done
+endef
+
+# patchelf sets the RUNPATH of what is installed (Debian: apt-get install patchelf).
+NEED_PATCHELF = @command -v patchelf >/dev/null || { echo "$@: patchelf is needed (Debian: apt-get install patchelf)"; exit 1; }
+
+## Build libdscflow.so (SONAME libdscflow.so.0) and stage it in $(BUILD_DIR)/lib, the Swift runtime it
+## needs in $(BUILD_DIR)/lib/dscflow. Its RUNPATH is exactly $$ORIGIN/dscflow (SwiftPM's own $$ORIGIN is
+## removed): no Swift runtime lands in lib/ itself, where it could shadow another Swift or be shadowed.
 lib:
-	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC
+	$(NEED_PATCHELF)
+	$(call no_warnings,lib,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --product DSCFlowC)
 	@set -e; bin=$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path); \
-	runtime=$$($(SWIFT) -print-target-info | sed -n '/runtimeLibraryPaths/{n;s/.*"\(.*\)".*/\1/p;}'); \
 	rm -rf $(BUILD_DIR)/lib && mkdir -p $(BUILD_DIR)/lib; \
 	cp "$$bin/libDSCFlowC.so" $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
 	ln -s libdscflow.so.$(VERSION) $(BUILD_DIR)/lib/libdscflow.so.0; \
 	ln -s libdscflow.so.0 $(BUILD_DIR)/lib/libdscflow.so; \
-	for dep in $$(readelf -d $(BUILD_DIR)/lib/libdscflow.so.$(VERSION) | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
-		if [ -f "$$runtime/$$dep" ]; then cp "$$runtime/$$dep" $(BUILD_DIR)/lib/; echo "lib: bundling $$dep"; fi; \
-	done
+	patchelf --set-rpath '$$ORIGIN/dscflow' $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); \
+	$(call bundle_swift_runtime,$(BUILD_DIR)/lib/libdscflow.so.$(VERSION),$(BUILD_DIR)/lib/dscflow); \
+	echo "lib: $(BUILD_DIR)/lib/libdscflow.so.$(VERSION); Swift runtime in $(BUILD_DIR)/lib/dscflow: $$(ls $(BUILD_DIR)/lib/dscflow | xargs)"
 
-## Install the library, the Swift runtime it needs, the headers and pkgconfig/dscflow.pc under PREFIX.
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
-	cp -P $(BUILD_DIR)/lib/* $(DESTDIR)$(PREFIX)/lib/
+## The dscflow CLI staged as $(BUILD_DIR)/cli/bin/dscflow, its RUNPATH set (patchelf) to $$ORIGIN/../lib/dscflow,
+## where the Swift runtime and Foundation it needs are copied ($(BUILD_DIR)/cli/lib/dscflow; kept apart from
+## $(BUILD_DIR)/lib so that the library and its wheel carry only what the library needs).
+cli:
+	$(NEED_PATCHELF)
+	$(SWIFT) build -c release $(BUILD_FLAGS) --product dscflow
+	@set -e; bin=$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path); \
+	rm -rf $(BUILD_DIR)/cli && mkdir -p $(BUILD_DIR)/cli/bin; \
+	cp "$$bin/dscflow" $(BUILD_DIR)/cli/bin/dscflow; \
+	patchelf --set-rpath '$$ORIGIN/../lib/dscflow' $(BUILD_DIR)/cli/bin/dscflow; \
+	$(call bundle_swift_runtime,$(BUILD_DIR)/cli/bin/dscflow,$(BUILD_DIR)/cli/lib/dscflow)
+
+## Install under PREFIX: lib/libdscflow.so*, lib/dscflow/ (the Swift runtime the library and the CLI need),
+## bin/dscflow, include/dscflow.h and dscflow.hpp, lib/pkgconfig/dscflow.pc.
+install: lib cli
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/dscflow $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/bin
+	cp -P $(BUILD_DIR)/lib/libdscflow.so* $(DESTDIR)$(PREFIX)/lib/
+	cp -P $(BUILD_DIR)/cli/lib/dscflow/* $(DESTDIR)$(PREFIX)/lib/dscflow/
+	cp -P $(BUILD_DIR)/lib/dscflow/* $(DESTDIR)$(PREFIX)/lib/dscflow/
+	install -m 755 $(BUILD_DIR)/cli/bin/dscflow $(DESTDIR)$(PREFIX)/bin/dscflow
 	install -m 644 include/dscflow.h include/dscflow.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' pkgconfig/dscflow.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/dscflow.pc
@@ -100,9 +145,11 @@ stage:
 	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR=
 
 ## The C surface: header vs compiler-generated header vs exports, C99/C++ compatibility, and the
-## C test program (NULL arguments, sizes, status codes, threads) on every model available.
+## C test program (NULL arguments, sizes, status codes, threads) on every model available; the installed
+## layout (check_install.sh).
 test-capi: stage
 	@mkdir -p $(BUILD_DIR)/tests
+	sh Tests/CAPI/check_install.sh $(STAGE)
 	sh Tests/CAPI/check_header.sh "$$($(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS) --show-bin-path)/DSCFlowCAPI.build/include" \
 		$(STAGE)/lib/libdscflow.so
 	$(CC) -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $$($(PKG) --cflags dscflow) Tests/CAPI/header_c99.c
@@ -112,7 +159,7 @@ test-capi: stage
 	$(BUILD_DIR)/tests/capi_test $(CAPI_MODELS)
 	$(CC) -std=c99 -Wall -Wextra -Werror Tests/CAPI/image_test.c $$($(PKG) --cflags --libs dscflow) -lm \
 		-o $(BUILD_DIR)/tests/image_test
-	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples
+	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples Tests/DSCFlowTests/Fixtures/jpeg
 	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
 		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
 		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \
@@ -140,11 +187,44 @@ example-cpp: stage
 
 PYTHON_EXAMPLE = env $(STAGE_ENV) PYTHONPATH=Examples/python $(PYTHON) Examples/python/dscflow_run.py
 
+# The package from the source tree, finding the staged install through pkg-config (the README's route
+# for an installed prefix); its pytest suite runs on the installed wheel (test-wheel).
 example-python: stage
 	sh Examples/check_output.sh $(FIXTURE_CASE)/output.bin $(PYTHON_EXAMPLE) $(FIXTURE_EXAMPLE)/model.tflite $(FIXTURE_CASE)/input.bin
 	sh Examples/check_output.sh $(PERSON_GOLDEN)/output.bin $(PYTHON_EXAMPLE) $(PERSON_MODEL) $(PERSON_BMP)
-	cd Examples/python && env $(STAGE_ENV) DSCFLOW_SHARED=$(abspath $(SHARED)) \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+# ---- Python wheel ----------------------------------------------------------------------------------
+
+WHEEL_DIR  := $(BUILD_DIR)/wheel
+WHEEL_VENV := $(BUILD_DIR)/venv-wheel
+
+## A wheel of Examples/python bundling libdscflow.so and the Swift runtime it needs ($(WHEEL_DIR)); the
+## build must leave nothing (build/, *.egg-info) in the source tree.
+wheel: lib
+	rm -rf $(WHEEL_DIR)
+	$(PYTHON) -m pip wheel -q --no-deps --no-build-isolation --config-settings lib-dir=$(abspath $(BUILD_DIR)/lib) \
+		-w $(WHEEL_DIR) Examples/python
+	@stray=$$(find Examples/python -name build -o -name '*.egg-info'); \
+	if [ -n "$$stray" ]; then echo "wheel: building left $$stray in the source tree"; exit 1; fi
+	@ls $(WHEEL_DIR)/dscflow-*-linux_*.whl
+
+## The wheel in a fresh venv (numpy, pytest, Pillow from the base interpreter, nothing else), used with
+## an empty environment: the default detector's box equals `dscflow detect`'s, person_detect says person;
+## then the package's pytest suite on the installed copy, and mypy --strict when mypy is installed.
+test-wheel: wheel cli
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv --system-site-packages $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q --no-index --no-deps $(WHEEL_DIR)/dscflow-*.whl
+	@set -e; cd / && env -i $(abspath $(WHEEL_VENV))/bin/python $(abspath Examples/python/tests/smoke_installed.py) \
+		$(CURDIR) $(abspath $(SHARED)) > $(abspath $(BUILD_DIR))/wheel-smoke.txt; cat $(abspath $(BUILD_DIR))/wheel-smoke.txt; \
+	cli=$$(env -i $(abspath $(BUILD_DIR))/cli/bin/dscflow detect $(CURDIR)/models/dscflow_detector.tflite $(CURDIR)/samples/00000.png); \
+	if [ "$$(head -1 $(abspath $(BUILD_DIR))/wheel-smoke.txt)" != "$${cli#*: }" ]; then echo "test-wheel: Python's box differs from the CLI's: $$cli"; exit 1; fi; \
+	echo "test-wheel: the installed wheel's box equals dscflow detect's"
+	cd $(BUILD_DIR) && env -i HOME="$$HOME" DSCFLOW_TEST_INSTALLED=1 DSCFLOW_SHARED=$(abspath $(SHARED)) \
+		$(abspath $(WHEEL_VENV))/bin/python -m pytest -q -p no:cacheprovider $(abspath Examples/python/tests)
+	@if $(PYTHON) -m mypy --version >/dev/null 2>&1; then \
+		$(PYTHON) -m mypy --strict --cache-dir $(BUILD_DIR)/mypy-cache Examples/python/dscflow Examples/python/_backend; \
+	else echo "SKIP: mypy --strict on Examples/python: mypy is not installed"; fi
 
 FIRMWARE = $(MAKE) --no-print-directory -C Examples/firmware run STAGE=$(STAGE) CC=$(CC)
 

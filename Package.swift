@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "CDSCFlowSupport"),
         // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // The system libjpeg-turbo (Debian: libturbojpeg0-dev), through its TurboJPEG API: the decoder
+        // Pillow uses, with the same defaults (islow IDCT, fancy upsampling).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // SIMD microkernels of the fast path, one file per kernel and ISA (portable, AVX2, AVX-VNNI,
         // AVX-512 VNNI), chosen at run time from `dscsimd_kernel_find`. Optimised even in debug builds;
         // -fwrapv: int32 sums wrap as in Swift.
@@ -39,10 +42,10 @@ let package = Package(
             dependencies: ["CDSCFlowSupport", "CDSCFlowSIMD"],
             swiftSettings: leanLibrary
         ),
-        // Vision: images (PNG), preprocessing, detection and classification heads, over the core.
+        // Vision: images (PNG, JPEG), preprocessing, detection and classification heads, over the core.
         .target(
             name: "DSCFlowVision",
-            dependencies: ["DSCFlow", "CDSCFlowSupport", "CPNG"],
+            dependencies: ["DSCFlow", "CDSCFlowSupport", "CPNG", "CTurboJPEG"],
             swiftSettings: leanLibrary
         ),
         // The accelerator model: configurations and presets, emulator, cost model, reports, DSE, accelerator
@@ -54,7 +57,8 @@ let package = Package(
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.
         .target(name: "CDSCFlowCAPI"),
-        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so.
+        // The C ABI: `@c` functions over the Swift API, linked only into libdscflow.so. Its Swift runtime is
+        // looked up in dscflow/ beside it (`make lib` and `make install` put it there and drop SwiftPM's $ORIGIN).
         .target(
             name: "DSCFlowCAPI",
             dependencies: ["DSCFlow", "DSCFlowVision", "CDSCFlowCAPI"],
@@ -65,7 +69,7 @@ let package = Package(
                     "-no-toolchain-stdlib-rpath",
                     "-Xlinker", "-soname=libdscflow.so.0",
                     "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/DSCFlowCAPI/dscflow.map",
-                    "-Xlinker", "-rpath=$ORIGIN",
+                    "-Xlinker", "-rpath=$ORIGIN/dscflow",
                 ]),
             ]
         ),

@@ -72,6 +72,25 @@ extern "C" {
 #define DSC_SESSION_THREADS(n) (((uint32_t)(n) & 0xFFu) << 8)
 /** The bits of the flags DSC_SESSION_THREADS() sets. */
 #define DSC_SESSION_THREADS_MASK 0xFF00u
+/** Which kernels run, in bits 16 ... 19 of the flags, e.g. DSC_SESSION_KERNELS(DSC_KERNELS_REFERENCE).
+ *  Every path gives the same bytes. DSC_KERNELS_AUTO (0, the default) takes $DSCFLOW_KERNELS if set,
+ *  else the fastest path the CPU supports; asking for a path the CPU lacks makes session creation
+ *  fail with DSC_ERR_UNSUPPORTED. */
+#define DSC_SESSION_KERNELS(k) (((uint32_t)(k) & 0xFu) << 16)
+/** The bits of the flags DSC_SESSION_KERNELS() sets. */
+#define DSC_SESSION_KERNELS_MASK 0xF0000u
+/** Kernel paths for DSC_SESSION_KERNELS() and dsc_session_kernels(). */
+#define DSC_KERNELS_AUTO 0
+/** The reference kernels only (the executable specification). */
+#define DSC_KERNELS_REFERENCE 1
+/** Fast kernels built for no particular ISA (SSE2 on x86-64, NEON on aarch64). */
+#define DSC_KERNELS_PORTABLE 2
+/** Fast kernels for AVX2. */
+#define DSC_KERNELS_AVX2 3
+/** AVX2 kernels with 256-bit VNNI dot products (AVX-VNNI). */
+#define DSC_KERNELS_AVXVNNI 4
+/** Fast kernels with AVX-512 VNNI dot products. */
+#define DSC_KERNELS_AVX512VNNI 5
 
 /** The largest rank a dsc_tensor_info can describe. */
 #define DSC_MAX_RANK 8
@@ -146,7 +165,7 @@ const char *dsc_type_name(int32_t type);
 /* ---------------------------------------------------------------------------------------------- */
 /* Models                                                                                         */
 
-/** Loads a model file (.tflite), reading it into memory the model owns.
+/** Loads a model file (.tflite or .dscm, told apart by content), reading it into memory the model owns.
  *  `path`: a NUL-terminated UTF-8 path. On success `*out` receives a new model that the caller
  *  frees with dsc_model_free(). Errors: DSC_ERR_INVALID_ARGUMENT (NULL path or out), DSC_ERR_IO,
  *  DSC_ERR_MALFORMED_MODEL, DSC_ERR_UNSUPPORTED, DSC_ERR_OUT_OF_MEMORY. Thread-safe. */
@@ -183,6 +202,16 @@ int dsc_model_op_count(const dsc_model *model, size_t *count);
 /** Describes operator `index` (0-based, execution order) in `*info`. Errors: DSC_ERR_INVALID_ARGUMENT
  *  (NULL, or index out of range), DSC_ERR_UNSUPPORTED (rank above DSC_MAX_RANK). Thread-safe. */
 int dsc_model_op_info(const dsc_model *model, size_t index, dsc_op_info *info);
+
+/** Number of metadata entries of the model in `*count` (e.g. dscflow.preprocess, dscflow.detection,
+ *  dscflow.labels, dscflow.source; TFLite models also have their own). Errors:
+ *  DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_model_metadata_count(const dsc_model *model, size_t *count);
+
+/** Metadata entry `index` (0-based, sorted by key): `*key` and `*value` receive NUL-terminated UTF-8
+ *  strings valid until the model is freed. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, index out of
+ *  range). Thread-safe. */
+int dsc_model_metadata(const dsc_model *model, size_t index, const char **key, const char **value);
 
 /** Multiply-accumulates of one inference in `*macs`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
 int dsc_model_macs(const dsc_model *model, uint64_t *macs);
@@ -252,13 +281,18 @@ int dsc_session_output(const dsc_session *s, size_t index, const void **data, si
  *  or the flag is missing). One thread at a time per session. */
 int dsc_session_op_output(const dsc_session *s, size_t op, const void **data, size_t *size);
 
+/** The kernel path the session runs (DSC_KERNELS_REFERENCE ... DSC_KERNELS_AVX512VNNI; never
+ *  DSC_KERNELS_AUTO: auto is resolved when the session is created) in `*kernels`. Errors:
+ *  DSC_ERR_INVALID_ARGUMENT. One thread at a time per session. */
+int dsc_session_kernels(const dsc_session *s, int32_t *kernels);
+
 /** Wall time in nanoseconds of operator `op` during the last run, in `*nanoseconds`. Needs a session
  *  created with DSC_SESSION_PROFILE. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, op out of range),
  *  DSC_ERR_WRONG_STATE (no run yet, or the flag is missing). One thread at a time per session. */
 int dsc_session_op_nanoseconds(const dsc_session *s, size_t op, uint64_t *nanoseconds);
 
 
-/* ---- Images: PNG, preprocessing, single-object detection ------------------------------------- */
+/* ---- Images: PNG and JPEG, preprocessing, classification, single-object detection ------------- */
 
 /** Maximum number of head-specific integer words in a dsc_box. */
 #define DSC_BOX_MAX_RAW 16
@@ -285,19 +319,68 @@ typedef struct dsc_box {
 int dsc_png_read(const char *path, uint8_t *pixels, size_t capacity, size_t *width, size_t *height,
                  size_t *channels);
 
+/** Decodes the image file at `path`, PNG or JPEG (told apart by content), to 8-bit pixels as
+ *  dsc_png_read() does. JPEGs decode exactly as Pillow decodes them by default (libjpeg-turbo, accurate
+ *  integer IDCT, fancy upsampling; gray files give 1 channel, colour files 3; EXIF orientation is
+ *  ignored, as Pillow's Image.open ignores it; CMYK files are rejected). Truncated or corrupt files are
+ *  errors (any libjpeg warning counts as one), never a partial image. Errors: as dsc_png_read().
+ *  Thread-safe. */
+int dsc_image_read(const char *path, uint8_t *pixels, size_t capacity, size_t *width, size_t *height,
+                   size_t *channels);
+
 /** Turns an image (8-bit, interleaved, `channels` 1, 3 or 4, rows top-down) into the bytes of the
  *  model's input 0: resize, fit, colour conversion, normalization and quantization as the model's
  *  `dscflow.preprocess` metadata says, with `overrides` (NULL, or "key=value" lines such as
- *  "resize=nearest\nrange=0,1") taking precedence. `input_size` must equal the input's byte size.
+ *  "resize=nearest\nrange=0,1") taking precedence. When neither gives range, mean or std, the range is
+ *  the one the input's quantization implies (int8 scale 1/128 zero point 0: -1,1; scale 1/255 zero
+ *  point -128: 0,1; see dsc_preprocess_describe()), and a quantization that implies no conventional
+ *  range is an error asking for range=. `input_size` must equal the input's byte size.
  *  Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe (the model is shared read-only). */
 int dsc_preprocess(const dsc_model *model, const char *overrides, const uint8_t *pixels, size_t width,
                    size_t height, size_t channels, void *input, size_t input_size);
+
+/** The preprocessing dsc_preprocess() applies for `model` and `overrides`, as "key=value" lines
+ *  (color, resize, fit, pad, range or mean and std, size), plus a line "assumed=SENTENCE" when the range
+ *  was inferred from the input's quantization. `*length` receives the text's length (without the NUL);
+ *  with `text` NULL nothing else happens, otherwise `capacity` must exceed `*length` and the
+ *  NUL-terminated text is written there. Errors: DSC_ERR_INVALID_ARGUMENT (NULL length, capacity too
+ *  small, bad overrides or input). Thread-safe. */
+int dsc_preprocess_describe(const dsc_model *model, const char *overrides, char *text, size_t capacity,
+                            size_t *length);
+
+/** One class of a classification. Filled by dsc_classify(). */
+typedef struct dsc_class {
+    /** Index into the model's output vector. */
+    int32_t index;
+    /** The stored output value. */
+    int32_t raw;
+    /** The dequantized output, scale * (raw - zero_point) (a probability for softmax outputs). */
+    double probability;
+    /** The class's label: from the model's metadata (dscflow.labels, or labels= of
+     *  dscflow.classification), else "class N". Valid until the model is freed. */
+    const char *label;
+} dsc_class;
+
+/** Preprocesses an image (as dsc_preprocess() with `overrides`), runs the model (one int8, uint8 or
+ *  int16 output) and writes its classes into `classes`, most probable first (ties: lower index
+ *  first): min(capacity, number of classes) entries. `*count` receives the number of classes (the
+ *  output's element count). `classes` may be NULL when `capacity` is 0. Each call creates and frees a
+ *  session. Errors: DSC_ERR_INVALID_ARGUMENT, DSC_ERR_OUT_OF_MEMORY. Thread-safe. */
+int dsc_classify(const dsc_model *model, const char *overrides, const uint8_t *pixels, size_t width, size_t height,
+                 size_t channels, dsc_class *classes, size_t capacity, size_t *count);
+
+/** The score below which a detection of `model` means "no object", in `*min_score`: min-score= from
+ *  `detection_overrides` or the model's dscflow.detection metadata, else 0 for the skrskr head (the
+ *  DAC-SDC board reports a box for every image) and 0.5 for the others. dsc_detect() always fills the
+ *  box; compare its score with this. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
+int dsc_detect_min_score(const dsc_model *model, const char *detection_overrides, double *min_score);
 
 /** Preprocesses an image, runs the model and decodes its single-object detection head (from the
  *  model's `dscflow.detection` metadata, e.g. head=skynet or head=skrskr, with
  *  `detection_overrides` taking precedence) into `*box`, in pixels of the image. A convenience: each
  *  call creates and frees a session (heap allocation); loop over dsc_session_* for allocation-free
- *  runs. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, sizes, no or unknown head), DSC_ERR_OUT_OF_MEMORY.
+ *  runs. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, sizes, no or unknown head: give head= and anchors= in
+ *  `detection_overrides` for a model without detection metadata), DSC_ERR_OUT_OF_MEMORY.
  *  Thread-safe. */
 int dsc_detect(const dsc_model *model, const char *preprocess_overrides, const char *detection_overrides,
                const uint8_t *pixels, size_t width, size_t height, size_t channels, dsc_box *box);

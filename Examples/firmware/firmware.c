@@ -4,7 +4,7 @@
  * arena, and the inference loop runs with the heap watched: any malloc & co. after start-up fails
  * the program.
  *
- * The arrays come from bin2c at build time (see Makefile): model_data (a .tflite), input_data (raw
+ * The arrays come from bin2c at build time (see Makefile): model_data (a .tflite or .dscm), input_data (raw
  * input tensor bytes) and expected_data (the golden output).
  */
 #include <dscflow.h>

@@ -1,13 +1,19 @@
 import DSCFlow
 /// Executes a model the way an accelerator does — tile by tile, channel group by channel group,
 /// through a line buffer for depthwise layers and input blocks for pointwise layers (tiled engines),
-/// or folded SIMD × PE per output pixel (streaming and layer-pipeline designs) — using each
-/// operator's own arithmetic (accumulator and requantizer), so its bytes equal the reference
-/// executor's. While it executes it counts cycles per layer with the primitive costs of
-/// `TiledCycleRules` / `StreamFolding`; `CostModel` predicts the same numbers without data.
+/// or output pixel by output pixel, PE fold by PE fold, SIMD fold by SIMD fold (streaming and
+/// layer-pipeline designs) — using each operator's own arithmetic (accumulator and requantizer),
+/// so its bytes equal the reference executor's.
+///
+/// It counts cycles only through events: every time its loops reach a step of the design (a DW
+/// group on a tile, a PW input block, a pipeline fill, a fold step, ...) it records that step with
+/// `TiledCycleRules` / `StreamFolding`. Its loop bounds come from the tensors' geometry and the
+/// configuration (`TileWalk`, the folds), not from the plan's counts, and it never evaluates a
+/// layer's total; `CostModel` predicts the same ledgers by multiplying the plan's counts, so equal
+/// ledgers check the planner and the cost model against the loops really walked.
 ///
 /// The accelerator processes `config.batch` images per run; the model's own batch (normally 1)
-/// fills the first slots of it, and the cycles of the whole run are counted.
+/// fills the first slots of it, and the events of the whole run are counted.
 public final class AcceleratorEmulator {
     /// The model being executed.
     public let model: Model
@@ -16,22 +22,22 @@ public final class AcceleratorEmulator {
     /// Each operator's mapping (folded for streaming and layer-pipeline designs).
     public let plans: [LayerPlan]
     private let arena: UnsafeMutableRawPointer
-    private let arenaSize: Int
-    private let bindings: [OperatorBinding]
-    /// Every tensor keeps its own bytes (the emulator's arena).
+    /// Where every activation tensor lives in `arena` (no tensor shares bytes with another).
     private let arenaPlan: ArenaPlan
+    /// Each operator's reference kernel, for the operators without accelerator arithmetic.
+    let bindings: [OperatorBinding]
 
     /// Prepares the emulator (plans every layer, allocates an arena where every tensor keeps its bytes).
     public init(model: Model, config: AcceleratorConfig) throws {
         self.model = model
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
-        self.plans = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
+        self.plans = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
         let plan = try ArenaPlanner.plan(model, preserveAll: true)
         arenaPlan = plan
-        arenaSize = plan.size + ArenaPlan.alignment
-        arena = UnsafeMutableRawPointer.allocate(byteCount: max(arenaSize, 1), alignment: ArenaPlan.alignment)
-        arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(arenaSize, 1))
+        let arenaSize = max(plan.size + ArenaPlan.alignment, 1)
+        arena = UnsafeMutableRawPointer.allocate(byteCount: arenaSize, alignment: ArenaPlan.alignment)
+        arena.initializeMemory(as: UInt8.self, repeating: 0, count: arenaSize)
         let base = arena
         bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
     }
@@ -52,33 +58,23 @@ public final class AcceleratorEmulator {
     /// Output `i` after `run`.
     public func outputBytes(_ i: Int = 0) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(tensorBytes(model.outputs[i])!) }
 
-    /// Runs every operator in the accelerator's loop order; returns each operator's ledger as counted
-    /// during execution.
+    /// Runs every operator in the accelerator's loop order and returns each operator's ledger, as
+    /// recorded event by event while executing.
     @discardableResult
-    /// Runs every operator in the accelerator's loop order and returns each operator's ledger, counted while executing.
     public func run() -> [CycleLedger] {
-        var ledgers: [CycleLedger] = []
-        ledgers.reserveCapacity(plans.count)
         let rules = TiledCycleRules(config)
-        for (i, op) in model.operations.enumerated() {
-            let p = plans[i]
-            var ledger = CycleLedger()
+        return model.operations.enumerated().map { i, op in
             switch op.kind {
             case .depthwiseConv2D(let params):
-                ledger = EmulatedConvolution(emulator: self, op: op, params: params, plan: p, depthwise: true,
-                                             rules: rules).dispatch()
+                return EmulatedConvolution(emulator: self, op: op, params: params, plan: plans[i], depthwise: true,
+                                           rules: rules).execute()
             case .conv2D(let params):
-                ledger = EmulatedConvolution(emulator: self, op: op, params: params, plan: p, depthwise: false,
-                                             rules: rules).dispatch()
+                return EmulatedConvolution(emulator: self, op: op, params: params, plan: plans[i], depthwise: false,
+                                           rules: rules).execute()
             default:
-                // Data movement, pooling, FC, softmax...: the reference kernel computes the bytes (these
-                // ops have no accelerator-specific arithmetic); the cycles come from the primitive costs.
-                bindings[i].execute(op, model: model, rounding: .double)
-                ledger = countOther(p, rules)
+                return executeWithReferenceKernel(i, rules)
             }
-            ledgers.append(ledger)
         }
-        return ledgers
     }
 
     /// A report from an emulator run.
@@ -88,33 +84,22 @@ public final class AcceleratorEmulator {
                                  name: name ?? model.metadata["topology"] ?? "model")
     }
 
-    /// Cycles of a non-conv op, counted event by event (absorbed ops cost nothing: their producer or
-    /// consumer did the work).
-    private func countOther(_ p: LayerPlan, _ r: TiledCycleRules) -> CycleLedger {
-        var l = CycleLedger()
-        if config.dataflow != .tiledEngine {
-            if p.role == .pool { for _ in 0..<p.inPixels { l.compute &+= 1 } }
-            if p.role == .fullyConnected {
-                let folds = LayerPlanner.ceilDiv(p.filterInChannels, p.foldSIMD) * LayerPlanner.ceilDiv(p.outChannels, p.foldPE)
-                for _ in 0..<folds { l.compute &+= 1 }
-                l.onChipBytes &+= p.usefulMACs
-            }
-            addStreamIO(p, &l)
-            return l
-        }
-        if p.absorbed || p.role == .concat { return l }
-        // Stand-alone ops are priced by the cost model's formula (one event per op).
-        return CostModel.tiled(p, r, model)
-    }
-
-    func addStreamIO(_ p: LayerPlan, _ l: inout CycleLedger) {
-        let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
-    }
-
+    /// Where tensor `t`'s bytes are (its constant data, or its place in the arena).
     func address(_ t: Int) -> UnsafeRawPointer {
         if let d = model.tensors[t].data { return d.pointer }
         return UnsafeRawPointer(arena + arenaPlan.offsets[t])
+    }
+
+    /// The tiles a tiled engine walks over operator `p`'s output.
+    func tileWalk(_ p: LayerPlan, _ r: TiledCycleRules) -> TileWalk {
+        let op = model.operations[p.op]
+        let out = Shape4(extending: model.tensors[op.outputs[0]].shape)
+        let readsImage = model.inputs.contains(op.inputs[0])
+        return TileWalk(height: out.h, width: out.w, config, r.engine, perImage: readsImage && !r.engine.imageLoader.stitched)
+    }
+
+    /// Records the frames operator `op` moves between DDR and a folded design.
+    func recordFrameTransfers(_ op: Operator, into l: inout CycleLedger) {
+        for bytes in frameTransfers(op, model) { StreamFolding.recordFrameTransfer(bytes: bytes, into: &l) }
     }
 }

@@ -5,7 +5,7 @@ public struct LayerReport: Sendable {
     public var name: String
     /// What the operator is on the accelerator.
     public var role: LayerRole
-    /// Loop counts: tiles (rows × columns), input and output channel groups, PW input blocks.
+    /// Tiles the layer walks (1 for the other dataflows).
     public var tiles: Int
     /// Input channel groups.
     public var inGroups: Int
@@ -17,13 +17,13 @@ public struct LayerReport: Sendable {
     public var ledger: CycleLedger
     /// Wall cycles of the layer in one accelerator run.
     public var cycles: Int { ledger.total }
-    /// Multiply-accumulates the model needs and the engine issues, per run.
+    /// Multiply-accumulates the model needs per run.
     public var usefulMACs: Int
     /// Multiply-accumulates the engine issues per run (lanes padded, blocks rounded).
     public var issuedMACs: Int
     /// Useful MACs over the engine's peak for the layer's cycles (0…1).
     public var peUtilisation: Double
-    /// Operations per off-chip byte, the roof and the attainable / achieved performance, GOPS.
+    /// Computation-to-communication ratio: useful operations per off-chip byte (infinite without traffic).
     public var ctc: Double
     /// Compute roof of the layer's engine, GOPS.
     public var roofGOPS: Double
@@ -37,7 +37,7 @@ public struct LayerReport: Sendable {
 
 /// What an accelerator does with a model: per-layer cycles and traffic, and the totals (latency,
 /// throughput with and without the frame workflow, GOPS, energy). Built from the cost model
-/// (`make`) or from an emulator run (`init(model:config:ledgers:)`).
+/// (`make`) or from an emulator run (`AcceleratorEmulator.runReport`), through `init(model:config:plans:ledgers:name:)`.
 public struct AcceleratorReport: Sendable {
     /// The accelerator configuration.
     public var config: AcceleratorConfig
@@ -51,7 +51,7 @@ public struct AcceleratorReport: Sendable {
     public var totalCycles: Int
     /// Cycles from the start of a run to its last output.
     public var latencyCycles: Int
-    /// Images per second from the accelerator alone, and with the host frame workflow.
+    /// Images per second from the accelerator alone.
     public var fps: Double
     /// Images per second including the host frame workflow.
     public var fpsWithWorkflow: Double
@@ -72,7 +72,7 @@ public struct AcceleratorReport: Sendable {
     public static func make(model: Model, config: AcceleratorConfig, name: String? = nil,
                             usage: ChannelUsage? = nil) throws -> AcceleratorReport {
         let plans = try LayerPlanner.plan(model, config, usage: usage)
-        let folded = config.dataflow == .tiledEngine ? plans : StreamFolding.fold(plans, config)
+        let folded = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
         let ledgers = CostModel.evaluate(plans: folded, model: model, config)
         return AcceleratorReport(model: model, config: config, plans: folded, ledgers: ledgers,
                                  name: name ?? model.metadata["topology"] ?? "model")
@@ -84,23 +84,23 @@ public struct AcceleratorReport: Sendable {
         self.modelName = name
         self.batch = c.batch
         let f = c.clockMHz * 1e6
+        let tiled = c.tiledEngine != nil
         var layers: [LayerReport] = []
         var macs = 0
         for (p, l) in zip(plans, ledgers) {
             let useful = p.usefulMACs &* c.batch
             macs &+= p.usefulMACs
             let roofMACs = p.role == .depthwise ? c.dwPeakMACsPerCycle : c.pwPeakMACsPerCycle
-            let peak = c.dataflow == .tiledEngine ? roofMACs : Double(max(1, p.foldSIMD * p.foldPE))
+            let peak = tiled ? roofMACs : Double(max(1, p.foldSIMD * p.foldPE))
             let roof = peak * c.opsPerMAC * c.clockMHz / 1000
             let ops = Double(useful) * c.opsPerMAC
             let ctc = l.offChipBytes > 0 ? ops / Double(l.offChipBytes) : .infinity
             // The input layer reads through the image loader's (possibly narrower) port.
-            let bandwidth = p.imageInput && c.dataflow == .tiledEngine
-                ? c.imageLoaderBandwidthGBps(packedPixels: p.packedPixels) : c.effectiveBandwidthGBps
+            let bandwidth = p.imageInput ? c.imageLoaderBandwidthGBps(packedPixels: p.packedPixels) : c.effectiveBandwidthGBps
             let attainable = min(roof, ctc * bandwidth)
             let achieved = l.total > 0 ? ops / (Double(l.total) / f) / 1e9 : 0
             let util = l.total > 0 ? Double(useful) / (Double(l.total) * peak) : 0
-            layers.append(LayerReport(name: p.name, role: p.role, tiles: c.dataflow == .tiledEngine ? p.tileRowsCount &* p.tileColsCount : 1,
+            layers.append(LayerReport(name: p.name, role: p.role, tiles: tiled ? p.tileRowsCount &* p.tileColsCount : 1,
                                       inGroups: p.inGroups, outGroups: p.outGroups,
                                       pwBlocks: p.blocksPerInGroup.reduce(0, +), ledger: l, usefulMACs: useful,
                                       issuedMACs: p.issuedMACs &* c.batch, peUtilisation: min(util, 1), ctc: ctc,
@@ -110,12 +110,12 @@ public struct AcceleratorReport: Sendable {
         self.layers = layers
         self.usefulMACsPerImage = macs
         let sum = ledgers.reduce(0) { $0 &+ $1.total }
-        if c.dataflow == .tiledEngine {
+        if tiled {
             totalCycles = sum
             latencyCycles = sum
         } else {
             totalCycles = ledgers.map(\.total).max() ?? 0
-            if c.dataflow == .streaming || c.dataReorderers {
+            if c.streaming != nil || c.layerPipeline?.dataReorderers == true {
                 // Layers stream through line buffers (and, in Paper A's pipeline, data reorderers between
                 // PW and DW): a layer starts once its producer has filled K rows, so the frame's latency
                 // is the slowest layer's interval plus every layer's K-row fill.
@@ -133,23 +133,23 @@ public struct AcceleratorReport: Sendable {
         fps = runSeconds > 0 ? Double(c.batch) / runSeconds : 0
         latencyMs = Double(latencyCycles) / f * 1000
         let b = Double(c.batch)
-        let pre = b * c.hostPreprocessMs / 1000, copy = b * c.hostCopySecondsPerImage, post = b * c.hostPostprocessMs / 1000
+        let pre = b * c.host.preprocessMs / 1000, copy = b * c.hostCopySecondsPerImage, post = b * c.host.postprocessMs / 1000
         let batchSeconds: Double
-        switch c.frameWorkflow {
+        switch c.host.workflow {
         case .serial: batchSeconds = runSeconds + pre + copy + post
         case .parallel: batchSeconds = max(runSeconds + copy, pre + post)
         case .preload:
             // Paper B Fig. 4(c): the next batch is copied once the layers reading the input are done,
             // so the copy hides behind the rest of the run (a tiled engine runs its layers in order).
             var inputRelease = runSeconds
-            if c.dataflow == .tiledEngine, let last = plans.lastIndex(where: { $0.imageInput && !$0.absorbed }), last < ledgers.count {
+            if tiled, let last = plans.lastIndex(where: { $0.imageInput && !$0.absorbed }), last < ledgers.count {
                 inputRelease = Double(ledgers[...last].reduce(0) { $0 &+ $1.total }) / f
             }
             batchSeconds = max(runSeconds, inputRelease + copy, pre + copy + post)
         }
         fpsWithWorkflow = batchSeconds > 0 ? b / batchSeconds : 0
         gops = Double(macs) * c.opsPerMAC * fps / 1e9
-        powerWatts = c.powerWatts + c.powerPerDSPWatts * Double(c.dsp)
+        powerWatts = c.power.watts + c.power.wattsPerDSP * Double(c.resources.used.dsp)
         energyPerImageJ = fpsWithWorkflow > 0 ? powerWatts / fpsWithWorkflow : 0
         gopsPerWatt = powerWatts > 0 ? gops / powerWatts : 0
     }
@@ -172,10 +172,10 @@ public struct AcceleratorReport: Sendable {
         }
         return .object([
             ("model", .string(modelName)), ("accelerator", .string(config.name)),
-            ("dataflow", .string(config.dataflow.rawValue)), ("clock_mhz", n(config.clockMHz)),
+            ("dataflow", .string(config.dataflow.kind.rawValue)), ("clock_mhz", n(config.clockMHz)),
             ("batch", i(batch)), ("total_cycles", i(totalCycles)), ("latency_cycles", i(latencyCycles)),
             ("fps", n(fps)), ("fps_with_workflow", n(fpsWithWorkflow)),
-            ("frame_workflow", .string(config.frameWorkflow.rawValue)), ("latency_ms", n(latencyMs)),
+            ("frame_workflow", .string(config.host.workflow.rawValue)), ("latency_ms", n(latencyMs)),
             ("gops", n(gops)), ("power_w", n(powerWatts)), ("energy_per_image_j", n(energyPerImageJ)),
             ("gops_per_w", n(gopsPerWatt)), ("useful_macs_per_image", i(usefulMACsPerImage)),
             ("dw_roof_gops", n(config.dwRoofGOPS)), ("pw_roof_gops", n(config.pwRoofGOPS)),
@@ -202,7 +202,7 @@ public struct AcceleratorReport: Sendable {
             } else if digits > 0 { s += "." + String(repeating: "0", count: digits) }
             return s
         }
-        var out = "\(modelName) on \(config.name) (\(config.dataflow.rawValue), \(fmt(config.clockMHz, 2)) MHz, batch \(batch))\n"
+        var out = "\(modelName) on \(config.name) (\(config.dataflow.kind.rawValue), \(fmt(config.clockMHz, 2)) MHz, batch \(batch))\n"
         out += pad("layer", 10, right: false) + pad("role", 12, right: false) + pad("tiles", 6) + pad("grp", 8)
             + pad("cycles", 11) + pad("compute", 11) + pad("memory", 10) + pad("stall", 9) + pad("util", 7)
             + pad("MACeff", 7) + pad("offKB", 9) + pad("CTC", 8) + pad("GOPS", 8) + pad("roof", 8) + "  bound\n"
@@ -214,11 +214,13 @@ public struct AcceleratorReport: Sendable {
                 + pad(String(l.ledger.offChipBytes / 1024), 9) + pad(fmt(l.ctc, 1), 8) + pad(fmt(l.achievedGOPS, 1), 8) + pad(fmt(l.roofGOPS, 1), 8)
                 + "  " + (l.memoryBound ? "memory" : "compute") + "\n"
         }
-        let label = config.dataflow == .tiledEngine ? "cycles per run" : "cycles per frame (slowest layer)"
+        let label = config.tiledEngine != nil ? "cycles per run" : "cycles per frame (slowest layer)"
         out += "\(label): \(totalCycles)   latency: \(fmt(latencyMs, 3)) ms\n"
-        out += "fps: \(fmt(fps, 2)) (accelerator), \(fmt(fpsWithWorkflow, 2)) (\(config.frameWorkflow.rawValue) workflow)\n"
+        out += "fps: \(fmt(fps, 2)) (accelerator), \(fmt(fpsWithWorkflow, 2)) (\(config.host.workflow.rawValue) workflow)\n"
         out += "GOPS: \(fmt(gops, 2))   power: \(fmt(powerWatts, 3)) W   energy/image: \(fmt(energyPerImageJ, 4)) J   GOPS/W: \(fmt(gopsPerWatt, 2))\n"
-        out += "roofs: DW \(fmt(config.dwRoofGOPS, 2)) GOPS, PW \(fmt(config.pwRoofGOPS, 2)) GOPS\n"
+        if config.tiledEngine != nil {
+            out += "roofs: DW \(fmt(config.dwRoofGOPS, 2)) GOPS, PW \(fmt(config.pwRoofGOPS, 2)) GOPS\n"
+        }
         return out
     }
 }

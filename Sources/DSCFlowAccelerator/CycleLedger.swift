@@ -18,9 +18,8 @@ public struct CycleLedger: Sendable, Equatable {
     /// Wall cycles of the layer.
     public var total: Int { compute &+ memory &+ stall }
 
-    /// A step whose `load` runs in parallel with its `work` (ping-pong buffers).
-    @inline(__always)
     /// Records a step whose `load` runs in parallel with its `work` (ping-pong buffers): the work counts as compute, any excess of the load as stall.
+    @inline(__always)
     public mutating func overlapped(load: Int, work: Int) {
         compute &+= work
         if load > work { stall &+= load - work }

@@ -30,46 +30,54 @@ public struct DesignSpaceExplorer: Sendable {
 
     /// DSPs, BRAM36 blocks and LUTs a design needs (first-order estimate: `multipliersPerDSP`
     /// multipliers per DSP; one BRAM36 per channel lane and buffer; ~40 LUTs per multiplier plus control).
-    public static func resources(_ c: AcceleratorConfig) -> (dsp: Int, bram: Int, lut: Int) {
+    public static func resources(_ c: AcceleratorConfig) -> AcceleratorConfig.ResourceCount {
+        let perDSP = c.resources.multipliersPerDSP
+        let m: Int
         switch c.dataflow {
-        case .tiledEngine:
-            let pw = c.pwInputs * c.pwOutputs
-            let dw = c.dwChannels * c.dwTapsPerPass
-            let multipliers = c.sharedEngine ? max(pw, dw) : pw + dw
-            let dsp = (multipliers + c.multipliersPerDSP - 1) / c.multipliersPerDSP
-            let bytes = c.bufferRows * c.bufferCols * ((c.activationBits + 7) / 8)
+        case .tiledEngine(let t):
+            let pw = t.pointwise.inputs * t.pointwise.outputs
+            let dw = t.depthwise.channels * t.depthwise.tapsPerPass
+            let multipliers = t.optimisations.sharedPE ? max(pw, dw) : pw + dw
+            let bytes = t.tiles.bufferRows * t.tiles.bufferCols * c.activationBytes
             let perLane = (bytes + 4607) / 4608
-            let bram = (c.featureBuffers + 2) * c.lanes * perLane + 8
-            return (dsp, bram, multipliers * 40 + 12_000)
-        case .streaming, .layerPipeline:
-            let m = c.dataflow == .streaming ? zip(c.streamSIMD, c.streamPE).reduce(0) { $0 + $1.0 * $1.1 } : c.pipelineMultipliers
-            return ((m + c.multipliersPerDSP - 1) / c.multipliersPerDSP, 0, m * 40 + 4_000)
+            let bram = (t.tiles.featureBuffers + 2) * c.lanes * perLane + 8
+            return .init(dsp: (multipliers + perDSP - 1) / perDSP, bram: bram, lut: multipliers * 40 + 12_000)
+        case .streaming(let s): m = zip(s.simd, s.pe).reduce(0) { $0 + $1.0 * $1.1 }
+        case .layerPipeline(let p): m = p.multipliers
         }
+        return .init(dsp: (m + perDSP - 1) / perDSP, bram: 0, lut: m * 40 + 4_000)
     }
 
-    /// Explores around `base` for `model` with at most `dsp`, `bram`, `lut` at `clockMHz`.
+    /// Explores around `base` for `model` with at most `dsp`, `bram`, `lut` at `clockMHz`: a tiled
+    /// engine sweeps PE unrolling, DW parallelism, the shared PE, tiles and Paper B's loop
+    /// optimisations; the other dataflows become a layer pipeline with growing multiplier budgets.
     public init(model: Model, base: AcceleratorConfig, dsp: Int, bram: Int, lut: Int, clockMHz: Double) throws {
         var points: [Point] = []
         var count = 0
         var candidates: [(AcceleratorConfig, String)] = []
-        if base.dataflow == .tiledEngine {
+        if let engine = base.tiledEngine {
             for pwIn in [8, 16, 32] {
                 for pwOut in [16, 32] {
                     for dwCh in [16, 32] {
                         for shared in [false, true] {
                             for (tr, tc) in [(20, 40), (40, 80), (40, 160)] {
                                 for opt in [false, true] {
+                                    var t = engine
+                                    t.pointwise.inputs = pwIn; t.pointwise.outputs = pwOut; t.pointwise.initiationInterval = 1
+                                    t.depthwise.channels = dwCh
+                                    if shared {
+                                        t.optimisations.sharedPE = true
+                                        t.depthwise.tapsPerPass = 9; t.depthwise.initiationInterval = 1; t.depthwise.lineBufferRows = 3
+                                    }
+                                    t.tiles.rows = tr; t.tiles.cols = tc
+                                    t.tiles.bufferRows = tr + 3; t.tiles.bufferCols = tc + 3
+                                    t.tiles.dwLoopRows = tr + 3; t.tiles.dwLoopCols = tc + 3
+                                    t.tiles.pwLoopRows = tr + 1; t.tiles.pwLoopCols = tc + 1
+                                    t.imageLoader.rows = tr + 2; t.imageLoader.cols = tc + 2
+                                    t.optimisations.adjustableLoopCount = opt; t.optimisations.channelEnhancement = opt
                                     var c = base
                                     c.clockMHz = clockMHz
-                                    c.pwInputs = pwIn; c.pwOutputs = pwOut; c.pwII = 1
-                                    c.dwChannels = dwCh
-                                    if shared { c.sharedEngine = true; c.dwTapsPerPass = 9; c.dwII = 1; c.lineBufferRows = 3 }
-                                    c.tileRows = tr; c.tileCols = tc
-                                    c.bufferRows = tr + 3; c.bufferCols = tc + 3
-                                    c.dwLoopRows = tr + 3; c.dwLoopCols = tc + 3
-                                    c.pwLoopRows = tr + 1; c.pwLoopCols = tc + 1
-                                    c.imageLoadRows = tr + 2; c.imageLoadCols = tc + 2
-                                    c.adjustableLoopCount = opt; c.channelEnhancement = opt
+                                    c.dataflow = .tiledEngine(t)
                                     c.name = "\(base.name)-pw\(pwIn)x\(pwOut)-dw\(dwCh)\(shared ? "s" : "")-t\(tr)x\(tc)\(opt ? "-opt" : "")"
                                     candidates.append((c, "PW \(pwIn)×\(pwOut), DW \(dwCh) ch\(shared ? " shared" : ""), tile \(tr)×\(tc)\(opt ? ", adj+enh" : "")"))
                                 }
@@ -79,8 +87,9 @@ public struct DesignSpaceExplorer: Sendable {
                 }
             }
         } else {
-            // Multiplier budgets growing by half up to what the DSP budget allows.
-            let most = min(max(16, dsp), 4096) * base.multipliersPerDSP
+            // Multiplier budgets growing by half up to what the DSP budget allows (at most 4096, the
+            // largest budget a configuration may have).
+            let most = min(max(16, dsp) &* base.resources.multipliersPerDSP, 4096)
             var budgets: [Int] = []
             var m = 16
             while m < most { budgets.append(m); m = m * 3 / 2 }
@@ -88,8 +97,9 @@ public struct DesignSpaceExplorer: Sendable {
             for m in budgets {
                 var c = base
                 c.clockMHz = clockMHz
-                c.dataflow = .layerPipeline
-                c.pipelineMultipliers = m
+                var pipeline = base.layerPipeline ?? AcceleratorConfig.LayerPipeline()
+                pipeline.multipliers = m
+                c.dataflow = .layerPipeline(pipeline)
                 c.name = "\(base.name)-m\(m)"
                 candidates.append((c, "\(m) multipliers, greedy folding"))
             }
@@ -100,7 +110,7 @@ public struct DesignSpaceExplorer: Sendable {
             let res = Self.resources(c)
             guard res.dsp <= dsp, res.bram <= bram, res.lut <= lut else { continue }
             var c2 = c
-            c2.dsp = res.dsp; c2.bram = res.bram; c2.lut = res.lut
+            c2.resources.used = res
             let r = try AcceleratorReport.make(model: model, config: c2, usage: usage)
             points.append(Point(config: c2, fps: r.fpsWithWorkflow, energyPerImageJ: r.energyPerImageJ,
                                 dsp: res.dsp, bram: res.bram, lut: res.lut, description: d))

@@ -2,11 +2,17 @@ import DSCFlow
 /// A JSON document (RFC 8259) without Foundation: a bounds-checked recursive-descent parser that
 /// reports the byte offset of the first error, and an emitter. Objects keep their key order.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A finite number.
     case number(Double)
+    /// A string (unescaped).
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object: its members in document order (duplicates kept).
     case object([(String, JSONValue)])
 
     /// Structural equality (object members in order).

@@ -1,12 +1,28 @@
 import DSCFlow
 /// The role an operator plays on the accelerator.
 public enum LayerRole: String, Sendable {
-    case depthwise, pointwise, convolution, pool, reorg, concat, fullyConnected, other
+    /// A depthwise convolution: the DW engine (through a line buffer or tap passes).
+    case depthwise
+    /// A 1×1, stride-1, ungrouped convolution: the PW engine, input block by input block.
+    case pointwise
+    /// Any other convolution: a matrix product on the PW array (tiled engines), an MVAU (folded).
+    case convolution
+    /// A max or average pool: fused into the PW before it when 2×2/2 max, else a pass of its own.
+    case pool
+    /// Space-to-depth: the reorg loader of the DW it feeds through a concatenation, else a pass of its own.
+    case reorg
+    /// A concatenation: written in place by its producers.
+    case concat
+    /// A fully connected layer: a matrix product (tiled engines), an MVAU (folded).
+    case fullyConnected
+    /// Anything else (softmax, add, reshape, ...): its operands streamed over the bus.
+    case other
 }
 
 /// How one operator is laid out on the accelerator: loop counts (tiles, channel groups, PW input
-/// blocks), what stays on chip, what overlaps. Produced by `LayerPlanner` from the model and the
-/// config; the cost model multiplies it out, the emulator walks it.
+/// blocks), what stays on chip, what overlaps, and for folded designs each engine's SIMD × PE.
+/// Produced by `LayerPlanner` from the model and the config; the cost model multiplies its counts
+/// out, while the emulator walks the same loops from the tensors' geometry (`TileWalk`).
 public struct LayerPlan: Sendable {
     /// Operator index in the model.
     public var op: Int
@@ -14,7 +30,7 @@ public struct LayerPlan: Sendable {
     public var name: String
     /// What the operator is on the accelerator.
     public var role: LayerRole
-    /// Per-image output H × W and channels; input channels.
+    /// Output height per image.
     public var outHeight: Int
     /// Output width per image.
     public var outWidth: Int
@@ -28,28 +44,28 @@ public struct LayerPlan: Sendable {
     public var inPixels: Int
     /// Kernel height.
     public var kernel: Int
-    /// Window taps (kernel height × width) and input channels per filter (per group for grouped convs).
+    /// Window taps (kernel height × width).
     public var taps: Int
-    /// Input channels per filter (per group for grouped convs; 1 for DW).
+    /// Input channels per filter (per group for grouped convs; 1 for DW; an FC's input depth).
     public var filterInChannels: Int
     /// Stride (rows).
     public var stride: Int
-    /// Tile grid (rows × columns of tiles over the stitched batch, or per image for the input layer)
-    /// and the number of rows of tiles (each row starts a fresh ping-pong pipeline).
+    /// Rows of tiles over the stitched batch (over every image, one after the other, for an input
+    /// layer whose loader tiles each image on its own); 1 for the other dataflows.
     public var tileRowsCount: Int
     /// Columns of tiles.
     public var tileColsCount: Int
-    /// Rows of tiles: each starts a fresh ping-pong pipeline.
+    /// Rows of tiles that start a fresh ping-pong pipeline (one per row of tiles; 1 for a single tile).
     public var tileRowRuns: Int
-    /// The whole stitched map fits one tile buffer.
+    /// The whole stitched map fits one tile buffer (tiled engines).
     public var singleTile: Bool
-    /// Channel groups of `lanes` channels.
+    /// Input channel groups of `lanes` channels.
     public var inGroups: Int
     /// Output channel groups.
     public var outGroups: Int
-    /// PW input blocks (of `pwInputs` channels) per input group, and PW output passes per output group.
+    /// PW input blocks (of `pointwise.inputs` channels) per input group (tiled engines; empty otherwise).
     public var blocksPerInGroup: [Int]
-    /// PW output passes per output group.
+    /// PW output passes (of `pointwise.outputs` channels) per output group (tiled engines; empty otherwise).
     public var outPassesPerOutGroup: [Int]
     /// The input is read from the previous op's on-chip buffers (no load).
     public var inputOnChip: Bool
@@ -75,11 +91,12 @@ public struct LayerPlan: Sendable {
     public var packedComputeFactor: Double
     /// All PW weight blocks fit the weight buffer: loaded once per layer.
     public var weightsResident: Bool
-    /// Multiply-accumulates the model needs (useful) and the engine issues (lanes padded, blocks rounded).
+    /// Multiply-accumulates the model needs per image.
     public var usefulMACs: Int
-    /// Multiply-accumulates the engine issues per image.
+    /// Multiply-accumulates the engine issues per image (lanes padded and blocks rounded on a tiled
+    /// engine; SIMD × PE per cycle on a folded one).
     public var issuedMACs: Int
-    /// Streaming / pipeline folding (SIMD × PE, or the multipliers this layer's engine got).
+    /// Input lanes (SIMD) of the layer's own engine (streaming / layer pipeline; taps for a DW).
     public var foldSIMD: Int
     /// Output lanes (PE) of the layer's own engine (streaming / pipeline).
     public var foldPE: Int

@@ -19,6 +19,7 @@ public enum LayerPlanner {
             for t in op.inputs where !model.tensors[t].isConstant { consumers[t].append(i) }
         }
         let modelInputs = Set(model.inputs)
+        let tiled = c.tiledEngine
         var plans: [LayerPlan] = []
         plans.reserveCapacity(model.operations.count)
         for (i, op) in model.operations.enumerated() {
@@ -30,8 +31,9 @@ public enum LayerPlanner {
             let out = op.outputs[0]
             let readers = consumers[out]
             switch plans[i].role {
-            case .depthwise where c.dataflow == .tiledEngine:
-                if readers.count == 1, plans[readers[0]].role == .pointwise, plans[i].inGroups <= c.featureBuffers,
+            case .depthwise:
+                guard let t = tiled else { break }
+                if readers.count == 1, plans[readers[0]].role == .pointwise, plans[i].inGroups <= t.tiles.featureBuffers,
                    plans[readers[0]].inGroups == plans[i].outGroups {
                     plans[i].outputOnChip = true
                     plans[readers[0]].inputOnChip = true
@@ -41,7 +43,7 @@ public enum LayerPlanner {
                     if P > 1 {
                         let pw = readers[0]
                         let realOut = max(1, min(usage.outputs[pw], plans[pw].outChannels))
-                        let packed = Double(ceilDiv(realOut &* P, c.pwOutputs)) / Double(P)
+                        let packed = Double(ceilDiv(realOut &* P, t.pointwise.outputs)) / Double(P)
                         let unpacked = Double(plans[pw].outPassesPerOutGroup.reduce(0, +))
                         if unpacked > 0 && packed < unpacked { plans[pw].packedComputeFactor = packed / unpacked }
                     }
@@ -61,14 +63,14 @@ public enum LayerPlanner {
                     plans[i].reorgGroups = plans[i].inGroups
                     plans[src].absorbed = true
                 }
-            case .pointwise where c.dataflow == .tiledEngine:
+            case .pointwise where tiled != nil:
                 let pools = readers.filter { plans[$0].role == .pool && isFusablePool(model.operations[$0]) }
                 if let p = pools.first {
                     plans[i].fusedPool = true
                     plans[i].exportAlongsidePool = readers.count > 1
                     plans[p].absorbed = true
                 }
-            case .concat where c.dataflow == .tiledEngine:
+            case .concat where tiled != nil:
                 // Concatenation in DDR is address arithmetic: producers write into the concatenated map.
                 plans[i].absorbed = true
             default:
@@ -113,53 +115,62 @@ public enum LayerPlanner {
         case .maxPool2D, .averagePool2D: role = .pool
         case .spaceToDepth: role = .reorg
         case .concatenation: role = .concat
-        case .fullyConnected: role = .fullyConnected
+        case .fullyConnected:
+            // Each output reads the whole input vector (however the input tensor is shaped).
+            role = .fullyConnected
+            filterIn = model.tensors[op.inputs[1]].shape.last ?? inShape.c
         default: role = .other
         }
         let lanes = c.lanes
         let inC = inShape.c, outC = outShape.c
         let inGroups = ceilDiv(inC, lanes), outGroups = ceilDiv(outC, lanes)
-        // Stitched map: the batch in a grid with 1-pixel separators (SkrSkr transform.cpp).
-        let stitchedRows = c.batchGridRows &* outShape.h &+ c.batchGridRows &+ 1
-        let stitchedCols = c.batchGridCols &* outShape.w &+ c.batchGridCols &+ 1
-        let single = stitchedRows <= c.bufferRows && stitchedCols <= c.bufferCols
-        var tr = 1, tc = 1, runs = 1
-        if !single {
-            if isImage && !c.stitchedImageInput {
-                tr = c.batch * ceilDiv(outShape.h, c.tileRows)
-                tc = ceilDiv(outShape.w, c.tileCols)
-            } else {
-                tr = ceilDiv(c.batchGridRows * outShape.h, c.tileRows)
-                tc = ceilDiv(c.batchGridCols * outShape.w, c.tileCols)
-            }
-            runs = tr
-        }
-        var blocks = [Int](repeating: 0, count: inGroups)
-        for g in 0..<inGroups {
-            // Adjustable loop count: only the blocks holding real channels (at least one per group).
-            let real = min(lanes, max(min(realIn, inC) - g * lanes, 1))
-            blocks[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwInputs) : ceilDiv(lanes, c.pwInputs)
-        }
-        var passes = [Int](repeating: 0, count: outGroups)
-        for g in 0..<outGroups {
-            let real = min(lanes, max(min(realOut, outC) - g * lanes, 1))
-            passes[g] = c.adjustableLoopCount ? ceilDiv(real, c.pwOutputs) : ceilDiv(lanes, c.pwOutputs)
-        }
         let useful = model.macs(ofOperation: i) / max(1, outShape.n)
         var issued = useful
-        if role == .pointwise {
-            let blocksTotal = blocks.reduce(0, +), passesTotal = passes.reduce(0, +)
-            issued = outShape.h &* outShape.w &* blocksTotal &* c.pwInputs &* passesTotal &* c.pwOutputs
-        } else if role == .depthwise {
-            issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
+        var tr = 1, tc = 1, runs = 1, single = false
+        var blocks: [Int] = [], passes: [Int] = []
+        var packed = 1, weightsResident = false, overlap = false
+        // Tiles, channel groups, PW blocks and on-chip reuse are a tiled engine's; streaming and
+        // layer-pipeline engines are folded per layer instead (`StreamFolding.fold` sets their issued MACs).
+        if let t = c.tiledEngine {
+            let pw = t.pointwise, opt = t.optimisations
+            // Stitched map: the batch in a grid with 1-pixel separators (SkrSkr transform.cpp).
+            let stitchedRows = c.batchGridRows &* outShape.h &+ c.batchGridRows &+ 1
+            let stitchedCols = c.batchGridCols &* outShape.w &+ c.batchGridCols &+ 1
+            single = stitchedRows <= t.tiles.bufferRows && stitchedCols <= t.tiles.bufferCols
+            if !single {
+                if isImage && !t.imageLoader.stitched {
+                    tr = c.batch * ceilDiv(outShape.h, t.tiles.rows)
+                    tc = ceilDiv(outShape.w, t.tiles.cols)
+                } else {
+                    tr = ceilDiv(c.batchGridRows * outShape.h, t.tiles.rows)
+                    tc = ceilDiv(c.batchGridCols * outShape.w, t.tiles.cols)
+                }
+                runs = tr
+            }
+            blocks = [Int](repeating: 0, count: inGroups)
+            for g in 0..<inGroups {
+                // Adjustable loop count: only the blocks holding real channels (at least one per group).
+                let real = min(lanes, max(min(realIn, inC) - g * lanes, 1))
+                blocks[g] = ceilDiv(opt.adjustableLoopCount ? real : lanes, pw.inputs)
+            }
+            passes = [Int](repeating: 0, count: outGroups)
+            for g in 0..<outGroups {
+                let real = min(lanes, max(min(realOut, outC) - g * lanes, 1))
+                passes[g] = ceilDiv(opt.adjustableLoopCount ? real : lanes, pw.outputs)
+            }
+            if role == .pointwise {
+                let blocksTotal = blocks.reduce(0, +), passesTotal = passes.reduce(0, +)
+                issued = outShape.h &* outShape.w &* blocksTotal &* pw.inputs &* passesTotal &* pw.outputs
+            } else if role == .depthwise {
+                issued = outShape.h &* outShape.w &* inGroups &* lanes &* kernel &* kernel
+            }
+            if isImage && role == .depthwise && opt.channelEnhancement && min(realIn, inC) * opt.channelEnhancementPixels <= lanes {
+                packed = opt.channelEnhancementPixels
+                issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
+            }
+            weightsResident = role == .pointwise && outGroups * inGroups <= t.tiles.weightBufferSlots
+            overlap = single || (isImage && inGroups <= t.tiles.featureBuffers - 1)
         }
-        var packed = 1
-        if isImage && role == .depthwise && c.channelEnhancement && min(realIn, inC) * c.channelEnhancementPixels <= lanes {
-            packed = c.channelEnhancementPixels
-            issued = outShape.h &* outShape.w &* kernel &* kernel &* lanes / packed
-        }
-        let weightsResident = role == .pointwise && outGroups * inGroups <= c.weightBufferSlots
-        let overlap = single || (isImage && inGroups <= c.featureBuffers - 1)
         return LayerPlan(op: i, name: op.name, role: role, outHeight: outShape.h, outWidth: outShape.w,
                          outChannels: outC, inChannels: inC, realInChannels: max(1, min(realIn, inC)), inPixels: inShape.h * inShape.w, kernel: kernel, taps: taps,
                          filterInChannels: filterIn, stride: stride,

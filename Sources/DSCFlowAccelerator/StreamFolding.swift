@@ -25,24 +25,25 @@ public enum StreamFolding {
     }
 
     /// Assigns SIMD × PE to each compute layer: the config's lists for `streaming`; for the layer
-    /// pipeline a greedy balance under `pipelineMultipliers` (repeatedly double the lanes of the slowest
+    /// pipeline a greedy balance under `LayerPipeline.multipliers` (repeatedly double the lanes of the slowest
     /// layer while the budget allows — Paper A's design-space exploration of compute against resources).
     public static func fold(_ plans: [LayerPlan], _ c: AcceleratorConfig) -> [LayerPlan] {
         var out = plans
         let compute = plans.indices.filter { isCompute(plans[$0]) }
-        if c.dataflow == .streaming {
+        if let s = c.streaming {
             for (k, i) in compute.enumerated() {
-                out[i].foldSIMD = k < c.streamSIMD.count ? c.streamSIMD[k] : 1
-                out[i].foldPE = k < c.streamPE.count ? c.streamPE[k] : 1
+                out[i].foldSIMD = k < s.simd.count ? s.simd[k] : 1
+                out[i].foldPE = k < s.pe.count ? s.pe[k] : 1
             }
-            return out
+            return withIssuedMACs(out, compute)
         }
+        let budget = c.layerPipeline?.multipliers ?? 0
         // Layer pipeline: every engine starts with one multiplier; the slowest engine grows (SIMD ×2,
         // SIMD +1 or PE ×2, whichever helps most) while the multiplier budget allows, and no longer
         // than the stream's own rate (the slowest non-compute stage) requires.
         for i in compute { out[i].foldSIMD = 1; out[i].foldPE = 1 }
         let floor = plans.indices.filter { !isCompute(plans[$0]) }
-            .map { ledger(plans[$0], c, nil).compute }.max() ?? 0
+            .map { frameCycles(plans[$0]) }.max() ?? 0
         var used = compute.count
         while true {
             var best = -1, bestCycles = -1
@@ -56,7 +57,7 @@ public enum StreamFolding {
             var choice: (cycles: Int, simd: Int, pe: Int)? = nil
             for (s, e) in [(p.foldSIMD &* 2, p.foldPE), (p.foldSIMD &+ 1, p.foldPE), (p.foldSIMD, p.foldPE &* 2)] {
                 let s2 = min(s, maxSIMD), e2 = min(e, p.outChannels)
-                if used - p.foldSIMD &* p.foldPE &+ s2 &* e2 > c.pipelineMultipliers { continue }
+                if used - p.foldSIMD &* p.foldPE &+ s2 &* e2 > budget { continue }
                 let cyc = cycles(p, simd: s2, pe: e2)
                 if cyc < bestCycles && (choice == nil || cyc < choice!.cycles) { choice = (cyc, s2, e2) }
             }
@@ -65,23 +66,32 @@ public enum StreamFolding {
             out[best].foldSIMD = ch.simd
             out[best].foldPE = ch.pe
         }
+        return withIssuedMACs(out, compute)
+    }
+
+    /// A folded engine issues SIMD × PE multiply-accumulates every cycle, used or not.
+    private static func withIssuedMACs(_ plans: [LayerPlan], _ compute: [Int]) -> [LayerPlan] {
+        var out = plans
+        for i in compute { out[i].issuedMACs = cycles(out[i], simd: out[i].foldSIMD, pe: out[i].foldPE) &* out[i].foldSIMD &* out[i].foldPE }
         return out
     }
 
-    /// The ledger of one folded layer for one frame. Only the first and last layers touch DDR.
-    static func ledger(_ p: LayerPlan, _ c: AcceleratorConfig, _ model: Model?) -> CycleLedger {
-        var l = CycleLedger()
-        if isCompute(p) {
-            l.compute = cycles(p, simd: p.foldSIMD, pe: p.foldPE)
-            l.onChipBytes = p.usefulMACs
-        } else if p.role == .pool {
-            // A streaming pool takes one input pixel per cycle (all channels of it).
-            l.compute = p.inPixels
-        }
-        guard let model else { return l }
-        let op = model.operations[p.op]
-        if model.inputs.contains(op.inputs[0]) { l.offChipBytes &+= model.tensors[op.inputs[0]].byteCount }
-        if model.outputs.contains(op.outputs[0]) { l.offChipBytes &+= model.tensors[op.outputs[0]].byteCount }
-        return l
+    /// Cycles of one frame through layer `p` as folded: its engine's `cycles`, or one input pixel per
+    /// cycle for a streaming pool (all channels of it); 0 for ops without an engine.
+    static func frameCycles(_ p: LayerPlan) -> Int {
+        if isCompute(p) { return cycles(p, simd: p.foldSIMD, pe: p.foldPE) }
+        return p.role == .pool ? p.inPixels : 0
     }
+
+    // MARK: events — what the cost model multiplies out and the emulator records as it executes.
+
+    /// `n` steps of a folded engine: each issues SIMD × PE multiply-accumulates (a pool: one input pixel).
+    public static func recordSteps(_ n: Int, into l: inout CycleLedger) { l.compute &+= n }
+
+    /// `n` multiply-accumulates whose operands the engine reads from its on-chip weights and line buffer.
+    public static func recordMACs(_ n: Int, into l: inout CycleLedger) { l.onChipBytes &+= n }
+
+    /// One frame of the model's input read from DDR, or of its output written (only the first and
+    /// last layers touch DDR).
+    public static func recordFrameTransfer(bytes: Int, into l: inout CycleLedger) { l.offChipBytes &+= bytes }
 }

@@ -19,15 +19,15 @@ private func image(_ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UIn
                      pixels: Array(UnsafeBufferPointer(start: pixels, count: n)))
 }
 
-/// `dsc_png_read`: decodes a PNG file; with `pixels` NULL only reports the size.
-@c(dsc_png_read)
-public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
+/// Decodes the file at `path` with `decode`, reports its size and, with `pixels` non-NULL, copies
+/// the pixels (shared by `dsc_png_read` and `dsc_image_read`).
+private func readImage(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
                        _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
-                       _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
+                       _ channels: UnsafeMutablePointer<UInt>?, _ decode: (String) throws -> Image) -> Int32 {
     Status.guarded {
         let path = try required(path, "path")
         let w = try required(width, "width"), h = try required(height, "height"), c = try required(channels, "channels")
-        let img = try PNGCodec.read(path: String(cString: path))
+        let img = try decode(String(cString: path))
         w.pointee = UInt(img.width)
         h.pointee = UInt(img.height)
         c.pointee = UInt(img.channels)
@@ -37,6 +37,22 @@ public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePoi
         }
         img.pixels.withUnsafeBufferPointer { pixels.update(from: $0.baseAddress!, count: $0.count) }
     }
+}
+
+/// `dsc_png_read`: decodes a PNG file; with `pixels` NULL only reports the size.
+@c(dsc_png_read)
+public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
+                       _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
+                       _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
+    readImage(path, pixels, capacity, width, height, channels) { try PNGCodec.read(path: $0) }
+}
+
+/// `dsc_image_read`: decodes a PNG or JPEG file; with `pixels` NULL only reports the size.
+@c(dsc_image_read)
+public func dscImageRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
+                         _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
+                         _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
+    readImage(path, pixels, capacity, width, height, channels) { try ImageFile.read(path: $0) }
 }
 
 /// `dsc_preprocess`: image → the bytes of model input 0.
@@ -53,6 +69,64 @@ public func dscPreprocess(_ model: UnsafePointer<dsc_model>?, _ overrideText: Un
         }
         _ = try pre.preprocess(try image(pixels, width, height, channels),
                                into: UnsafeMutableRawBufferPointer(start: input, count: pre.byteCount))
+    }
+}
+
+/// `dsc_preprocess_describe`: the preprocessing in effect as "key=value" lines (plus "assumed=...").
+@c(dsc_preprocess_describe)
+public func dscPreprocessDescribe(_ model: UnsafePointer<dsc_model>?, _ overrideText: UnsafePointer<CChar>?,
+                                  _ text: UnsafeMutablePointer<CChar>?, _ capacity: UInt,
+                                  _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let length = try required(length, "length")
+        let pre = try Preprocessor(model: handle.model, overrides: try overrides(overrideText, "overrides"))
+        var description = pre.record.text
+        if let a = pre.assumption { description += "\nassumed=" + a.split(separator: "\n").joined(separator: " ") }
+        let bytes = Array(description.utf8)
+        length.pointee = UInt(bytes.count)
+        guard let text else { return }
+        guard capacity > UInt(bytes.count) else {
+            throw DSCError.invalidArgument("capacity \(capacity) is below the \(bytes.count + 1) bytes of the description (with its NUL)")
+        }
+        bytes.withUnsafeBufferPointer { src in
+            UnsafeMutableRawPointer(text).copyMemory(from: src.baseAddress!, byteCount: src.count)
+        }
+        text[bytes.count] = 0
+    }
+}
+
+/// `dsc_classify`: preprocess, run and sort the classes of one image.
+@c(dsc_classify)
+public func dscClassify(_ model: UnsafePointer<dsc_model>?, _ overrideText: UnsafePointer<CChar>?,
+                        _ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UInt, _ channels: UInt,
+                        _ classes: UnsafeMutablePointer<dsc_class>?, _ capacity: UInt,
+                        _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let count = try required(count, "count")
+        if capacity > 0 { _ = try required(classes, "classes") }
+        let classifier = try Classifier(model: handle.model, preprocessOverrides: try overrides(overrideText, "overrides"))
+        let result = try classifier.classify(try image(pixels, width, height, channels))
+        let n = min(Int(clamping: capacity), result.count)
+        var filled: [dsc_class] = []
+        for r in result.prefix(n) {
+            filled.append(dsc_class(index: Int32(clamping: r.index), raw: Int32(clamping: r.raw), probability: r.probability,
+                                    label: try handle.label(r.index)))
+        }
+        if let classes { for (i, c) in filled.enumerated() { classes[i] = c } }
+        count.pointee = UInt(result.count)
+    }
+}
+
+/// `dsc_detect_min_score`: the score below which a detection means "no object".
+@c(dsc_detect_min_score)
+public func dscDetectMinScore(_ model: UnsafePointer<dsc_model>?, _ detText: UnsafePointer<CChar>?,
+                              _ minScore: UnsafeMutablePointer<Double>?) -> Int32 {
+    Status.guarded {
+        let handle = ModelHandle.from(try required(model, "model"))
+        let out = try required(minScore, "min_score")
+        out.pointee = try DetectionHeads.minScore(for: handle.model, overrides: try overrides(detText, "detection_overrides"))
     }
 }
 

@@ -108,3 +108,23 @@ public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt3
         UInt(try Session.requiredArenaSize(for: h.model, options: try SessionFlags.options(flags)))
     }
 }
+
+/// `dsc_model_metadata_count`: number of metadata entries.
+@c(dsc_model_metadata_count)
+public func dscModelMetadataCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, count) { UInt($0.metadata.count) }
+}
+
+/// `dsc_model_metadata`: metadata entry `index` (sorted by key) as C strings owned by the model.
+@c(dsc_model_metadata)
+public func dscModelMetadata(_ model: UnsafePointer<dsc_model>?, _ index: UInt,
+                             _ key: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                             _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    Status.guarded {
+        let h = ModelHandle.from(try required(model, "model"))
+        let key = try required(key, "key"), value = try required(value, "value")
+        let entry = h.metadata[try checkedIndex(index, below: h.metadata.count, "metadata index")]
+        key.pointee = UnsafePointer(entry.key)
+        value.pointee = UnsafePointer(entry.value)
+    }
+}

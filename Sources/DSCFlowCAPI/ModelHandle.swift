@@ -9,18 +9,48 @@ final class ModelHandle {
     private let tensorNames: [UnsafeMutablePointer<CChar>]
     private let operationNames: [UnsafeMutablePointer<CChar>]
     private let operationKinds: [UnsafeMutablePointer<CChar>]
+    /// Metadata keys and values, sorted by key.
+    let metadata: [(key: UnsafeMutablePointer<CChar>, value: UnsafeMutablePointer<CChar>)]
+    /// One label per element of output 0 (`LabelList`), all in one allocation, or the error that
+    /// reading them gave.
+    private let labels: Result<(storage: UnsafeMutablePointer<CChar>, offsets: [Int]), DSCError>
 
     init(_ model: Model) {
         self.model = model
         tensorNames = model.tensors.map { CString.make($0.name) }
         operationNames = model.operations.map { CString.make($0.name) }
         operationKinds = model.operations.map { CString.make($0.kind.name) }
+        metadata = model.metadata.keys.sorted().map { (CString.make($0), CString.make(model.metadata[$0] ?? "")) }
+        let count = model.outputs.first.map { model.tensors[$0].elementCount } ?? 0
+        do {
+            let all = LabelList.completed(try LabelList.labels(of: model), count: count)
+            var offsets: [Int] = [], text = ""
+            for l in all {
+                offsets.append(text.utf8.count)
+                text += l.split(separator: "\0", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                text += "\0"
+            }
+            labels = .success((CString.make(text), offsets))
+        } catch let e as DSCError {
+            labels = .failure(e)
+        } catch {
+            labels = .failure(DSCError.invalidArgument("labels: \(error)"))
+        }
     }
 
     deinit {
         for p in tensorNames { p.deallocate() }
         for p in operationNames { p.deallocate() }
         for p in operationKinds { p.deallocate() }
+        for (k, v) in metadata { k.deallocate(); v.deallocate() }
+        if case .success(let l) = labels { l.storage.deallocate() }
+    }
+
+    /// The label of element `index` of output 0 (valid until the handle dies).
+    func label(_ index: Int) throws -> UnsafePointer<CChar> {
+        let l = try labels.get()
+        guard l.offsets.indices.contains(index) else { throw DSCError.invalidArgument("no label \(index) (there are \(l.offsets.count))") }
+        return UnsafePointer(l.storage + l.offsets[index])
     }
 
     /// A new +1 reference as a C handle (released by `dsc_model_free`).

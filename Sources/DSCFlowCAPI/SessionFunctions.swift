@@ -146,3 +146,13 @@ public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op
         out.pointee = h.session.operatorNanoseconds(i)
     }
 }
+
+/// `dsc_session_kernels`: the kernel path the session runs, as a `DSC_KERNELS_*` code.
+@c(dsc_session_kernels)
+public func dscSessionKernels(_ session: UnsafePointer<dsc_session>?, _ kernels: UnsafeMutablePointer<Int32>?) -> Int32 {
+    Status.guarded {
+        let h = SessionHandle.from(try required(session, "session"))
+        let out = try required(kernels, "kernels")
+        out.pointee = SessionFlags.code(of: h.session.kernelPath)
+    }
+}

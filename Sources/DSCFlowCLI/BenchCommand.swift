@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Model file (.tflite).")
+    @Argument(help: modelFileHelp)
     var model: String
 
     @Option(name: .long, help: "Timed runs (after warm-up).")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import DSCFlow
 import DSCFlowAccelerator
 import DSCFlowVision
@@ -56,3 +57,30 @@ func describe(_ q: Quantization?) -> String {
 func column(_ s: String, _ width: Int) -> String {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }
+
+/// The help of every MODEL argument that loads a model file.
+let modelFileHelp = ArgumentHelp("Model file (.tflite or .dscm).")
+
+/// The help of every IMAGE argument.
+let imageFileHelp = ArgumentHelp("Image file: PNG (gray, RGB or RGBA; 16-bit and palette are converted) or JPEG (baseline or progressive, gray or colour; decoded as Pillow decodes it).")
+
+/// The options given on the command line as metadata keys (options not given are left out).
+func metadataOverrides(_ options: KeyValuePairs<String, String?>) -> [String: String] {
+    var values: [String: String] = [:]
+    for (key, value) in options { if let value { values[key] = value } }
+    return values
+}
+
+/// Writes "dscflow: note: MESSAGE" to stderr: what a command assumed, so that nothing that changes
+/// the answer happens silently.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("dscflow: note: \(message)\n".utf8))
+}
+
+/// Prints what a preprocessor assumed (`Preprocessor.assumption`) as a note, if anything.
+func noteAssumption(of preprocessor: Preprocessor) {
+    if let a = preprocessor.assumption { note(a + "; give --range (or --mean/--std) to change it") }
+}
+
+/// True when stderr is a terminal (progress bars redraw with \r only there).
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }

@@ -11,6 +11,7 @@ struct DSCFlowCommand: ParsableCommand {
         discussion: """
             Runs fully-int8 .tflite models with TFLite Micro's exact arithmetic, SkyNet with the SkrSkr/SEUer \
             accelerators' integer arithmetic (.dscm), and models FPGA accelerators' cycles, roofline and energy.
+
             Every command exits with status 0 on success and prints a one-line error otherwise.
             """,
         version: DSCFlowVersion.string,

@@ -9,22 +9,31 @@ struct EvalDACSDCCommand: ParsableCommand {
         commandName: "eval-dacsdc",
         abstract: "Score a detector on DAC-SDC images: mean IoU against the ground truth.",
         discussion: """
-            GT lists `NAME.jpg [x1, x2, y1, y2]` per image; each image is read from DIR as NAME.png (PNG only).
-            The model's own preprocessing (dscflow.preprocess) and detection head (dscflow.detection) are used.
-            IoU is the contest's: width = x2 - x1 (no +1), 0 for boxes that do not overlap. A progress bar goes
-            to stderr; the mean IoU (and per-image lines with --per-image) to stdout. An accelerator program
-            (dscflow import ismart3) runs the images in the board's batches of 4 in the order of GT (a last partial
-            batch gets gray empty slots unless --refuse-partial-batch), each from a fresh all-zero state unless --carry-state.
+            GT lists `NAME [x1, x2, y1, y2]` per image; each image is read from DIR under the name the ground truth \
+            gives (PNG or JPEG, told apart by content). When DIR lacks NAME.jpg but has NAME.png (or the reverse), \
+            that file is read instead and a note says so.
+
+            Any detector `detect` takes works, with the model's own preprocessing (dscflow.preprocess) and \
+            detection head (dscflow.detection); the options below override them as in `detect`. Every image gets \
+            its best box (the contest scores one box per image; there is no minimum score). IoU is the contest's: \
+            width = x2 - x1 (no +1), 0 for boxes that do not overlap. The summary gives the mean IoU, the share of \
+            images with IoU >= 0.5 and the time per image: the wall time of the whole run, and each image's time \
+            split into reading (PNG/JPEG decode), preprocessing, inference and box decoding. The next image is read \
+            and preprocessed while the current one is inferred; --threads N runs N images at once (one session \
+            each). A progress bar goes to stderr when it is a terminal; the summary (and per-image lines with \
+            --per-image) to stdout. An accelerator program (dscflow import ismart3) runs the images in the board's \
+            batches of 4 in the order of GT (a last partial batch gets gray empty slots unless \
+            --refuse-partial-batch), each from a fresh all-zero state unless --carry-state; --threads does not apply.
             """
     )
 
-    @Argument(help: "Model file (.dscm or .tflite) with detection metadata.")
+    @Argument(help: modelFileHelp)
     var model: String
 
     @Argument(help: "Directory holding the images.")
     var dir: String
 
-    @Option(name: .long, help: "Ground-truth file (`NAME.jpg [x1, x2, y1, y2]` per line).")
+    @Option(name: .long, help: "Ground-truth file (`NAME [x1, x2, y1, y2]` per line).")
     var gt: String
 
     @Flag(name: .long, help: "Print every image's box, ground truth and IoU.")
@@ -42,86 +51,108 @@ struct EvalDACSDCCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
+    @Option(name: .long, help: "Images detected at once, each on its own session (1...64).")
+    var threads: Int = 1
+
+    @OptionGroup var detection: DetectionOverrideOptions
+
+    @OptionGroup var preprocess: PreprocessOverrideOptions
+
     @OptionGroup var programOptions: ProgramOptions
 
-    /// NAME for NAME.jpg / NAME.png.
-    static func stem(_ name: String) -> String {
-        name.hasSuffix(".jpg") || name.hasSuffix(".png") ? String(name.dropLast(4)) : name
+    func validate() throws {
+        guard (1...SessionOptions.maxThreads).contains(threads) else {
+            throw ValidationError("--threads must be 1...\(SessionOptions.maxThreads)")
+        }
     }
 
     func run() throws {
         let m = try Model.load(path: model)
         try programOptions.requireProgram(m)
-        let program = m.acceleratorProgramDesign != nil
-        let head = program ? nil : try DetectionHeads.make(for: m)
+        let isProgram = m.acceleratorProgramDesign != nil
+        let pipeline = isProgram ? nil : try detection.pipeline(for: m, name: model, preprocess: preprocess, threads: threads)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)
         var truth = try DACSDCScore.parse(gtText, name: gt)
         if let limit { truth = Array(truth.prefix(max(limit, 0))) }
         guard !truth.isEmpty else { throw DSCError.invalidArgument("\(gt) lists no images") }
-        let session = program ? nil : try Session(model: m)
-        let outputTensor = m.tensors[m.outputs[0]]
-        let paths = truth.map { dir + "/" + Self.stem($0.name) + ".png" }
-        let batched = program ? try ISmart3BatchedDetector(model: m, paths: paths, options: programOptions) : nil
+        var substituted = false
+        let paths = try truth.map { try imagePath(for: $0.name, substituted: &substituted) }
         var predicted: [DACSDCScore.Entry] = []
-        var sum = 0.0
+        var sum = 0.0, hits = 0
+        var total = DetectionTiming()
         let start = Date()
-        var inferenceSeconds = 0.0
-        for (k, entry) in truth.enumerated() {
-            let path = paths[k]
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw DSCError.io(path: path, reason: "no such file (eval-dacsdc reads NAME.png for NAME.jpg; only PNG is supported)")
-            }
-            let box: DetectedBox
-            if let batched {
-                box = try batched.detect(k).box
-                inferenceSeconds = batched.inferenceSeconds
-            } else if let session, let head {
-                let image = try PNGCodec.read(path: path)
-                let input = try SkrSkrPreprocessing.inputTensor(from: image, for: m)
-                input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
-                let t0 = Date()
-                session.run()
-                inferenceSeconds += Date().timeIntervalSince(t0)
-                box = try head.decode(output: session.outputBytes(), tensor: outputTensor, imageWidth: image.width,
-                                      imageHeight: image.height)
-            } else {
-                throw DSCError.wrongState("no session for \(model)")
-            }
+        let progress = ProgressBar(total: truth.count, enabled: !quiet && standardErrorIsTerminal)
+        var failure: DSCError?
+        func score(_ index: Int, _ box: DetectedBox, _ timing: DetectionTiming) {
+            let entry = truth[index]
+            total.read &+= timing.read; total.preprocess &+= timing.preprocess
+            total.inference &+= timing.inference; total.boxDecode &+= timing.boxDecode
             let p = DACSDCScore.Entry(name: entry.name, xmin: Int(box.xmin.rounded()), xmax: Int(box.xmax.rounded()),
                                       ymin: Int(box.ymin.rounded()), ymax: Int(box.ymax.rounded()))
             predicted.append(p)
             let iou = DACSDCScore.iou(p, entry)
             sum += iou
+            if iou >= 0.5 { hits += 1 }
             if perImage {
                 if json {
-                    print("{\"image\": \"\(entry.name)\", \"box\": [\(p.xmin), \(p.xmax), \(p.ymin), \(p.ymax)], \"gt\": [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)], \"iou\": \(iou), \"raw\": [\(box.raw.map(String.init).joined(separator: ", "))]}")
+                    print("{\"image\": \(JSONValue.quoted(entry.name)), \"box\": [\(p.xmin), \(p.xmax), \(p.ymin), \(p.ymax)], \"gt\": [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)], \"iou\": \(iou), \"score\": \(box.score.isFinite ? String(box.score) : "null"), \"raw\": [\(box.raw.map(String.init).joined(separator: ", "))]}")
                 } else {
                     print("\(p.line)  gt [\(entry.xmin), \(entry.xmax), \(entry.ymin), \(entry.ymax)]  IoU \(String(format: "%.4f", iou))")
                 }
             }
-            if !quiet { progress(k + 1, truth.count, start) }
+            progress.advance()
         }
-        if !quiet { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        var kernels = ""
+        if let pipeline {
+            kernels = pipeline.detectors[0].session.kernelPath.rawValue
+            try pipeline.run(count: truth.count, read: { try ImageFile.read(path: paths[$0]) }) { result in
+                guard failure == nil else { return }
+                switch result.box {
+                case .success(let box): score(result.index, box, result.timing)
+                case .failure(let e): failure = e
+                }
+            }
+        } else {
+            // Accelerator programs (iSmart3): the board's batches of 4 in GT order.
+            let batched = try ISmart3BatchedDetector(model: m, paths: paths, options: programOptions)
+            kernels = batched.accelerator.machine.kernelPath.rawValue
+            for k in truth.indices {
+                let r = try batched.detect(k)
+                score(k, r.box, r.timing)
+            }
+        }
+        progress.finish()
+        if let failure { throw failure }
         if let predictions {
             let text = predicted.map(\.line).joined(separator: "\n") + "\n"
             try Array(text.utf8).withUnsafeBytes { try writeFile(predictions, $0) }
         }
-        let mean = sum / Double(truth.count)
+        let n = Double(truth.count)
+        let mean = sum / n, share = Double(hits) / n
         let wall = Date().timeIntervalSince(start)
+        func ms(_ ns: UInt64) -> Double { Double(ns) / n / 1e6 }
         if json {
-            print("{\"images\": \(truth.count), \"mean_iou\": \(mean), \"seconds_per_image\": \(wall / Double(truth.count)), \"inference_seconds_per_image\": \(inferenceSeconds / Double(truth.count))}")
+            print("{\"images\": \(truth.count), \"threads\": \(threads), \"mean_iou\": \(mean), \"iou_at_least_0_5\": \(share), \"seconds_per_image\": \(wall / n), \"read_ms\": \(ms(total.read)), \"preprocess_ms\": \(ms(total.preprocess)), \"inference_ms\": \(ms(total.inference)), \"box_decode_ms\": \(ms(total.boxDecode)), \"kernels\": \(JSONValue.quoted(kernels))}")
         } else {
-            print("mean IoU: \(String(format: "%.6f", mean)) over \(truth.count) images (\(String(format: "%.3f", wall / Double(truth.count))) s/image, inference \(String(format: "%.3f", inferenceSeconds / Double(truth.count))) s/image)")
+            print("mean IoU: \(String(format: "%.6f", mean)) over \(truth.count) images; IoU >= 0.5: \(String(format: "%.1f", 100 * share)) % (\(hits)/\(truth.count))")
+            print("time: \(String(format: "%.3f", wall * 1000 / n)) ms/image wall with \(threads) thread\(threads == 1 ? "" : "s") (\(String(format: "%.2f", wall)) s in all); per image: read \(String(format: "%.3f", ms(total.read))) ms, preprocess \(String(format: "%.3f", ms(total.preprocess))) ms, inference \(String(format: "%.3f", ms(total.inference))) ms, box decode \(String(format: "%.3f", ms(total.boxDecode))) ms (\(kernels) kernels)")
         }
     }
 
-    private func progress(_ done: Int, _ total: Int, _ start: Date) {
-        let width = 30
-        let filled = done * width / total
-        let elapsed = Date().timeIntervalSince(start)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r[\(bar)] \(done)/\(total)  \(String(format: "%.1f", elapsed)) s, ETA \(String(format: "%.0f", eta)) s "
-        FileHandle.standardError.write(line.data(using: .utf8)!)
+    /// DIR/NAME, or DIR/STEM.png for a missing NAME.jpg (and the reverse), noted once.
+    private func imagePath(for name: String, substituted: inout Bool) throws -> String {
+        let path = dir + "/" + name
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let lower = name.lowercased()
+        let stem = lower.hasSuffix(".jpeg") ? String(name.dropLast(5)) : (lower.hasSuffix(".jpg") || lower.hasSuffix(".png") ? String(name.dropLast(4)) : name)
+        let alternatives = lower.hasSuffix(".png") ? [".jpg", ".jpeg"] : [".png"]
+        for ext in alternatives where FileManager.default.fileExists(atPath: dir + "/" + stem + ext) {
+            if !substituted {
+                note("\(path) is absent: reading \(stem + ext) instead (and likewise for other images)")
+                substituted = true
+            }
+            return dir + "/" + stem + ext
+        }
+        throw DSCError.io(path: path, reason: "no such file (nor \(alternatives.map { stem + $0 }.joined(separator: " or ")))")
     }
 }

@@ -8,7 +8,7 @@ struct ExploreCommand: ParsableCommand {
         commandName: "explore",
         abstract: "Sweep PE unrolling, DW parallelism, tiles and optimisations under a resource budget; print the Pareto front.",
         discussion: """
-            --budget takes dsp=N,bram=N,lut=N (any subset; a missing one is the base design's device budget). Designs start from --accel
+            --budget takes dsp=N,bram=N,lut=N (any subset; a missing one is the base design's device budget). Designs start from --accel \
             (default skrskr). The front keeps designs that no other beats on FPS, DSPs, BRAM, LUTs and energy/image.
             """
     )
@@ -27,7 +27,8 @@ struct ExploreCommand: ParsableCommand {
 
     func run() throws {
         let base = try resolveAccelerator(accel)
-        var dsp = base.budgetDSP, bram = base.budgetBRAM, lut = base.budgetLUT
+        let device = base.resources.budget  // what --budget omits
+        var dsp = device.dsp, bram = device.bram, lut = device.lut
         for part in budget.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1)
             guard kv.count == 2, let v = Int(kv[1]), v >= 0 else {

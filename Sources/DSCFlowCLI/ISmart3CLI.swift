@@ -72,40 +72,52 @@ final class ISmart3BatchedDetector {
     let paths: [String]
     let accelerator: ISmart3Accelerator
     let decoder: ISmart3BoxDecoder
-    let refusePartial: Bool
-    /// Seconds spent in the accelerator.
-    private(set) var inferenceSeconds = 0.0
     private var batch = -1
-    private var boxes: [DetectedBox] = []
-    private var images: [Image] = []
+    private var results: [(image: Image, box: DetectedBox, timing: DetectionTiming)] = []
 
     init(model: Model, paths: [String], options: ProgramOptions) throws {
         try ISmart3Canvas.checkPreprocessing(of: model)
+        if options.refusePartialBatch && paths.count % 4 != 0 {
+            throw DSCError.invalidArgument("\(paths.count) images are not whole batches of 4 (the iSmart3 host runs 4 at a time); drop --refuse-partial-batch to fill the last batch's empty slots with gray")
+        }
         self.paths = paths
         accelerator = try options.accelerator(model)
         decoder = try ISmart3BoxDecoder(model: model)
-        refusePartial = options.refusePartialBatch
-        if refusePartial && paths.count % 4 != 0 {
-            throw DSCError.invalidArgument("\(paths.count) images are not whole batches of 4 (the iSmart3 host runs 4 at a time); drop --refuse-partial-batch to fill the last batch's empty slots with gray")
-        }
     }
 
-    /// The image and box of image `k`.
-    func detect(_ k: Int) throws -> (image: Image, box: DetectedBox) {
+    /// Image `k`, its box, and its share of the batch's time (reading its file is its own; stitching and
+    /// the accelerator run are split evenly over the batch's images).
+    func detect(_ k: Int) throws -> (image: Image, box: DetectedBox, timing: DetectionTiming) {
         if k / 4 != batch {
             batch = k / 4
-            let batchPaths = paths[(4 * batch)..<min(4 * batch + 4, paths.count)]
-            images = try batchPaths.map { try PNGCodec.read(path: $0) }
+            var images: [Image] = []
+            var timings: [DetectionTiming] = []
+            for path in paths[(4 * batch)..<min(4 * batch + 4, paths.count)] {
+                let t0 = monotonicNanoseconds()
+                images.append(try ImageFile.read(path: path))
+                var t = DetectionTiming()
+                t.read = monotonicNanoseconds() - t0
+                timings.append(t)
+            }
+            let t0 = monotonicNanoseconds()
             let stitched = try ISmart3Canvas.stitch(images)
-            let t0 = Date()
+            let t1 = monotonicNanoseconds()
             let result = try stitched.withUnsafeBytes { try accelerator.run(stitched: $0) }
-            inferenceSeconds += Date().timeIntervalSince(t0)
-            boxes = images.enumerated().map { q, img in
+            let t2 = monotonicNanoseconds()
+            let n = UInt64(images.count)
+            results = images.indices.map { q in
+                let d0 = monotonicNanoseconds()
                 let o = result.outputs[q]
-                return decoder.detectedBox(anchor: o.anchor, x: o.x, y: o.y, codes: o.codes, width: img.width, height: img.height)
+                let box = decoder.detectedBox(anchor: o.anchor, x: o.x, y: o.y, codes: o.codes, width: images[q].width,
+                                              height: images[q].height)
+                var t = timings[q]
+                t.preprocess = (t1 - t0) / n
+                t.inference = (t2 - t1) / n
+                t.boxDecode = monotonicNanoseconds() - d0
+                return (images[q], box, t)
             }
         }
-        return (images[k % 4], boxes[k % 4])
+        return results[k % 4]
     }
 }
 

@@ -16,11 +16,13 @@ struct ImportSkrSkrCommand: ParsableCommand {
         commandName: "skrskr",
         abstract: "Import SkyNet from the DAC-SDC 2020 SkrSkr accelerator's weights (or SEUer B's).",
         discussion: """
-            Give either --weights SkyNet.bin (the .wt bytes followed by the .bm bytes, as Deploy/ ships it), or
-            --wt X.wt --bm X.bm (SEUer B's channel-enhanced seuer_SkyNet1.wt/.bm are accepted and folded to the
-            identical arithmetic). The model computes the accelerator's integer arithmetic bit for bit: input
-            uint8 [1,160,320,3] RGB, output the last layer's raw accumulators int32 [1,20,40,10]. It records its
-            preprocessing (Pillow NEAREST 640x360 -> 320x160) and its detection head (head=skrskr).
+            Give either --weights SkyNet.bin (the .wt bytes followed by the .bm bytes, as Deploy/ ships it), or \
+            --wt X.wt --bm X.bm (SEUer B's channel-enhanced seuer_SkyNet1.wt/.bm are accepted and folded to the \
+            identical arithmetic). The model computes the accelerator's integer arithmetic bit for bit: input \
+            uint8 [1,160,320,3] RGB, output the last layer's raw accumulators int32 [1,20,40,10]. It records its \
+            preprocessing (Pillow NEAREST 640x360 -> 320x160), its detection head (head=skrskr) and where it came \
+            from (dscflow.source: the weight files' names and SHA-256, never a local path), so the same weights \
+            give the same .dscm bytes on any machine.
             """
     )
 
@@ -44,7 +46,7 @@ struct ImportSkrSkrCommand: ParsableCommand {
             model = try SkrSkrImporter.importModel(combined: storage.buffer, name: bin)
         case (nil, let w?, let b?):
             let ws = try ByteStorage(contentsOfFile: w), bs = try ByteStorage(contentsOfFile: b)
-            model = try SkrSkrImporter.importModel(weights: ws.buffer, biasMultipliers: bs.buffer, source: "\(w) + \(b)")
+            model = try SkrSkrImporter.importModel(weights: ws.buffer, biasMultipliers: bs.buffer, weightsName: w, biasMultipliersName: b)
         default:
             throw ValidationError("give either --weights SkyNet.bin, or both --wt X.wt and --bm X.bm")
         }

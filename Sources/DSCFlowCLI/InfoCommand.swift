@@ -9,7 +9,7 @@ struct InfoCommand: ParsableCommand {
         abstract: "Print a model's operators with shapes, quantization and MACs, and its totals."
     )
 
-    @Argument(help: "Model file (.tflite or .dscm).")
+    @Argument(help: modelFileHelp)
     var model: String
 
     @Option(help: "Kernel path whose kernels to name: reference, portable, avx2, avxvnni, avx512vnni or auto (DSCFLOW_KERNELS, else the fastest this CPU runs).")

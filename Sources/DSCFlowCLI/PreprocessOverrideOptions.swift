@@ -3,8 +3,9 @@ import DSCFlow
 import DSCFlowAccelerator
 import DSCFlowVision
 
-/// Command-line overrides of a model's `dscflow.preprocess` metadata (shared by classify, detect
-/// and preprocess). Each one replaces the metadata key of the same name.
+/// Command-line overrides of a model's `dscflow.preprocess` metadata (shared by classify, detect,
+/// preprocess and eval-dacsdc). Each one replaces the metadata key of the same name. Options whose
+/// values may start with '-' (--range -1,1, --mean -0.5) take the next word whatever it looks like.
 struct PreprocessOverrideOptions: ParsableArguments {
     @Option(help: "Channel model: rgb, bgr or gray (default: the metadata's, else from the input's channels).")
     var color: String?
@@ -18,25 +19,19 @@ struct PreprocessOverrideOptions: ParsableArguments {
     @Option(help: "Letterbox padding pixel value: V or R,G,B (0-255).")
     var pad: String?
 
-    @Option(help: "Normalization: lo,hi maps pixel/255 onto [lo,hi]; raw stores the pixel byte.")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Normalization: lo,hi maps pixel/255 onto [lo,hi] (e.g. --range -1,1); raw stores the pixel byte. Default: the metadata's, else what the input's quantization implies (printed as a note).",
+        valueName: "lo,hi|raw"))
     var range: String?
 
-    @Option(help: "Per-channel mean in pixel units (0-255): m or m0,m1,m2; value = (pixel - mean)/std.")
+    @Option(parsing: .unconditional, help: "Per-channel mean in pixel units (0-255): m or m0,m1,m2; value = (pixel - mean)/std.")
     var mean: String?
 
-    @Option(help: "Per-channel standard deviation in pixel units: s or s0,s1,s2.")
+    @Option(parsing: .unconditional, help: "Per-channel standard deviation in pixel units: s or s0,s1,s2.")
     var std: String?
 
     /// The overrides as metadata keys.
     var values: [String: String] {
-        var v: [String: String] = [:]
-        v["color"] = color
-        v["resize"] = resize
-        v["fit"] = fit
-        v["pad"] = pad
-        v["range"] = range
-        v["mean"] = mean
-        v["std"] = std
-        return v
+        metadataOverrides(["color": color, "resize": resize, "fit": fit, "pad": pad, "range": range, "mean": mean, "std": std])
     }
 }

@@ -8,8 +8,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a model on raw input bytes.",
         discussion: """
-            IN.bin holds the raw bytes of the model's input tensor (NHWC, C order). OUT.bin receives the raw
-            bytes of its output tensor. --dump-dir writes each operator's output as opNNN_<OPNAME>.bin, the
+            IN.bin holds the raw bytes of the model's input tensor (NHWC, C order). OUT.bin receives the raw \
+            bytes of its output tensor. --dump-dir writes each operator's output as opNNN_<OPNAME>.bin, the \
             naming of the shared goldens.
 
             An accelerator program (dscflow import ismart3) reads the stitched batch (uint8 [3,324,644]) and writes the 4 heads
@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Model file (.tflite).")
+    @Argument(help: modelFileHelp)
     var model: String
 
     @Option(name: .long, help: "Raw bytes of the input tensor.")

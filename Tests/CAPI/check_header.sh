@@ -7,7 +7,7 @@
 #  2. the functions declared by dscflow.h, by the generated header, by the linker's exports map and
 #     exported by the library are the same set;
 #  3. the library's SONAME is libdscflow.so.0 and it needs only libswiftCore, libc, libm, the loader
-#     (and libpng, once images arrive);
+#     and the image libraries libpng and libturbojpeg;
 #  4. the check itself fails on a header with one changed parameter type (so it can fail).
 set -eu
 gen=$1
@@ -50,8 +50,8 @@ soname=$(readelf -d "$lib" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = "libdscflow.so.0" ] || fail "SONAME is '$soname', expected libdscflow.so.0"
 for dep in $(readelf -d "$lib" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do
     case $dep in
-        libswiftCore.so|libc.so.6|libm.so.6|ld-linux*.so.*|libpng16.so.16) ;;
-        *) fail "libdscflow.so needs $dep (only libswiftCore, libc, libm, libpng are expected)" ;;
+        libswiftCore.so|libc.so.6|libm.so.6|ld-linux*.so.*|libpng16.so.16|libturbojpeg.so.0) ;;
+        *) fail "libdscflow.so needs $dep (only libswiftCore, libc, libm, libpng, libturbojpeg are expected)" ;;
     esac
 done
 echo "check_header: SONAME $soname; needs $(readelf -d "$lib" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | xargs)"

@@ -49,6 +49,44 @@ final class DetectorTests: XCTestCase {
         XCTAssertEqual(coordinates(box), [68, 100, 36, 52])
     }
 
+    func testDetectionPipelineGivesDetectorsBoxesInOrderOnOneAndTwoThreads() throws {
+        // Squares at different places and colours (so anchors and cells differ), one unreadable image.
+        let scenes: [Image] = try (0..<9).map { i in
+            let x = 16 + (i * 37) % 240, y = 8 + (i * 23) % 100
+            return try TinyModels.scene(width: 320, height: 160, rect: (x, x + 16 + 4 * (i % 3), y, y + 16),
+                                        color: i % 2 == 0 ? (255, 0, 0) : (0, 255, 0))
+        }
+        let model = try TinyModels.detector()
+        let expected = try scenes.map { try Detector(model: model).detect($0) }
+        for threads in [1, 2] {
+            let pipeline = try DetectionPipeline(model: model, threads: threads)
+            var seen: [Int] = []
+            try pipeline.run(count: scenes.count + 1, read: { i in
+                if i == scenes.count { throw DSCError.invalidArgument("image \(i) is unreadable") }
+                return scenes[i]
+            }) { r in
+                seen.append(r.index)
+                if r.index == scenes.count {
+                    guard case .failure(let e) = r.box else { return XCTFail("the unreadable image has a box") }
+                    XCTAssertTrue("\(e)".contains("unreadable"), "\(e)")
+                    return
+                }
+                switch r.box {
+                case .success(let b):
+                    XCTAssertEqual(coordinates(b), coordinates(expected[r.index]), "image \(r.index), \(threads) threads")
+                    XCTAssertEqual(b.raw, expected[r.index].raw)
+                    XCTAssertGreaterThan(r.timing.inference, 0)
+                case .failure(let e): XCTFail("image \(r.index): \(e)")
+                }
+            }
+            XCTAssertEqual(seen, Array(0...scenes.count), "\(threads) threads")
+        }
+        XCTAssertThrowsError(try DetectionPipeline(model: model, threads: 0))
+        var none = 0
+        try DetectionPipeline(model: model, threads: 2).run(count: 0, read: { _ in scenes[0] }) { _ in none += 1 }
+        XCTAssertEqual(none, 0)
+    }
+
     func testDrawingPutsATwoPixelOutlineInsideTheBox() throws {
         var img = try Image(width: 10, height: 8, channels: 3)
         img.drawRectangle(xmin: 2, xmax: 8, ymin: 1, ymax: 7, color: (1, 2, 3))

@@ -83,8 +83,8 @@ func dscflowExecutable() -> URL? {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
 
-/// Runs the CLI; returns (status, stdout, stderr).
-func runDSCFlow(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+/// Runs the CLI (with `environment` added to the test's own); returns (status, stdout, stderr).
+func runDSCFlow(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     guard let exe = dscflowExecutable() else {
         print("SKIP: the dscflow executable is not built (swift build)")
         throw XCTSkip("dscflow executable not built")
@@ -92,6 +92,7 @@ func runDSCFlow(_ arguments: [String]) throws -> (status: Int32, out: String, er
     let p = Process()
     p.executableURL = exe
     p.arguments = arguments
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err

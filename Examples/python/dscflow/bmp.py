@@ -1,13 +1,18 @@
 """Reads the pixel bytes of an uncompressed 8-bit BMP (the person-detection test images), top row first."""
+from __future__ import annotations
+
 import struct
 
 import numpy as np
 
+from .model import PathLike
 
-def read_bmp8(path):
+
+def read_bmp8(path: PathLike) -> np.ndarray:
     """The pixels as a (height, width) uint8 array, rows top-down (BMPs with a positive height store
     them bottom-up)."""
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     if len(data) < 54 or data[:2] != b"BM":
         raise ValueError(f"{path}: not a BMP")
     offset, = struct.unpack_from("<I", data, 10)

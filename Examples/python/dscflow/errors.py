@@ -1,4 +1,8 @@
 """DSCFlow's status codes as Python exceptions carrying the library's message."""
+from __future__ import annotations
+
+from typing import Dict, Optional, Type
+
 from ._library import lib
 
 OK = 0
@@ -8,20 +12,22 @@ class DSCFlowError(Exception):
     """A failed DSCFlow call. `status` is the C status code, `status_name` its dscflow.h name, and the
     message is the library's (dsc_last_error)."""
 
-    status = None
+    status: int = 0
 
-    def __init__(self, message, status=None):
+    def __init__(self, message: str, status: Optional[int] = None) -> None:
         super().__init__(message)
         if status is not None:
             self.status = status
 
     @property
-    def status_name(self):
-        return lib.dsc_status_name(self.status).decode()
+    def status_name(self) -> str:
+        """The status code's name in dscflow.h, e.g. "DSC_ERR_IO"."""
+        name: bytes = lib.dsc_status_name(self.status)
+        return name.decode()
 
 
 class InvalidArgumentError(DSCFlowError, ValueError):
-    """DSC_ERR_INVALID_ARGUMENT: NULL, out of range, or a buffer of the wrong size."""
+    """DSC_ERR_INVALID_ARGUMENT: NULL, out of range, a buffer or array of the wrong size, type or shape."""
     status = -1
 
 
@@ -31,12 +37,12 @@ class MalformedModelError(DSCFlowError):
 
 
 class UnsupportedError(DSCFlowError):
-    """DSC_ERR_UNSUPPORTED: the model uses something DSCFlow does not implement."""
+    """DSC_ERR_UNSUPPORTED: the model uses something DSCFlow does not implement (or the CPU lacks a kernel path)."""
     status = -3
 
 
 class ModelIOError(DSCFlowError, OSError):
-    """DSC_ERR_IO: a file could not be read."""
+    """DSC_ERR_IO: a file could not be read (missing, or a corrupt or truncated model or image)."""
     status = -4
 
 
@@ -50,13 +56,14 @@ class WrongStateError(DSCFlowError):
     status = -6
 
 
-_BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, MalformedModelError, UnsupportedError,
-                                          ModelIOError, OutOfMemoryError, WrongStateError)}
+_BY_STATUS: Dict[int, Type[DSCFlowError]] = {
+    cls.status: cls for cls in (InvalidArgumentError, MalformedModelError, UnsupportedError, ModelIOError,
+                                OutOfMemoryError, WrongStateError)}
 
 
-def check(status):
+def check(status: int) -> None:
     """Raises the exception of `status` (with the thread's last error message) unless it is DSC_OK."""
     if status != OK:
-        message = lib.dsc_last_error().decode("utf-8", "replace")
+        raw: bytes = lib.dsc_last_error()
         cls = _BY_STATUS.get(status, DSCFlowError)
-        raise cls(message, status)
+        raise cls(raw.decode("utf-8", "replace"), status)

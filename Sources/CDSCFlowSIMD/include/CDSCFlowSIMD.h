@@ -73,7 +73,9 @@ enum {
     DSCSIMD_KERNEL_MEAN = 14,
     /// Max pool of 8-bit inputs whose windows all lie inside the image, on whole bytes (`dscsimd_pool`).
     DSCSIMD_KERNEL_MAXPOOL_BYTES = 15,
-    DSCSIMD_KERNEL_COUNT = 16,
+    /// Pad with a constant (`dscsimd_pad`), the same for every ISA.
+    DSCSIMD_KERNEL_PAD = 16,
+    DSCSIMD_KERNEL_COUNT = 17,
 };
 
 /// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
@@ -314,10 +316,20 @@ typedef struct dscsimd_concat {
     int64_t outer;
     int64_t out_row_bytes;
     const int64_t *row_bytes;
-    /// The inputs' addresses (a session's table).
+    /// The inputs' addresses (a session's table); NULL for an input its producer already wrote in place.
     const uint8_t *const *sources;
     uint8_t *output;
 } dscsimd_concat;
+
+/// Pad of a rank-5 view (lower ranks extended with leading 1s): output dims[d] + before[d] + after[d]
+/// in each dimension, new cells holding the `elem_size` bytes of `value`.
+typedef struct dscsimd_pad {
+    int64_t dims[5], before[5], out_dims[5];
+    int32_t elem_size;
+    uint8_t value[4];
+    const uint8_t *input;
+    uint8_t *output;
+} dscsimd_pad;
 
 /// Mean of int8/uint8 values over the middle axis of an [outer][mid][inner] view (TFLite Micro's
 /// integer mean: acc = sum + bias, bias = -zp_in * mid, then `rq` (TFLite, one entry repeated to 16)).
@@ -409,6 +421,7 @@ enum {
     DSCSIMD_OP_S2D = 7,
     DSCSIMD_OP_CONCAT = 8,
     DSCSIMD_OP_MEAN = 9,
+    DSCSIMD_OP_PAD = 10,
 };
 
 /// One prepared operator: its kind, the microkernel that runs it and the ISA it was built for, and
@@ -431,6 +444,7 @@ typedef struct dscsimd_op {
     dscsimd_s2d s2d;
     dscsimd_concat concat;
     dscsimd_mean mean;
+    dscsimd_pad pad;
 } dscsimd_op;
 
 /// Runs one prepared operator (nothing when its `run` is NULL).

@@ -1,6 +1,6 @@
-/// SHA-256 (FIPS 180-4) of a byte buffer, without Foundation: importers record the digest of the
-/// parameter file a model was built from (provenance that does not depend on where the file was).
-public enum SHA256 {
+/// SHA-256 (FIPS 180-4) of a byte buffer, for provenance records (`dscflow.source`): a model
+/// records the digest of the files it was imported from instead of their local paths.
+package enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -13,53 +13,45 @@ public enum SHA256 {
     ]
 
     /// The 32-byte digest of `bytes`.
-    public static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    package static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        // The message, a 1 bit, zeros, and the bit length: a multiple of 64 bytes.
+        // The message, a 1 bit, zeros up to 56 mod 64 bytes, and the bit length (big-endian).
         let n = bytes.count
-        var tail = [UInt8](bytes[(n - n % 64)...])
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
+        let padded = (n + 9 + 63) / 64 * 64
+        var tail = [UInt8](repeating: 0, count: padded - n / 64 * 64)
+        let full = n / 64 * 64
+        for i in full..<n { tail[i - full] = bytes[i] }
+        tail[n - full] = 0x80
         let bits = UInt64(n) &* 8
-        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
+        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
         var w = [UInt32](repeating: 0, count: 64)
-        func block(_ at: (Int) -> UInt8) {
+        func block(_ byte: (Int) -> UInt8) {
             for t in 0..<16 {
-                w[t] = UInt32(at(4 * t)) << 24 | UInt32(at(4 * t + 1)) << 16 | UInt32(at(4 * t + 2)) << 8 | UInt32(at(4 * t + 3))
+                w[t] = UInt32(byte(4 * t)) << 24 | UInt32(byte(4 * t + 1)) << 16 | UInt32(byte(4 * t + 2)) << 8 | UInt32(byte(4 * t + 3))
             }
             for t in 16..<64 {
                 let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
                 let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
                 w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
             }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
             for t in 0..<64 {
                 let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
                 let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
             }
             h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
         }
-        var offset = 0
-        while offset + 64 <= n {
-            let base = offset
-            block { bytes[base + $0] }
-            offset += 64
-        }
-        var t = 0
-        while t < tail.count {
-            let base = t
-            block { tail[base + $0] }
-            t += 64
-        }
+        for start in stride(from: 0, to: full, by: 64) { block { bytes[start + $0] } }
+        for start in stride(from: 0, to: tail.count, by: 64) { block { tail[start + $0] } }
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
     }
 
     /// The digest as 64 lowercase hexadecimal digits.
-    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    package static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
         let digits = Array("0123456789abcdef")
         return String(digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
 }

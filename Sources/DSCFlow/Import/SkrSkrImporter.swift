@@ -16,19 +16,34 @@ public enum SkrSkrImporter {
     /// Bytes of `SkyNet.bin` (= `.wt` followed by `.bm`).
     public static let combinedFileBytes = weightFileBytes + biasMultiplierFileBytes
 
-    /// Imports `SkyNet.bin` (the `.wt` bytes followed by the `.bm` bytes).
+    /// Imports `SkyNet.bin` (the `.wt` bytes followed by the `.bm` bytes). `name` is the file's name;
+    /// the model's `dscflow.source` records its last path component and the bytes' SHA-256 (never a
+    /// directory), so the same file gives the same `.dscm` bytes on every machine.
     public static func importModel(combined bytes: UnsafeRawBufferPointer, name: String = "SkyNet.bin") throws -> Model {
         guard bytes.count == combinedFileBytes else {
             throw DSCError.malformedModel("\(name): \(bytes.count) bytes; a SkrSkr SkyNet.bin has exactly \(combinedFileBytes) (\(weightFileBytes) of weights + \(biasMultiplierFileBytes) of biases and multipliers)")
         }
         let wt = UnsafeRawBufferPointer(rebasing: bytes[0..<weightFileBytes])
         let bm = UnsafeRawBufferPointer(rebasing: bytes[weightFileBytes...])
-        return try importModel(weights: wt, biasMultipliers: bm, source: name)
+        return try build(weights: wt, biasMultipliers: bm, source: provenance(name, bytes))
     }
 
-    /// Imports a `.wt` (weights) and `.bm` (biases, multipliers) pair, SkrSkr's or SEUer B's.
+    /// Imports a `.wt` (weights) and `.bm` (biases, multipliers) pair, SkrSkr's or SEUer B's. The names
+    /// are recorded as for `importModel(combined:name:)`: last path component and SHA-256.
     public static func importModel(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
-                                   source: String = "SkyNet.wt + SkyNet.bm") throws -> Model {
+                                   weightsName: String = "SkyNet.wt", biasMultipliersName: String = "SkyNet.bm") throws -> Model {
+        try build(weights: wt, biasMultipliers: bm,
+                  source: provenance(weightsName, wt) + " + " + provenance(biasMultipliersName, bm))
+    }
+
+    /// "NAME (sha256 HEX)" with NAME reduced to its last path component.
+    static func provenance(_ name: String, _ bytes: UnsafeRawBufferPointer) -> String {
+        let file = name.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? name
+        return "\(file) (sha256 \(SHA256.hex(bytes)))"
+    }
+
+    private static func build(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
+                              source: String) throws -> Model {
         guard wt.count == weightFileBytes else {
             throw DSCError.malformedModel("SkrSkr weight file: \(wt.count) bytes; expected exactly \(weightFileBytes) (13792 words of 32 weights)")
         }

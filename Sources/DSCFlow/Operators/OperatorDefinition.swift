@@ -163,6 +163,8 @@ package struct KernelTuning: Sendable, Equatable {
     package var convKernel: Int?
     /// A depthwise microkernel (DSCSIMD_KERNEL_DWCONV_*) to use instead of the chosen one, likewise.
     package var depthwiseKernel: Int?
+    /// Whether max pools may run on whole bytes (DSCSIMD_KERNEL_MAXPOOL_BYTES).
+    package var maxPoolBytes = true
 
     package init() {}
 }

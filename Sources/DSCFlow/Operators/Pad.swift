@@ -1,3 +1,5 @@
+import CDSCFlowSIMD
+
 /// PAD / PADV2: `paddings[d] = (before, after)` per input dimension; new cells hold `value`.
 enum Pad: OperatorDefinition {
     typealias Parameters = PadParameters
@@ -39,8 +41,31 @@ enum Pad: OperatorDefinition {
         if !x.type.range.contains(p.value) { throw c.unsupported("pad value \(p.value) outside \(x.type.name)") }
     }
 
+    /// DSCSIMD_KERNEL_PAD: the output filled with the value, the input's innermost runs copied in.
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        .reference("no fast Pad kernel")
+        let x = c.input()
+        guard !x.isConstant else { return .reference("constant input") }
+        guard let kernel = target.kernel(DSCSIMD_KERNEL_PAD) else { return .reference("no pad kernel") }
+        let lead = 5 - x.shape.count
+        var dims = [Int64](repeating: 1, count: 5), before = [Int64](repeating: 0, count: 5), out = [Int64](repeating: 1, count: 5)
+        for (k, d) in x.shape.enumerated() {
+            dims[lead + k] = Int64(d)
+            before[lead + k] = Int64(p.paddings[k].before)
+            out[lead + k] = Int64(c.output.shape[k])
+        }
+        var a = dscsimd_pad()
+        a.dims = (dims[0], dims[1], dims[2], dims[3], dims[4])
+        a.before = (before[0], before[1], before[2], before[3], before[4])
+        a.out_dims = (out[0], out[1], out[2], out[3], out[4])
+        a.elem_size = Int32(x.type.byteSize)
+        let v = UInt32(bitPattern: p.value)  // little-endian: the value's bytes, low first
+        a.value = (UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v >> 16),
+                   UInt8(truncatingIfNeeded: v >> 24))
+        var t = dscsimd_op()
+        t.kind = Int32(DSCSIMD_OP_PAD)
+        t.isa = target.isa
+        t.pad = a
+        return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: 0, memory: nil))
     }
 
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {

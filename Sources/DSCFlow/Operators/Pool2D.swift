@@ -82,6 +82,7 @@ enum Pool2D {
         let inside = w.padTop == 0 && w.padLeft == 0 && (outS.h - 1) * w.strideHeight + w.kernelHeight <= inS.h
             && (outS.w - 1) * w.strideWidth + w.kernelWidth <= inS.w
         let bytes = !average && inside && input.type.range.contains(p.activationMin) && input.type.range.contains(p.activationMax)
+            && target.tuning.maxPoolBytes
         guard let kernel = target.kernel(bytes ? DSCSIMD_KERNEL_MAXPOOL_BYTES : DSCSIMD_KERNEL_POOL) else {
             return .reference("no pool kernel on \(target.path.rawValue)")
         }

@@ -19,9 +19,12 @@ public enum ArenaPlanner {
                  preserveAll: preserveAll)
     }
 
-    /// The arena plan of a graph given by its parts (see `plan(_:preserveAll:)`).
+    /// The arena plan of a graph given by its parts (see `plan(_:preserveAll:)`). `aliases` maps a
+    /// tensor to a tensor it lives inside and its byte offset there (an input of a concatenation laid
+    /// directly into the concatenated tensor): it gets no bytes of its own, and its host lives from the
+    /// first time either is written.
     package static func plan(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
-                             preserveAll: Bool) throws -> ArenaPlan {
+                             preserveAll: Bool, aliases: [Int: (into: Int, offset: Int)] = [:]) throws -> ArenaPlan {
         let n = tensors.count
         let end = operations.count
         var first = [Int](repeating: Int.max, count: n)
@@ -37,8 +40,12 @@ public enum ArenaPlanner {
             }
         }
         for t in outputs { last[t] = end }
+        for (t, host) in aliases {
+            first[host.into] = min(first[host.into], first[t])
+            last[host.into] = max(last[host.into], last[t])
+        }
         var live: [Int] = []
-        for t in 0..<n where !tensors[t].isConstant && first[t] != Int.max {
+        for t in 0..<n where !tensors[t].isConstant && first[t] != Int.max && aliases[t] == nil {
             if preserveAll { first[t] = -1; last[t] = end }
             live.append(t)
         }
@@ -72,6 +79,7 @@ public enum ArenaPlanner {
             placed.append((candidate, e, first[t], last[t]))
             total = max(total, e)
         }
+        for (t, host) in aliases { offsets[t] = offsets[host.into] + host.offset }
         return ArenaPlan(offsets: offsets, size: total)
     }
 }

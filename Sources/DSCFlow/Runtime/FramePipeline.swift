@@ -24,9 +24,17 @@ public final class FramePipeline {
     public let session: Session
     private let staging: (UnsafeMutableRawBufferPointer, UnsafeMutableRawBufferPointer)
 
+    /// Wall time of the last frame's inference (`Session.run`), in nanoseconds: `consume` can read it.
+    public private(set) var lastInferenceNanoseconds: UInt64 = 0
+
     /// A pipeline over a new session of `model`. Its input 0 is what `prepare` writes.
-    public init(model: Model, options: SessionOptions = SessionOptions()) throws {
-        session = try Session(model: model, options: options)
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
+        try self.init(session: Session(model: model, options: options))
+    }
+
+    /// A pipeline over `session` (which it then runs; nothing else may use the session meanwhile).
+    public init(session: Session) throws {
+        self.session = session
         let n = session.inputBytes(0).count
         func buffer() -> UnsafeMutableRawBufferPointer {
             let p = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1), alignment: ArenaPlan.alignment)
@@ -75,7 +83,9 @@ public final class FramePipeline {
             let src = odd ? staging.1 : staging.0
             if let s = src.baseAddress, let d = input.baseAddress, input.count > 0 { d.copyMemory(from: s, byteCount: input.count) }
             dscsimd_semaphore_signal(odd ? e1 : e0)
+            let t0 = dsc_monotonic_ns()
             session.run()
+            lastInferenceNanoseconds = dsc_monotonic_ns() &- t0
             consume(i, session.outputBytes(0))
         }
         _ = dscsimd_thread_join(handle)

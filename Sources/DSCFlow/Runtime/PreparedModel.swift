@@ -31,8 +31,9 @@ public final class PreparedModel: @unchecked Sendable {
     public let options: SessionOptions
     /// The kernel path (`options.kernels` resolved through the environment and the CPU).
     public let kernelPath: KernelPath
-    /// Where each activation lives in a session's arena.
-    public let plan: ArenaPlan
+    /// Where each activation lives in a session's arena (an input of a concatenation written in place
+    /// lives inside the concatenated tensor).
+    public private(set) var plan: ArenaPlan
     /// The kernel of each operator, in execution order.
     public let kernels: [KernelChoice]
     /// Each operator's microkernel and packed constants (nil: the reference kernel).
@@ -81,10 +82,65 @@ public final class PreparedModel: @unchecked Sendable {
         self.packed = packed
         self.kernels = kernels
         scratchBytesPerThread = packed.contains { $0 != nil } ? (scratch + 127) / 64 * 64 : 0
+        let inPlace = options.preserveAllTensors ? ConcatenationInPlace() : ConcatenationInPlace(model, packed)
+        self.inPlace = inPlace
+        if !inPlace.aliases.isEmpty {
+            self.plan = try ArenaPlanner.plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs,
+                                              outputs: model.outputs, preserveAll: false, aliases: inPlace.aliases)
+        }
     }
+
+    /// Concatenation inputs written in place (their producers write into the concatenated tensor).
+    let inPlace: ConcatenationInPlace
 
     /// Arena bytes a session needs: the tensors, each thread's kernel scratch, and alignment slack.
     public var requiredArenaSize: Int {
         plan.size + scratchBytesPerThread * options.threads + ArenaPlan.alignment
+    }
+}
+
+/// Concatenations whose inputs their producers can write directly into the concatenated tensor, so
+/// the concatenation copies nothing: along the last axis when the producer's microkernel writes output
+/// pixels any distance apart (conv, space-to-depth), or along an axis with nothing but 1s before it (each
+/// input is then one contiguous range). An input qualifies when only the concatenation reads it and it
+/// is neither a model input nor a model output.
+struct ConcatenationInPlace {
+    /// Input tensor → (concatenated tensor, byte offset in it).
+    var aliases: [Int: (into: Int, offset: Int)] = [:]
+    /// Operator → elements between its output pixels, for producers writing a channel slice.
+    var outputPixelStrides: [Int: Int] = [:]
+
+    init() {}
+
+    init(_ model: Model, _ packed: [PackedOperator?]) {
+        var readers = [Int](repeating: 0, count: model.tensors.count)
+        var producer = [Int](repeating: -1, count: model.tensors.count)
+        for (i, op) in model.operations.enumerated() {
+            for t in op.inputs where t >= 0 { readers[t] += 1 }
+            for t in op.outputs { producer[t] = i }
+        }
+        for (i, op) in model.operations.enumerated() {
+            guard case .concatenation(let axis) = op.kind, packed[i] != nil else { continue }
+            let y = model.tensors[op.outputs[0]]
+            let contiguous = y.shape[..<axis].allSatisfy { $0 == 1 }
+            let lastAxis = axis == y.shape.count - 1
+            guard contiguous || lastAxis, Set(op.inputs).count == op.inputs.count else { continue }
+            let inner = y.shape[(axis + 1)...].reduce(1, *), es = y.type.byteSize
+            var along = 0
+            for x in op.inputs {
+                let t = model.tensors[x]
+                defer { along += t.shape[axis] }
+                let p = producer[x]
+                guard readers[x] == 1, p >= 0, p < i, !model.inputs.contains(x), !model.outputs.contains(x),
+                      aliases[x] == nil, aliases[op.outputs[0]] == nil else { continue }
+                if contiguous {
+                    aliases[x] = (op.outputs[0], along * inner * es)
+                } else if let k = packed[p]?.template.kind,
+                          k == Int32(DSCSIMD_OP_CONV) || k == Int32(DSCSIMD_OP_S2D) {
+                    aliases[x] = (op.outputs[0], along * es)
+                    outputPixelStrides[p] = y.shape[axis]
+                }
+            }
+        }
     }
 }

@@ -26,6 +26,8 @@ public final class Session {
     /// operators' own).
     private let workers: OpaquePointer?
     private let partScratch: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
+    /// Where `run(observer:)` gathers an output written in place into a concatenation (nil: none is).
+    private let observerStaging: UnsafeMutableRawPointer?
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
     /// Prepares the model to know its kernels' scratch; throws what `PreparedModel.init` throws.
@@ -98,6 +100,8 @@ public final class Session {
         self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
         self.fast = FastKernelBinding(prepared, bindings: bindings, scratch: base + plan.size)
         self.fastOps = fast.ops
+        let staged = prepared.inPlace.outputPixelStrides.keys.map { model.tensors[model.operations[$0].outputs[0]].byteCount }
+        self.observerStaging = staged.max().map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1), alignment: 64) }
         self.partScratch = .allocate(capacity: threads)
         for i in 0..<threads {
             partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
@@ -106,6 +110,7 @@ public final class Session {
 
     deinit {
         dscsimd_workers_destroy(workers)
+        observerStaging?.deallocate()
         partScratch.deallocate()
         ownedArena?.deallocate()
         timings.deallocate()
@@ -165,9 +170,26 @@ public final class Session {
             if profile { timings[i] = dsc_monotonic_ns() &- t0 }
             if let observer {
                 let out = model.operations[i].outputs[0]
-                observer(i, UnsafeRawBufferPointer(start: bindings[i].output, count: model.tensors[out].byteCount))
+                observer(i, observedBytes(i, out))
             }
         }
+    }
+
+    /// Operator `i`'s output (tensor `t`) as contiguous bytes: where it is written in place into a
+    /// concatenation along the last axis (pixels a wider tensor's width apart), gathered into the
+    /// session's staging buffer first.
+    private func observedBytes(_ i: Int, _ t: Int) -> UnsafeRawBufferPointer {
+        let bytes = model.tensors[t].byteCount
+        guard let stride = prepared.inPlace.outputPixelStrides[i], let staging = observerStaging else {
+            return UnsafeRawBufferPointer(start: bindings[i].output, count: bytes)
+        }
+        let shape = model.tensors[t].shape
+        let es = model.tensors[t].type.byteSize
+        let row = (shape.last ?? 1) * es, pixels = bytes / max(row, 1)
+        for p in 0..<pixels {
+            (staging + p * row).copyMemory(from: UnsafeRawPointer(bindings[i].output) + p * stride * es, byteCount: row)
+        }
+        return UnsafeRawBufferPointer(start: staging, count: bytes)
     }
 
     /// Copies `input` into input 0, runs, and copies output 0 into `output`. Sizes must match exactly.

@@ -37,8 +37,10 @@ public struct AcceleratorProgram: Sendable {
     public let arithmetic: Arithmetic
     /// The parameter words.
     public let parameters: ProgramParameters
-    /// The design's configuration, whose primitive costs price the steps (`ProgramCycles`).
+    /// The design's configuration (a tiled engine), whose primitive costs price the steps (`ProgramCycles`).
     public let config: AcceleratorConfig
+    /// Its primitive costs.
+    let rules: TiledCycleRules?
 
     /// A program; throws `DSCError.invalidArgument` naming the first step or buffer that does not fit.
     public init(name: String, buffers: [ProgramBuffer], layers: [String], steps: [ProgramStep], inputBytes: Int,
@@ -52,7 +54,11 @@ public struct AcceleratorProgram: Sendable {
         self.arithmetic = arithmetic
         self.parameters = parameters
         self.config = config
+        rules = TiledCycleRules(config)
         try config.validate()
+        guard rules != nil else {
+            throw DSCError.invalidArgument("program \(name): configuration \(config.name) is not a tiled engine; a program's steps are priced by the tiled-engine rules")
+        }
         try validate()
     }
 

@@ -17,11 +17,13 @@ public struct ProgramCycles: Sendable {
 
     /// The cycles of `program` on its configuration.
     public init(program: AcceleratorProgram) {
-        let rules = TiledCycleRules(program.config)
         var ledgers = [CycleLedger](repeating: CycleLedger(), count: program.layers.count)
         var events: [String: (steps: Int, cycles: Int)] = [:]
         var pending: (layer: Int, event: Event)? = nil
+        // `AcceleratorProgram` accepts tiled-engine configurations only, so `rules` is there.
+        let rules = program.rules
         for step in program.steps {
+            guard let rules else { break }
             let e = Self.price(step.operation, program, rules)
             let name = step.operation.name
             events[name, default: (0, 0)].steps += 1
@@ -62,32 +64,33 @@ public struct ProgramCycles: Sendable {
     }
 
     static func price(_ op: ProgramOperation, _ program: AcceleratorProgram, _ r: TiledCycleRules) -> Event {
-        let c = r.c
-        let dwLoop = c.dwLoopRows &* c.dwLoopCols, pwLoop = r.pwArea, whole = c.bufferRows &* c.bufferCols
+        let c = r.c, t = r.engine.tiles, passes = r.engine.passes
+        let dwLoop = t.dwLoopRows &* t.dwLoopCols, pwLoop = r.pwArea, whole = t.bufferRows &* t.bufferCols
         func placement(_ b: BufferRef) -> ProgramBuffer.Placement { program.buffers[b.buffer].placement }
         switch op {
         case let .loadImage(_, g, _, _, _, channels):
-            let per = c.imageLoadRows &* c.imageLoadCols
+            let per = r.engine.imageLoader.rows &* r.engine.imageLoader.cols
             return Event(cycles: scaled(r.imageLoadCycles(channels: channels, packedPixels: 1), cells: g.cells, per: per),
                          memory: true, bytes: scaled(r.imageLoadBytes(channels: channels), cells: g.cells, per: per))
         case let .presetBias(dst, g, _):
             let accumulator = program.buffers[dst.buffer].format == APFixed.acc
-            return Event(cycles: scaled(r.sweepCycles(accumulator ? c.pwPrePasses : c.dwPrePasses), cells: g.cells, per: pwLoop),
+            return Event(cycles: scaled(r.sweepCycles(accumulator ? passes.pwPre : passes.dwPre), cells: g.cells, per: pwLoop),
                          memory: false, bytes: 0)
         case let .clear(_, g):
             return Event(cycles: g.cells, memory: false, bytes: 0)
         case let .depthwise(_, _, g, _, relu):
             let dw = scaled(r.dwCycles(taps: 9, packedPixels: 1), cells: g.cells, per: dwLoop)
-            let post = relu ? scaled(r.sweepCycles(c.dwPostPassesOnChip), cells: g.cells, per: pwLoop) : 0
+            let post = relu ? scaled(r.sweepCycles(passes.dwPostOnChip), cells: g.cells, per: pwLoop) : 0
             return Event(cycles: dw &+ post, memory: false, bytes: 0)
         case let .pointwise(_, _, g, _):
             let lanes = program.parameters.lanes
-            let blocks = (lanes + c.pwInputs - 1) / max(c.pwInputs, 1), passes = (lanes + c.pwOutputs - 1) / max(c.pwOutputs, 1)
-            let setup = blocks &* passes &* c.pwBlockSetupCycles
-            let sweep = r.pwCycles(blocks: blocks, passes: passes) &- setup
+            let pw = r.engine.pointwise
+            let blocks = (lanes + pw.inputs - 1) / max(pw.inputs, 1), outPasses = (lanes + pw.outputs - 1) / max(pw.outputs, 1)
+            let setup = blocks &* outPasses &* pw.blockSetupCycles
+            let sweep = r.pwCycles(blocks: blocks, passes: outPasses) &- setup
             return Event(cycles: setup &+ scaled(sweep, cells: g.cells, per: pwLoop), memory: false, bytes: 0)
         case let .maxPool(_, _, _, _, g):
-            let per = (c.tileRows / 2) &* (c.tileCols / 2)
+            let per = (t.rows / 2) &* (t.cols / 2)
             return Event(cycles: scaled(r.poolCycles(), cells: g.cells, per: per), memory: true,
                          bytes: scaled(r.poolBytes(), cells: g.cells, per: per))
         case let .store(dst, src, g):
@@ -97,11 +100,11 @@ public struct ProgramCycles: Sendable {
         case let .copy(dst, g, src, _, _):
             if placement(dst) == .onChip && placement(src) == .onChip { return Event(cycles: g.cells, memory: false, bytes: 0) }
             let words = r.busWords(g.cells &* r.wordsPerPixel)
-            return Event(cycles: words, memory: true, bytes: g.cells &* r.wordsPerPixel &* c.busBytes)
+            return Event(cycles: words, memory: true, bytes: g.cells &* r.wordsPerPixel &* c.memory.busBytes)
         case let .reorg(_, _, _, _, g, _):
             // `reorgCyclesPerGroup` prices one destination group of a pass over the 4 images of a
             // batch; one step moves one image's source group into 4 destination groups.
-            return Event(cycles: r.reorgCycles, memory: true, bytes: 4 &* g.cells &* r.wordsPerPixel &* c.busBytes)
+            return Event(cycles: r.reorgCycles, memory: true, bytes: 4 &* g.cells &* r.wordsPerPixel &* c.memory.busBytes)
         case let .selectBox(_, g, confidence, _, _, _, _):
             return Event(cycles: g.cells &* confidence.count, memory: false, bytes: 0)
         case let .loadWeights(words):

@@ -5,9 +5,12 @@ import DSCFlow
 public enum DACSDCScore {
     /// One line of a ground-truth or prediction file.
     public struct Entry: Sendable, Equatable {
+        /// The image's name as the file gives it (e.g. `000.jpg`).
         public var name: String
+        /// The box in whole pixels: x1, x2, y1, y2 of the contest's format.
         public var xmin: Int, xmax: Int, ymin: Int, ymax: Int
 
+        /// An entry with the given name and box.
         public init(name: String, xmin: Int, xmax: Int, ymin: Int, ymax: Int) {
             self.name = name
             self.xmin = xmin

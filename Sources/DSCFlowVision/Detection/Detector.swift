@@ -11,6 +11,8 @@ public final class Detector {
     public let head: DetectionHead
     /// The session that runs the model (its arena holds the last input and output).
     public let session: Session
+    /// Boxes scoring below this are "no object" (`DetectionHeads.minScore`).
+    public let minScore: Double
 
     /// A detector for `model` whose preprocessing and head come from its metadata
     /// (`dscflow.preprocess`, `dscflow.detection`) with the given overrides taking precedence.
@@ -22,6 +24,7 @@ public final class Detector {
         self.model = model
         self.preprocessor = try Preprocessor(model: model, overrides: preprocessOverrides)
         self.head = try DetectionHeads.make(for: model, overrides: detectionOverrides)
+        self.minScore = try DetectionHeads.minScore(for: model, overrides: detectionOverrides)
         self.session = try Session(model: model, options: options)
     }
 
@@ -33,12 +36,23 @@ public final class Detector {
     public func detect(_ image: Image) throws -> DetectedBox {
         let geometry = try preprocessor.preprocess(image, into: session.inputBytes())
         session.run()
+        return try decodeBox(session.outputBytes(), imageWidth: image.width, imageHeight: image.height, geometry: geometry)
+    }
+
+    /// The box in the pixels of an image of `imageWidth` x `imageHeight` from the model's `output`
+    /// bytes, for an input prepared with `geometry` (the last step of `detect`).
+    public func decodeBox(_ output: UnsafeRawBufferPointer, imageWidth: Int, imageHeight: Int,
+                          geometry: InputGeometry) throws -> DetectedBox {
         let out = model.tensors[model.outputs[0]]
         if geometry.isStretch {
-            return try head.decode(output: session.outputBytes(), tensor: out, imageWidth: image.width, imageHeight: image.height)
+            return try head.decode(output: output, tensor: out, imageWidth: imageWidth, imageHeight: imageHeight)
         }
-        let inInput = try head.decode(output: session.outputBytes(), tensor: out,
-                                      imageWidth: preprocessor.width, imageHeight: preprocessor.height)
+        let inInput = try head.decode(output: output, tensor: out, imageWidth: preprocessor.width, imageHeight: preprocessor.height)
         return geometry.imageBox(fromInputBox: inInput)
+    }
+
+    /// True when `box` scores at least `minScore` (a head without a score, NaN, always counts).
+    public func isObject(_ box: DetectedBox) -> Bool {
+        !(box.score < minScore)
     }
 }

@@ -15,10 +15,13 @@ public struct SkrSkrHead: DetectionHead {
     public let multipliers: [Int32]
     /// The host's scale of the raw words (2^17 on SkrSkr).
     public let qm: Double
+    /// The output grid's width in cells (40 on SkrSkr).
     public let gridWidth: Int
+    /// The output grid's height in cells (20 on SkrSkr).
     public let gridHeight: Int
     /// The image size the host scales to when the caller gives none (640×360 for DAC-SDC).
     public let defaultImageWidth: Int
+    /// The image height the host scales to when the caller gives none.
     public let defaultImageHeight: Int
 
     /// Validates and keeps the constants (4 positive anchors, 10 multipliers, qm > 0, grid ≥ 1).

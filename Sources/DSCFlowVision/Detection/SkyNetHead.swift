@@ -30,7 +30,7 @@ public struct SkyNetHead: DetectionHead {
     /// tw, th and conf once each; other names are skipped).
     public init(record: MetadataRecord) throws {
         guard let a = try record.doubles("anchors") else {
-            throw DSCError.invalidArgument("skynet head: anchors=w0,h0,w1,h1 (grid units) is required (metadata or --anchors)")
+            throw DSCError.invalidArgument("skynet head: anchors=w0,h0,w1,h1 (grid units) is required (in the model's metadata or as a detection option)")
         }
         guard a.count >= 2, a.count % 2 == 0, a.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw DSCError.invalidArgument("skynet head: anchors='\(record["anchors"] ?? "")' must be pairs of positive numbers w,h")

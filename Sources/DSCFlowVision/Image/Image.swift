@@ -1,7 +1,9 @@
 import DSCFlow
 /// An 8-bit image in memory: rows top-down, pixels interleaved (gray, RGB or RGBA).
 public struct Image: Sendable, Equatable {
+    /// Width in pixels.
     public var width: Int
+    /// Height in pixels.
     public var height: Int
     /// 1 (gray), 3 (RGB) or 4 (RGBA).
     public var channels: Int

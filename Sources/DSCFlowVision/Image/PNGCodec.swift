@@ -5,15 +5,20 @@ import DSCFlow
 /// 16-bit and palette images are converted to 8 bits; gray+alpha becomes RGBA. Corrupt, truncated
 /// or oversized files give a `DSCError`, never a crash.
 public enum PNGCodec {
+    /// The 8 bytes every PNG file starts with.
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// True when `bytes` start with the PNG signature.
+    public static func isPNG(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 8 && (0..<8).allSatisfy { bytes[$0] == signature[$0] }
+    }
+
     /// Decodes PNG bytes to an 8-bit gray, RGB or RGBA image (the file's own colour model).
     public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "PNG") throws -> Image {
         guard let base = bytes.baseAddress, bytes.count >= 8 else {
             throw DSCError.io(path: name, reason: "not a PNG file (\(bytes.count) bytes)")
         }
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        for k in 0..<8 where bytes[k] != signature[k] {
-            throw DSCError.io(path: name, reason: "not a PNG file (bad signature)")
-        }
+        guard isPNG(bytes) else { throw DSCError.io(path: name, reason: "not a PNG file (bad signature)") }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
@@ -83,7 +88,7 @@ public enum PNGCodec {
     private static func message(_ image: inout png_image) -> String {
         withUnsafeBytes(of: &image.message) { raw in
             let bytes = raw.prefix { $0 != 0 }
-            return bytes.isEmpty ? "unknown libpng error" : String(decoding: bytes, as: UTF8.self)
+            return bytes.isEmpty ? "unknown libpng error" : String(decoding: bytes, as: UTF8.self).withLowercaseFirstWord
         }
     }
 }

@@ -10,11 +10,18 @@ import DSCFlow
 /// - `fit=stretch|letterbox|crop` [stretch]: stretch to the input size, fit inside and pad, or
 ///   cut the centre to the input's aspect ratio.
 /// - `pad=V` or `pad=R,G,B` [0]: the pixel value (0–255) of letterbox padding.
-/// - `range=lo,hi` [0,1]: pixel/255 mapped linearly onto [lo, hi]; or `range=raw`: the pixel byte
-///   itself is the input value (uint8 inputs: unchanged; int8 inputs: pixel − 128), no scale.
+/// - `range=lo,hi` [what the input's quantization implies, see below]: pixel/255 mapped linearly
+///   onto [lo, hi]; or `range=raw`: the pixel byte itself is the input value (uint8 inputs:
+///   unchanged; int8 inputs: pixel − 128), no scale.
 /// - `mean=m` or `mean=m0,m1,m2`, `std=s` or `std=s0,s1,s2`: value = (pixel − mean)/std, in
 ///   pixel units (0–255), like TFLite Support's NormalizationOptions. Excludes `range`.
 /// - `size=WxH`: must equal the input tensor's width and height (a check, not a resize target).
+///
+/// When neither the metadata nor the overrides give `range`, `mean` or `std`, the range is inferred
+/// from the input's quantization (`impliedRange(of:)`: int8 with scale 1/128 and zero point 0 holds
+/// [−1, 0.992] ⇒ `range=-1,1`; scale 1/255 and zero point −128 ⇒ `range=0,1`) and `assumption` says
+/// so; when the quantization implies no conventional range, building the options fails and names
+/// the option to give. Nothing that changes the answer is assumed silently.
 public struct PreprocessOptions: Sendable, Equatable {
     /// The metadata key that describes a model's preprocessing.
     public static let metadataKey = "dscflow.preprocess"
@@ -59,6 +66,9 @@ public struct PreprocessOptions: Sendable, Equatable {
     public var normalization: Normalization
     /// The `size=` check, if given.
     public var size: (width: Int, height: Int)?
+    /// What was inferred because nothing said how to normalize (nil when the metadata or the
+    /// overrides did): one sentence naming the input's quantization and the range it implies.
+    public var assumption: String?
 
     /// The defaults: colour from the input, bilinear, stretch, pad 0, range 0,1.
     public init() {
@@ -68,12 +78,14 @@ public struct PreprocessOptions: Sendable, Equatable {
         pad = [0]
         normalization = .range(lo: 0, hi: 1)
         size = nil
+        assumption = nil
     }
 
     /// The options described by `model`'s `dscflow.preprocess` metadata, then `overrides` (same keys).
     /// Unknown keys in the metadata are ignored (newer writers may add some); unknown override keys
-    /// are an error, so that a typo on the command line is not silently dropped.
-    public init(model: Model, overrides: [String: String] = [:]) throws {
+    /// are an error, so that a typo on the command line is not silently dropped. Without any
+    /// `range`/`mean`/`std`, the range comes from input `input`'s quantization (see the type's notes).
+    public init(model: Model, overrides: [String: String] = [:], input: Int = 0) throws {
         var record = try model.metadata[Self.metadataKey].map {
             try MetadataRecord(parsing: $0, name: Self.metadataKey)
         } ?? MetadataRecord()
@@ -85,6 +97,44 @@ public struct PreprocessOptions: Sendable, Equatable {
         if overrides["mean"] != nil || overrides["std"] != nil { record["range"] = nil }
         for (k, v) in overrides { record[k] = v }
         try self.init(record: record)
+        if record["range"] == nil, record["mean"] == nil, record["std"] == nil, model.inputs.indices.contains(input) {
+            let t = model.tensors[model.inputs[input]]
+            let held = Self.heldValues(of: t).map { "real values [\(Self.short($0.lo)), \(Self.short($0.hi))]" } ?? "no real range"
+            let what = "input '\(t.name)' (\(t.type.name), \(t.quantization.map { "scale \($0.scale), zero point \($0.zeroPoint)" } ?? "not quantized"): \(held))"
+            guard let implied = Self.impliedRange(of: t) else {
+                throw DSCError.invalidArgument("the model says nothing about normalization (no \(Self.metadataKey) range, mean or std) and \(what) implies none of [0, 1], [-1, 1], [0, 255], [-128, 127]; give the preprocessing option range=lo,hi, mean= and std=, or range=raw")
+            }
+            normalization = .range(lo: implied.lo, hi: implied.hi)
+            assumption = "no \(Self.metadataKey) range, mean or std: assumed range=\(Self.short(implied.lo)),\(Self.short(implied.hi)) from \(what)"
+        }
+    }
+
+    /// The conventional ranges an input's quantization can imply, in the order they are tried.
+    public static let conventionalRanges: [(lo: Double, hi: Double)] = [(0, 1), (-1, 1), (0, 255), (-128, 127)]
+
+    /// The conventional range (`conventionalRanges`) whose ends are each within two quantization
+    /// steps of the real values `tensor` can hold, [scale·(qmin − zp), scale·(qmax − zp)]; nil when
+    /// none is, or the tensor has no single positive scale. Two steps absorb the asymmetric integer
+    /// range: int8 scale 1/128 zero point 0 holds [−1, 0.992], scale 1/127.5 zero point −1
+    /// [−0.996, 1.004]; both are [−1, 1].
+    public static func impliedRange(of tensor: Tensor) -> (lo: Double, hi: Double)? {
+        guard let held = heldValues(of: tensor), let q = tensor.quantization else { return nil }
+        let step = 2 * Double(q.scale)
+        return conventionalRanges.first { abs(held.lo - $0.lo) <= step && abs(held.hi - $0.hi) <= step }
+    }
+
+    /// [scale·(qmin − zp), scale·(qmax − zp)] for a tensor with one positive finite scale.
+    static func heldValues(of tensor: Tensor) -> (lo: Double, hi: Double)? {
+        guard let q = tensor.quantization, !q.isPerChannel, q.scale.isFinite, q.scale > 0 else { return nil }
+        let s = Double(q.scale), z = Double(q.zeroPoint), r = tensor.type.range
+        return (s * (Double(r.lowerBound) - z), s * (Double(r.upperBound) - z))
+    }
+
+    /// A number with at most 4 decimals, without trailing zeros ("-1", "0.9922").
+    static func short(_ v: Double) -> String {
+        let r = (v * 10000).rounded() / 10000
+        if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }
+        return String(r)
     }
 
     /// Parses a record of the keys above (unknown keys ignored).

@@ -27,8 +27,11 @@ public struct Preprocessor: Sendable {
     /// `overrides` (see `PreprocessOptions`). Throws if the input is not an int8/uint8/int16
     /// [1, H, W, 1 or 3] tensor with a positive per-tensor scale, or the options do not fit it.
     public init(model: Model, overrides: [String: String] = [:], input: Int = 0) throws {
-        try self.init(model: model, options: try PreprocessOptions(model: model, overrides: overrides), input: input)
+        try self.init(model: model, options: try PreprocessOptions(model: model, overrides: overrides, input: input), input: input)
     }
+
+    /// What the options assumed because nothing said how to normalize (`PreprocessOptions.assumption`).
+    public var assumption: String? { options.assumption }
 
     /// The preprocessing of `model`'s input `input` with explicit options.
     public init(model: Model, options: PreprocessOptions, input: Int = 0) throws {
@@ -78,6 +81,23 @@ public struct Preprocessor: Sendable {
         self.color = color
         self.scale = scale
         self.zeroPoint = zeroPoint
+    }
+
+    /// The preprocessing in effect as a `dscflow.preprocess` record (color resolved, size = the input's),
+    /// which `PreprocessOptions(record:)` reads back to the same options.
+    public var record: MetadataRecord {
+        // Shortest round-trip decimals, whole numbers without ".0".
+        func list(_ v: [Double]) -> String {
+            v.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }.joined(separator: ",")
+        }
+        var r = MetadataRecord(["color": color.rawValue, "resize": options.resize.rawValue, "fit": options.fit.rawValue,
+                                "pad": options.pad.map(String.init).joined(separator: ","), "size": "\(width)x\(height)"])
+        switch options.normalization {
+        case .raw: r["range"] = "raw"
+        case .range(let lo, let hi): r["range"] = list([lo, hi])
+        case .meanStd(let mean, let std): r["mean"] = list(mean); r["std"] = list(std)
+        }
+        return r
     }
 
     /// Number of bytes `preprocess` writes.

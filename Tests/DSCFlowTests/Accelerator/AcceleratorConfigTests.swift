@@ -26,23 +26,66 @@ final class AcceleratorConfigTests: XCTestCase {
         }
     }
 
-    func testBaseAndOverride() throws {
-        let c = try AcceleratorConfig(json: #"{"base": "skrskr", "pwII": 2, "frameWorkflow": "preload"}"#)
-        XCTAssertEqual(c.pwII, 2)
-        XCTAssertEqual(c.frameWorkflow, .preload)
+    func testBaseAndOverrideAtAnyDepth() throws {
+        let c = try AcceleratorConfig(json: #"{"base": "skrskr", "dataflow": {"pointwise": {"initiationInterval": 2}}, "host": {"workflow": "preload"}}"#)
+        XCTAssertEqual(c.tiledEngine?.pointwise.initiationInterval, 2)
+        XCTAssertEqual(c.tiledEngine?.pointwise.inputs, 16, "members not given keep the base's value")
+        XCTAssertEqual(c.host.workflow, .preload)
+        XCTAssertEqual(c.host.preprocessMs, 2.5)
         XCTAssertEqual(c.clockMHz, 333)
+    }
+
+    func testANewDataflowKindStartsFromItsDefaults() throws {
+        let s = try AcceleratorConfig(json: #"{"base": "skrskr", "dataflow": {"kind": "streaming", "simd": [1, 2], "pe": [3, 4]}}"#)
+        XCTAssertEqual(s.streaming, AcceleratorConfig.Streaming(simd: [1, 2], pe: [3, 4]))
+        XCTAssertNil(s.tiledEngine)
+        XCTAssertEqual(s.memory, AcceleratorConfig.skrskr.memory, "the rest of the base stays")
+        XCTAssertEqual(try AcceleratorConfig(json: #"{"base": "skrskr", "dataflow": {"kind": "tiled-engine"}}"#), .skrskr)
+        let p = try AcceleratorConfig(json: #"{"dataflow": {"kind": "layer-pipeline", "multipliers": 64}}"#)
+        XCTAssertEqual(p.layerPipeline, AcceleratorConfig.LayerPipeline(multipliers: 64, dataReorderers: false))
+    }
+
+    func testFlatFilesOfEarlierVersionsStillLoad() throws {
+        let dir = TestPaths.fixtures.appendingPathComponent("accelerator-flat")
+        for name in AcceleratorConfig.presetNames {
+            let text = try String(contentsOf: dir.appendingPathComponent(name + ".json"), encoding: .utf8)
+            XCTAssertEqual(try AcceleratorConfig(json: text), try AcceleratorConfig.preset(named: name), name)
+        }
+        // Flat overrides on a base, alone or mixed with grouped members.
+        let flat = try AcceleratorConfig(json: #"{"base": "skrskr", "pwII": 2, "frameWorkflow": "preload", "memory": {"busBytes": 64}}"#)
+        var expected = AcceleratorConfig.skrskr
+        expected.tiledEngine?.pointwise.initiationInterval = 2
+        expected.host.workflow = .preload
+        expected.memory.busBytes = 64
+        XCTAssertEqual(flat, expected)
+        // A flat key of another dataflow than the document's never had an effect: it is dropped.
+        XCTAssertEqual(try AcceleratorConfig(json: #"{"base": "ultranet", "pwII": 2}"#), .ultranet)
+        let example = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/examples/skrskr-shared-pe.json"), encoding: .utf8)
+        XCTAssertEqual(try AcceleratorConfig(json: example).tiledEngine?.optimisations.sharedPE, true)
     }
 
     func testBadConfigsGiveClearErrors() {
         let cases: [(String, String)] = [
             (#"{"base": "skrskr", "nme": 1}"#, "unknown key \"nme\""),
+            (#"{"memory": {"busbytes": 3}}"#, "unknown key \"memory.busbytes\""),
+            (#"{"base": "skrskr", "dataflow": {"simd": [1]}}"#, "unknown key \"dataflow.simd\" for a tiled-engine dataflow"),
             (#"{"base": "nope"}"#, "unknown accelerator preset"),
-            (#"{"pwII": 1.5}"#, "\"pwII\" must be an integer"),
-            (#"{"pwII": 0}"#, "pwII = 0"),
+            (#"{"dataflow": {"pointwise": {"initiationInterval": 1.5}}}"#, "\"dataflow.pointwise.initiationInterval\" must be an integer"),
+            (#"{"dataflow": {"pointwise": {"initiationInterval": 0}}}"#, "dataflow.pointwise.initiationInterval = 0 must be in 1…4096"),
+            (#"{"pwII": 0}"#, "dataflow.pointwise.initiationInterval = 0"),
+            (#"{"pwII": 2, "dataflow": {"pointwise": {"initiationInterval": 2}}}"#, "\"pwII\" sets \"dataflow.pointwise.initiationInterval\", which the document also gives"),
+            (#"{"dataflow": {"kind": "magic"}}"#, "\"dataflow.kind\" must be one of"),
             (#"{"dataflow": "magic"}"#, "\"dataflow\" must be one of"),
+            (#"{"dataflow": {"tiles": {"rows": 50}}}"#, "buffer is smaller than the 50×80 tile"),
+            (#"{"memory": 3}"#, "\"memory\" must be an object"),
+            (#"{"host": {"workflow": "eager"}}"#, "\"host.workflow\" must be one of serial, parallel, preload"),
             (#"{"batch": 9}"#, "cannot hold a batch of 9"),
             (#"{"clockMHz": -1}"#, "clockMHz"),
-            (#"{"streamSIMD": [1, 2]}"#, "streamSIMD has 2 entries"),
+            (#"{"resources": {"used": {"dsp": -1}}}"#, "resources.used.dsp = -1"),
+            (#"{"dataflow": {"kind": "streaming", "simd": [1, 2]}}"#, "dataflow.simd has 2 entries, dataflow.pe 0"),
+            (#"{"dataflow": {"kind": "streaming", "simd": [1], "pe": [0]}}"#, "dataflow.pe[0] = 0"),
+            (#"{"dataflow": "streaming", "streamSIMD": [1, 2]}"#, "dataflow.simd has 2 entries"),
+            (#"{"dataflow": {"kind": "layer-pipeline"}}"#, "dataflow.multipliers = 0 must be in 1…4096"),
             (#"[1, 2]"#, "must be a JSON object"),
             (#"{"pwII": 1,}"#, "JSON at byte"),
         ]
@@ -104,8 +147,8 @@ final class AcceleratorReportTests: XCTestCase {
         let start = Date()
         var total = 0
         for k in 0..<2000 {
-            c.pwInputs = [8, 16, 32][k % 3]
-            c.tileRows = [20, 40][k % 2]
+            c.tiledEngine?.pointwise.inputs = [8, 16, 32][k % 3]
+            c.tiledEngine?.tiles.rows = [20, 40][k % 2]
             total &+= try CostModel.evaluate(m, c, usage: usage).reduce(0) { $0 + $1.total }
         }
         let seconds = Date().timeIntervalSince(start)
@@ -183,18 +226,18 @@ final class AcceleratorConfigFuzzTests: XCTestCase {
                 }
             }
         }
-        // Field-level mutations: extreme values in random fields.
+        // Member-level mutations: extreme values in random members at any depth.
         let extremes: [JSONValue] = [.number(0), .number(1), .number(-1), .number(4096), .number(4097), .number(0.5),
                                      .number(1e11), .number(1e13), .number(Double(1 << 40)), .bool(true), .string("x"),
-                                     .array([.number(1)]), .null]
+                                     .array([.number(1)]), .null, .object([])]
         for name in AcceleratorConfig.presetNames {
-            guard case .object(var members) = try AcceleratorConfig.preset(named: name).json() else { return XCTFail() }
-            let original = members
+            let original = try AcceleratorConfig.preset(named: name).json()
+            let leaves = Self.leafPaths(original)
             for _ in 0..<300 {
-                members = original
-                for _ in 0...next(3) { members[next(members.count)].1 = extremes[next(extremes.count)] }
+                var doc = original
+                for _ in 0...next(3) { Self.replace(&doc, at: leaves[next(leaves.count)][...], with: extremes[next(extremes.count)]) }
                 do {
-                    let c = try AcceleratorConfig(json: JSONValue.object(members).serialized())
+                    let c = try AcceleratorConfig(json: doc.serialized())
                     _ = try AcceleratorReport.make(model: model, config: c, usage: usage).text()
                     loaded += 1
                 } catch is DSCError {
@@ -205,5 +248,18 @@ final class AcceleratorConfigFuzzTests: XCTestCase {
         print("mutated configs: \(loaded) loaded and evaluated, \(rejected) rejected")
         XCTAssertGreaterThan(loaded, 0)
         XCTAssertGreaterThan(rejected, 0)
+    }
+
+    /// The paths of every member that is not an object.
+    static func leafPaths(_ v: JSONValue, _ prefix: [String] = []) -> [[String]] {
+        guard case .object(let members) = v else { return [prefix] }
+        return members.flatMap { leafPaths($0.1, prefix + [$0.0]) }
+    }
+
+    static func replace(_ v: inout JSONValue, at path: ArraySlice<String>, with new: JSONValue) {
+        guard let key = path.first else { v = new; return }
+        guard case .object(var members) = v, let i = members.firstIndex(where: { $0.0 == key }) else { return }
+        replace(&members[i].1, at: path.dropFirst(), with: new)
+        v = .object(members)
     }
 }

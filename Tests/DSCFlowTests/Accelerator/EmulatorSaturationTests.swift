@@ -44,14 +44,18 @@ final class EmulatorSaturationTests: XCTestCase {
     func testExtremeButValidConfigurationsDoNotTrap() throws {
         let m = try BuiltinTopology.skynet.build()
         var c = AcceleratorConfig.skrskr
-        c.dwII = 4096; c.pwII = 4096; c.bufferRows = 4096; c.bufferCols = 4096; c.dwLoopRows = 4096; c.dwLoopCols = 4096
-        c.pwLoopRows = 4096; c.pwLoopCols = 4096; c.tileRows = 1; c.tileCols = 1; c.lanes = 4096; c.dwChannels = 1
-        c.pwBlockSetupCycles = 1 << 20; c.dwPrePasses = 1e11; c.clockMHz = 1e-9
+        guard var t = c.tiledEngine else { return XCTFail("skrskr is a tiled engine") }
+        t.depthwise.initiationInterval = 4096; t.pointwise.initiationInterval = 4096
+        t.tiles.bufferRows = 4096; t.tiles.bufferCols = 4096; t.tiles.dwLoopRows = 4096; t.tiles.dwLoopCols = 4096
+        t.tiles.pwLoopRows = 4096; t.tiles.pwLoopCols = 4096; t.tiles.rows = 1; t.tiles.cols = 1; t.depthwise.channels = 1
+        t.pointwise.blockSetupCycles = 1 << 20; t.passes.dwPre = 1e11
+        c.tiledEngine = t
+        c.lanes = 4096; c.clockMHz = 1e-9
         let r = try AcceleratorReport.make(model: m, config: c)
         XCTAssertEqual(r.layers.count, m.operations.count)
         _ = r.json().serialized()
         _ = RooflinePlot.svg(r)
-        c.clockMHz = 9e5; c.bandwidthGBps = 1e11; c.opsPerMAC = 1e11
+        c.clockMHz = 9e5; c.memory.bandwidthGBps = 1e11; c.opsPerMAC = 1e11
         let r2 = try AcceleratorReport.make(model: m, config: c)
         _ = RooflinePlot.svg(r2)
         _ = r2.text()

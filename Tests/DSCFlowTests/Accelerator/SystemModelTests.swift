@@ -10,7 +10,7 @@ final class SystemModelTests: XCTestCase {
         let m = try BuiltinTopology.skynet.build()
         for base in [AcceleratorConfig.ismart3, .skrskr, .seuerB] {
             var exact = base
-            exact.bandwidthGBps = Double(base.busBytes) * base.clockMHz / 1000
+            exact.memory.bandwidthGBps = Double(base.memory.busBytes) * base.clockMHz / 1000
             XCTAssertEqual(try AcceleratorReport.make(model: m, config: exact).totalCycles,
                            try AcceleratorReport.make(model: m, config: base).totalCycles, base.name)
         }
@@ -19,8 +19,8 @@ final class SystemModelTests: XCTestCase {
     func testHalfTheBandwidthDoublesEveryBusTransfer() throws {
         let m = try BuiltinTopology.skynet.build()
         var half = AcceleratorConfig.skrskr
-        half.bandwidthGBps = Double(half.busBytes) * half.clockMHz / 1000 / 2
-        let rules = TiledCycleRules(half), full = TiledCycleRules(.skrskr)
+        half.memory.bandwidthGBps = Double(half.memory.busBytes) * half.clockMHz / 1000 / 2
+        guard let rules = TiledCycleRules(half), let full = TiledCycleRules(.skrskr) else { return XCTFail("skrskr is a tiled engine") }
         XCTAssertEqual(rules.loadCycles(singleTile: false), 2 * full.loadCycles(singleTile: false))
         XCTAssertEqual(rules.exportCycles(singleTile: true), 2 * full.exportCycles(singleTile: true))
         // The RGBA image loader's 4-byte beats still fit one per cycle.
@@ -33,7 +33,7 @@ final class SystemModelTests: XCTestCase {
         // 128-bit port × 214 MHz = 3.424 GB/s < 4.267 GB/s (iSmart3); 16 B × 333 MHz = 5.328 > 4.267 (SkrSkr).
         XCTAssertEqual(AcceleratorConfig.ismart3.boardBandwidthGBps, 16 * 214 / 1000, accuracy: 1e-9)
         XCTAssertEqual(AcceleratorConfig.skrskr.boardBandwidthGBps, 4.26668, accuracy: 1e-9)
-        XCTAssertEqual(AcceleratorConfig.skrskr.withBoardBandwidth().bandwidthGBps, 4.26668, accuracy: 1e-9)
+        XCTAssertEqual(AcceleratorConfig.skrskr.withBoardBandwidth().memory.bandwidthGBps, 4.26668, accuracy: 1e-9)
         XCTAssertEqual(AcceleratorConfig.gowinPipeline.withBoardBandwidth(), .gowinPipeline)
     }
 
@@ -48,23 +48,23 @@ final class SystemModelTests: XCTestCase {
         let c = AcceleratorConfig.skrskr
         XCTAssertEqual(c.hostCopySecondsPerImage, 2 * 204_800 / 4.26668e9, accuracy: 1e-12)
         var none = c
-        none.dramBandwidthGBps = 0
+        none.memory.dramBandwidthGBps = 0
         XCTAssertEqual(none.hostCopySecondsPerImage, 0)
     }
 
     func testPreloadHidesTheCopyOnlyAfterTheInputLayer() throws {
         let m = try BuiltinTopology.skynet.build()
         var c = AcceleratorConfig.skrskr
-        c.frameWorkflow = .preload
-        c.hostCopyMs = 20 // per image: 80 ms per batch, longer than the whole run
-        c.hostPreprocessMs = 0 // so that the copy, not the host's other work, is what the run waits for
+        c.host.workflow = .preload
+        c.host.copyMs = 20 // per image: 80 ms per batch, longer than the whole run
+        c.host.preprocessMs = 0 // so that the copy, not the host's other work, is what the run waits for
         let r = try AcceleratorReport.make(model: m, config: c)
         let f = c.clockMHz * 1e6
         let inputLayer = Double(r.layers[0].cycles) / f
         XCTAssertEqual(r.layers[0].name, "conv1")
         let batch = max(Double(r.totalCycles) / f, inputLayer + 4 * c.hostCopySecondsPerImage)
         XCTAssertEqual(r.fpsWithWorkflow, 4 / batch, accuracy: 1e-9)
-        c.frameWorkflow = .parallel
+        c.host.workflow = .parallel
         let parallel = try AcceleratorReport.make(model: m, config: c)
         XCTAssertEqual(parallel.fpsWithWorkflow, 4 / (Double(r.totalCycles) / f + 4 * c.hostCopySecondsPerImage), accuracy: 1e-9)
     }

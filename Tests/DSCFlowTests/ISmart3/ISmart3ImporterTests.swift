@@ -6,15 +6,6 @@ import XCTest
 
 /// `ISmart3Importer`, the `.dscm` it makes, and what refuses to run it.
 final class ISmart3ImporterTests: XCTestCase {
-    func testSHA256KnownVectors() {
-        func hex(_ s: String) -> String { Array(s.utf8).withUnsafeBytes { SHA256.hex($0) } }
-        XCTAssertEqual(hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(hex(String(repeating: "a", count: 1000)), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-    }
-
     func testRejectsFilesOfTheWrongSize() {
         for n in [0, 1, ISmart3Importer.fileBytes - 64, ISmart3Importer.fileBytes + 1] {
             let bytes = [UInt8](repeating: 0, count: n)

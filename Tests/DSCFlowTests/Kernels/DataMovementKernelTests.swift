@@ -22,6 +22,22 @@ final class DataMovementKernelTests: KernelTestCase {
         }
     }
 
+    func testPadMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x9AD)
+        for index in 0..<300 {
+            let type: ElementType = [.int8, .uint8, .int16, .int32].randomElement(using: &g)!
+            let rank = Int.random(in: 1...5, using: &g)
+            let shape = (0..<rank).map { _ in Int.random(in: 1...5, using: &g) }
+            let paddings = (0..<rank).map { _ in (before: Int.random(in: 0...3, using: &g), after: Int.random(in: 0...3, using: &g)) }
+            let out = zip(shape, paddings).map { $0 + $1.before + $1.after }
+            let value = Int32.random(in: type == .int32 ? -100_000...100_000 : type.range, using: &g)
+            let model = try oneOp(.pad(PadParameters(paddings: paddings, value: value)), input: Tensor(name: "x", type: type, shape: shape),
+                                  constants: [], output: Tensor(name: "y", type: type, shape: out))
+            try assertSame(model, [g.bytes(shape.reduce(1, *) * type.byteSize)], rounding: .double, kernel: DSCSIMD_KERNEL_PAD,
+                           "pad \(index) \(shape) \(paddings) \(type.name) \(value)")
+        }
+    }
+
     func testConcatenationMatchesReference() throws {
         var g = SeededGenerator(seed: 0xCA7)
         for index in 0..<300 {
@@ -149,6 +165,51 @@ final class DataMovementKernelTests: KernelTestCase {
                 XCTAssertTrue(try PreparedModel(model: model, options: SessionOptions(kernels: path)).kernels[0].isFast)
             }
             cases += 1
+        }
+    }
+
+    /// SkyNet's bypass in small: a reorg and a conv written straight into their channel concatenation
+    /// (no copy), and the same for a concatenation along an axis with only 1s before it; every
+    /// operator's output (as `run(observer:)` sees it) and the result equal the reference's.
+    func testConcatenationInPlaceMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x1A7)
+        for index in 0..<60 {
+            let h = 2 * Int.random(in: 1...5, using: &g), w = 2 * Int.random(in: 1...5, using: &g)
+            let c = Int.random(in: 1...20, using: &g), outC = Int.random(in: 1...40, using: &g)
+            let channelAxis = index % 3 != 0
+            let one = Window2D(kernelHeight: 1, kernelWidth: 1, strideHeight: 2, strideWidth: 2, padding: .valid)
+            let conv = ConvolutionParameters(window: one, inputOffset: Int32.random(in: -128...127, using: &g), paddingValue: 0,
+                                             bias: (0..<outC).map { _ in g.bias() },
+                                             requantizer: .fixedPoint(g.requantizer(channels: outC, output: .int8)))
+            var tensors = [Tensor(name: "x", type: .int8, shape: [1, h, w, c]),
+                           Tensor(name: "f", type: .int8, shape: [outC, 1, 1, c], data: ConstantData(bytes: g.bytes(outC * c))),
+                           Tensor(name: "s2d", type: .int8, shape: [1, h / 2, w / 2, 4 * c]),
+                           Tensor(name: "conv", type: .int8, shape: [1, h / 2, w / 2, outC])]
+            let ops: [Operator]
+            if channelAxis {
+                tensors.append(Tensor(name: "cat", type: .int8, shape: [1, h / 2, w / 2, 4 * c + outC]))
+                ops = [Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: 2)), inputs: [0], outputs: [2]),
+                       Operator(kind: .conv2D(conv), inputs: [0, 1], outputs: [3]),
+                       Operator(kind: .concatenation(axis: 3), inputs: [2, 3], outputs: [4])]
+            } else {
+                tensors[2].shape = [1, h / 2, w / 2, outC]
+                tensors.append(Tensor(name: "cat", type: .int8, shape: [1, h, w / 2, outC]))
+                ops = [Operator(kind: .conv2D(conv), inputs: [0, 1], outputs: [2]),
+                       Operator(kind: .conv2D(conv), inputs: [0, 1], outputs: [3]),
+                       Operator(kind: .concatenation(axis: 1), inputs: [2, 3], outputs: [4])]
+            }
+            let model = try Model(tensors: tensors, operations: ops, inputs: [0], outputs: [4], format: "test")
+            let input = g.bytes(h * w * c)
+            let expected = try runAll(model, input, path: .reference)
+            for path in fastPaths {
+                let prepared = try PreparedModel(model: model, options: SessionOptions(kernels: path))
+                XCTAssertEqual(prepared.inPlace.aliases.count, 2, "case \(index) on \(path.rawValue): not in place")
+                XCTAssertEqual(try runAll(model, input, path: path), expected, "case \(index) on \(path.rawValue)")
+                let s = try Session(prepared: prepared)
+                input.withUnsafeBytes { s.inputBytes(0).copyMemory(from: $0) }
+                s.run()
+                XCTAssertEqual([UInt8](s.outputBytes(0)), expected[2], "case \(index) on \(path.rawValue) without observer")
+            }
         }
     }
 }

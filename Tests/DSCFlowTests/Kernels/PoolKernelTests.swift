@@ -4,7 +4,10 @@ import CDSCFlowSIMD
 
 /// The pool microkernel (`pool/pool-*.c`) against the reference average and max pools.
 final class PoolKernelTests: KernelTestCase {
+    /// The general pool kernel (max pools on whole bytes are `DataMovementKernelTests`').
     func testPoolsMatchReferenceOnRandomShapes() throws {
+        tuning.maxPoolBytes = false
+        defer { tuning = KernelTuning() }
         var g = SeededGenerator(seed: 0x9001)
         var cases = 0
         while cases < 1000 {

@@ -28,6 +28,7 @@ struct FastKernelBinding {
             case Int32(DSCSIMD_OP_CONV):
                 op.conv.input = input
                 op.conv.output = output
+                if let stride = prepared.inPlace.outputPixelStrides[i] { op.conv.out_pixel_stride = Int32(stride) }
                 op.conv.scratch = scratchBytes
                 let entries = dscsimd_conv_indirection_count(&op.conv)
                 if entries > 0 && entries <= maxIndirection / MemoryLayout<UnsafeRawPointer>.stride {
@@ -57,6 +58,10 @@ struct FastKernelBinding {
             case Int32(DSCSIMD_OP_S2D):
                 op.s2d.input = input
                 op.s2d.output = output
+                if let stride = prepared.inPlace.outputPixelStrides[i] { op.s2d.out_pixel_stride = Int64(stride) }
+            case Int32(DSCSIMD_OP_PAD):
+                op.pad.input = input
+                op.pad.output = output
             case Int32(DSCSIMD_OP_MEAN):
                 op.mean.input = input
                 op.mean.output = output
@@ -66,7 +71,10 @@ struct FastKernelBinding {
                                                              alignment: 64)
                 tables.append(table)
                 let sources = table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: n)
-                for k in 0..<n { sources[k] = b.inputs[k].assumingMemoryBound(to: UInt8.self) }
+                let inputs = prepared.model.operations[i].inputs
+                for k in 0..<n {
+                    sources[k] = prepared.inPlace.aliases[inputs[k]] == nil ? b.inputs[k].assumingMemoryBound(to: UInt8.self) : nil
+                }
                 op.concat.sources = UnsafePointer(sources)
                 op.concat.output = output
             default:

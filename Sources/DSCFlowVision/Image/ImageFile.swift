@@ -1,0 +1,42 @@
+import DSCFlow
+/// Image files of the formats DSCFlow reads, told apart by their first bytes (not their names):
+/// PNG (`PNGCodec`) and JPEG (`JPEGCodec`, decoded as Pillow decodes it by default).
+public enum ImageFile {
+    /// The formats `decode` recognises.
+    public enum Format: String, Sendable, Equatable {
+        case png, jpeg
+    }
+
+    /// The format of `bytes`, or nil when they are neither PNG nor JPEG.
+    public static func format(of bytes: UnsafeRawBufferPointer) -> Format? {
+        if PNGCodec.isPNG(bytes) { return .png }
+        if JPEGCodec.isJPEG(bytes) { return .jpeg }
+        return nil
+    }
+
+    /// Decodes PNG or JPEG bytes to an 8-bit gray, RGB or RGBA image.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "image") throws -> Image {
+        switch format(of: bytes) {
+        case .png: return try PNGCodec.decode(bytes, name: name)
+        case .jpeg: return try JPEGCodec.decode(bytes, name: name)
+        case nil: throw DSCError.io(path: name, reason: "not a PNG or JPEG file (unknown signature)")
+        }
+    }
+
+    /// Reads and decodes a PNG or JPEG file.
+    public static func read(path: String) throws -> Image {
+        let storage = try ByteStorage(contentsOfFile: path)
+        return try decode(storage.buffer, name: path)
+    }
+}
+
+extension String {
+    /// A C library's message as DSCFlow writes its own: the first word in lower case unless it is an
+    /// acronym or a name with more capitals ("Not a PNG file" → "not a PNG file"; "IHDR: CRC error" and
+    /// "JPEG datastream ..." stay as they are).
+    var withLowercaseFirstWord: String {
+        let chars = Array(self)
+        guard chars.count >= 2, chars[0].isUppercase, chars[1].isLowercase else { return self }
+        return chars[0].lowercased() + String(chars.dropFirst())
+    }
+}

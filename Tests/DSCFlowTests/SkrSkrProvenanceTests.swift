@@ -1,0 +1,39 @@
+import DSCFlow
+import Foundation
+import XCTest
+
+/// `import skrskr` records where a model came from as the weight files' names and SHA-256, never a
+/// local path, so the same weights give the same `.dscm` bytes on any machine.
+final class SkrSkrProvenanceTests: XCTestCase {
+    func testSHA256MatchesTheFIPSExamples() {
+        func hex(_ s: String) -> String { Array(s.utf8).withUnsafeBytes { SHA256.hex($0) } }
+        XCTAssertEqual(hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // 55, 56 and 64 bytes: the padding's edge cases.
+        XCTAssertEqual(hex(String(repeating: "a", count: 55)), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        XCTAssertEqual(hex(String(repeating: "a", count: 56)), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+        XCTAssertEqual(hex(String(repeating: "a", count: 64)), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+    }
+
+    func testTheSameWeightsFromTwoDirectoriesGiveTheSameDSCMBytes() throws {
+        let shared = try SkrSkrTestData.sharedOrSkip()
+        let bin = try SkrSkrTestData.bytes(shared + "/skrskr/SkyNet.bin")
+        let here = try bin.withUnsafeBytes { try SkrSkrImporter.importModel(combined: $0, name: shared + "/skrskr/SkyNet.bin") }
+        let there = try bin.withUnsafeBytes { try SkrSkrImporter.importModel(combined: $0, name: "/somewhere/else/SkyNet.bin") }
+        let source = try XCTUnwrap(here.metadata["dscflow.source"])
+        let digest = bin.withUnsafeBytes { SHA256.hex($0) }
+        XCTAssertTrue(source.contains("from SkyNet.bin (sha256 \(digest))"), source)
+        XCTAssertFalse(source.contains("/"), "a path leaked into dscflow.source: \(source)")
+        XCTAssertEqual(try DSCMWriter.serialize(here), try DSCMWriter.serialize(there))
+        // The .wt + .bm pair records both files.
+        let wt = Array(bin.prefix(SkrSkrImporter.weightFileBytes)), bm = Array(bin.dropFirst(SkrSkrImporter.weightFileBytes))
+        let pair = try wt.withUnsafeBytes { w in try bm.withUnsafeBytes { b in
+            try SkrSkrImporter.importModel(weights: w, biasMultipliers: b, weightsName: "/tmp/x/SkyNet.wt", biasMultipliersName: "../SkyNet.bm")
+        } }
+        let pairSource = try XCTUnwrap(pair.metadata["dscflow.source"])
+        XCTAssertTrue(pairSource.contains("SkyNet.wt (sha256 \(wt.withUnsafeBytes { SHA256.hex($0) })) + SkyNet.bm (sha256 "), pairSource)
+        XCTAssertFalse(pairSource.contains("/"), pairSource)
+    }
+}
