@@ -62,27 +62,17 @@ struct FlatBufferReader {
             return position + off
         }
 
-        func u8(_ id: Int, default d: UInt8 = 0) throws -> UInt8 {
+        /// Field `id` read as a scalar by `read` at its position, or `d` when the table omits it.
+        private func scalar<T>(_ id: Int, _ d: T, _ read: (Int) throws -> T) throws -> T {
             guard let p = try fieldPosition(id) else { return d }
-            return try reader.u8(p)
+            return try read(p)
         }
+        func u8(_ id: Int, default d: UInt8 = 0) throws -> UInt8 { try scalar(id, d, reader.u8) }
         func bool(_ id: Int, default d: Bool = false) throws -> Bool { try u8(id, default: d ? 1 : 0) != 0 }
-        func i32(_ id: Int, default d: Int32 = 0) throws -> Int32 {
-            guard let p = try fieldPosition(id) else { return d }
-            return try reader.i32(p)
-        }
-        func u32(_ id: Int, default d: UInt32 = 0) throws -> UInt32 {
-            guard let p = try fieldPosition(id) else { return d }
-            return try reader.u32(p)
-        }
-        func u64(_ id: Int, default d: UInt64 = 0) throws -> UInt64 {
-            guard let p = try fieldPosition(id) else { return d }
-            return try reader.u64(p)
-        }
-        func f32(_ id: Int, default d: Float = 0) throws -> Float {
-            guard let p = try fieldPosition(id) else { return d }
-            return try reader.f32(p)
-        }
+        func i32(_ id: Int, default d: Int32 = 0) throws -> Int32 { try scalar(id, d, reader.i32) }
+        func u32(_ id: Int, default d: UInt32 = 0) throws -> UInt32 { try scalar(id, d, reader.u32) }
+        func u64(_ id: Int, default d: UInt64 = 0) throws -> UInt64 { try scalar(id, d, reader.u64) }
+        func f32(_ id: Int, default d: Float = 0) throws -> Float { try scalar(id, d, reader.f32) }
 
         /// Follows the uoffset stored at field `id`.
         private func indirect(_ id: Int) throws -> Int? {
