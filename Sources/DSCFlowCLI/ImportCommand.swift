@@ -60,11 +60,12 @@ struct ImportISmart3Command: ParsableCommand {
         commandName: "ismart3",
         abstract: "Import iSmart3-SkyNet (DAC-SDC 2019) from the accelerator's parameter file.",
         discussion: """
-            --weights is FPGA/Deploy/SkyNet.bin (or FPGA/HLS/weights_fixed.bin): 889472 bytes of 11-bit ap_fixed<11,4> codes in
-            16-bit lanes. The .dscm is an accelerator program: it holds the parameters and says how to run them (dscflow.program),
-            and `dscflow run / detect / eval-dacsdc` execute the design's schedule on its buffers, byte for byte. Input: the stitched
-            batch uint8 [3,324,644] (4 images on the gray canvas); output: the 4 heads, int16 ACC codes [4,10,20,40]. The file
-            records the weights' base name and SHA-256, not their path.
+            --weights is FPGA/Deploy/SkyNet.bin (or FPGA/HLS/weights_fixed.bin): 889472 bytes of 11-bit \
+            ap_fixed<11,4> codes in 16-bit lanes. The .dscm is an accelerator program: it holds the parameters and \
+            says how to run them (dscflow.program), and `dscflow run / detect / eval-dacsdc` execute the design's \
+            schedule on its buffers, byte for byte. Input: the stitched batch uint8 [3,324,644] (4 images on the \
+            gray canvas); output: the 4 heads, int16 ACC codes [4,10,20,40]. The file records the weights' base name \
+            and SHA-256, not their path.
             """
     )
 

@@ -12,9 +12,10 @@ struct RunCommand: ParsableCommand {
             bytes of its output tensor. --dump-dir writes each operator's output as opNNN_<OPNAME>.bin, the \
             naming of the shared goldens.
 
-            An accelerator program (dscflow import ismart3) reads the stitched batch (uint8 [3,324,644]) and writes the 4 heads
-            (int16 ACC codes [4,10,20,40], slot order); it prints the PL's 4 box results; --dump-dir writes slotQ.<layer>.bb per image
-            and <layer>.cv canvases in the formats of ../shared/ismart3/blobs and canvas000.
+            An accelerator program (dscflow import ismart3) reads the stitched batch (uint8 [3,324,644]) and writes \
+            the 4 heads (int16 ACC codes [4,10,20,40], slot order); it prints the PL's 4 box results; --dump-dir \
+            writes slotQ.<layer>.bb per image and <layer>.cv canvases in the formats of ../shared/ismart3/blobs and \
+            canvas000.
             """
     )
 

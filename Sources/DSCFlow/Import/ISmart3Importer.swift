@@ -27,7 +27,7 @@ public enum ISmart3Importer {
     public static let anchors = [1.4940052559648322, 2.3598481287086823, 4.0113013115312155, 5.760873975661669]
 
     /// Imports a parameter file. `name` is recorded by its base name only.
-    public static func importModel(bytes: UnsafeRawBufferPointer, name: String = "SkyNet.bin") throws -> Model {
+    public static func importModel(bytes: UnsafeRawBufferPointer, name: String = "SkyNet.bin") throws(DSCError) -> Model {
         let base = String(name.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(name))
         guard bytes.count == fileBytes else {
             throw DSCError.malformedModel("\(base): \(bytes.count) bytes; an iSmart3 SkyNet parameter file has exactly \(fileBytes) (\(pointwiseBlocks)×32 1x1 words, \(depthwiseGroups)×9 3x3 words, \(biasWords) bias words, 64 bytes each)")

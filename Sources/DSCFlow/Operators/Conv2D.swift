@@ -6,7 +6,7 @@ enum Conv2D: ConvolutionDefinition {
 
     /// TFLite CONV_2D (and DEPTHWISE_CONV_2D, whose options differ only in field numbers): per-channel
     /// multipliers from the input, weight and output scales, the fused activation as the clamp range.
-    static func importConvolution(_ r: inout TFLiteOperatorReader, depthwise: Bool) throws -> Operator {
+    static func importConvolution(_ r: inout TFLiteOperatorReader, depthwise: Bool) throws(DSCError) -> Operator {
         let S = TFLiteSchema.self
         try r.requireInputs(2...3)
         let opts = try r.options(depthwise ? S.Options.depthwiseConv2D : S.Options.conv2D)
@@ -94,7 +94,7 @@ protocol ConvolutionDefinition: OperatorDefinition where Parameters == Convoluti
 }
 
 extension ConvolutionDefinition {
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try Conv2D.importConvolution(&r, depthwise: depthwise)
     }
 
@@ -105,7 +105,7 @@ extension ConvolutionDefinition {
 
     static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.convolution(p, &s) }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         try DSCMOperationCodec.convolution(&c, index)
     }
 }

@@ -19,7 +19,7 @@ protocol Pool2DDefinition: OperatorDefinition where Parameters == PoolParameters
 }
 
 extension Pool2DDefinition {
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator { try Pool2D.importTFLite(&r, average: average) }
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator { try Pool2D.importTFLite(&r, average: average) }
     static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) { try Pool2D.validate(p, c) }
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
         Pool2D.prepareFast(p, c, target, average: average)
@@ -28,12 +28,12 @@ extension Pool2DDefinition {
         PoolReference(p: p, average: average, binding: b).dispatch(b.inputType, b.inputs[0], b.output)
     }
     static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.pool(p, &s) }
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters { try DSCMOperationCodec.pool(&c, index) }
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters { try DSCMOperationCodec.pool(&c, index) }
 }
 
 /// What the two pooling operators share (as TFLite's pooling.cc holds both).
 enum Pool2D {
-    static func importTFLite(_ r: inout TFLiteOperatorReader, average: Bool) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader, average: Bool) throws(DSCError) -> Operator {
         try r.requireInputs(1...1)
         let opts = try r.options(TFLiteSchema.Options.pool2D)
         let x = try r.input(0, "input"), y = try r.output()

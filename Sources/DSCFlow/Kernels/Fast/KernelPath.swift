@@ -35,7 +35,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
 
     /// The concrete path `self` stands for: `auto` resolved through the environment and the CPU.
     /// Throws if the path (requested or named by the environment) cannot run on this CPU.
-    public func resolved() throws -> KernelPath {
+    public func resolved() throws(DSCError) -> KernelPath {
         var path = self
         if path == .auto {
             if let raw = dscsimd_getenv(KernelPath.environmentVariable) {
