@@ -55,7 +55,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
     }
 
     /// The ISA code of the C kernels (nil for `reference` and `auto`).
-    var isa: Int32? {
+    package var isa: Int32? {
         switch self {
         case .portable: return Int32(DSCSIMD_ISA_PORTABLE)
         case .avx2: return Int32(DSCSIMD_ISA_AVX2)
