@@ -13,6 +13,11 @@ struct RunCommand: ParsableCommand {
             for .tflite; for .onnx the graph's own types and layouts, as ONNX Runtime takes and returns them \
             (float32 NCHW for a QDQ model, whose QuantizeLinear and DequantizeLinear run too). --dump-dir writes \
             each operator's output as opNNN_<OPNAME>.bin, the naming of the shared goldens (IR layout: NHWC).
+
+            An accelerator program (dscflow import ismart3) reads the stitched batch (uint8 [3,324,644]) and writes \
+            the 4 heads (int16 ACC codes [4,10,20,40], slot order); it prints the PL's 4 box results; --dump-dir \
+            writes slotQ.<layer>.bb per image and <layer>.cv canvases in the formats of ../shared/ismart3/blobs and \
+            canvas000.
             """
     )
 
@@ -34,8 +39,18 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the output values (also the default when no --output is given).")
     var print = false
 
+    @OptionGroup var program: ProgramOptions
+
     func run() throws {
         let m = try Model.load(path: model)
+        try program.requireProgram(m)
+        if m.acceleratorProgramDesign != nil {
+            guard input.count == 1, output.count <= 1 else {
+                throw DSCError.invalidArgument("an accelerator program takes one --input and at most one --output")
+            }
+            try ISmart3RunCommand.run(model: m, input: input[0], output: output.first, dumpDir: dumpDir, print: print, options: program)
+            return
+        }
         guard input.count == m.inputs.count else {
             throw DSCError.invalidArgument("the model has \(m.inputs.count) input(s); \(input.count) --input given")
         }

@@ -4,14 +4,14 @@ extension DSCMOperationCodec {
         s.u32(q.scale.bitPattern); s.i32(q.zeroPoint)
     }
 
-    static func linearQuantization(_ c: inout DSCMCursor) throws -> LinearQuantizationParameters {
+    static func linearQuantization(_ c: inout DSCMCursor) throws(DSCError) -> LinearQuantizationParameters {
         let scale = Float(bitPattern: try c.u32())
         return LinearQuantizationParameters(scale: scale, zeroPoint: try c.i32())
     }
 
     static func floats(_ v: [Float], _ s: inout DSCMSink) { s.int32s(v.map { Int32(bitPattern: $0.bitPattern) }) }
 
-    static func floats(_ c: inout DSCMCursor) throws -> [Float] {
+    static func floats(_ c: inout DSCMCursor) throws(DSCError) -> [Float] {
         try c.int32s().map { Float(bitPattern: UInt32(bitPattern: $0)) }
     }
 }

@@ -16,7 +16,7 @@ extension ONNXGraphBuilder {
 
     /// Reads weights `name` with their `scale` and `zeroPoint` constants; `channels` scales are allowed
     /// besides one.
-    func weights(_ name: String, scale: String, zeroPoint: String?, channels: Int) throws -> Weights {
+    func weights(_ name: String, scale: String, zeroPoint: String?, channels: Int) throws(DSCError) -> Weights {
         let w = try constant(name, "weights")
         let type = try byteType(w.dataType, "weights '\(name)'")
         let values = try integers(w)
@@ -46,7 +46,7 @@ extension ONNXGraphBuilder {
     }
 
     /// An int32 bias constant of `count` values (nil name: none).
-    func bias(_ name: String?, count: Int) throws -> [Int32] {
+    func bias(_ name: String?, count: Int) throws(DSCError) -> [Int32] {
         guard let name, !name.isEmpty else { return [] }
         let t = try constant(name, "bias")
         guard t.dataType == ONNXSchema.DataType.int32 else { throw unsupported("bias of type \(ONNXSchema.DataType.name(t.dataType)); expected int32") }
@@ -65,7 +65,7 @@ extension ONNXGraphBuilder {
     }
 
     /// Emits a QLinearConv: x (8-bit, NCHW in ONNX) * weights [M, C/group, kh, kw] + bias → y.
-    mutating func emitConvolution(_ x: ONNXQuantized, _ w: Weights, bias: [Int32], _ y: ONNXQuantized) throws {
+    mutating func emitConvolution(_ x: ONNXQuantized, _ w: Weights, bias: [Int32], _ y: ONNXQuantized) throws(DSCError) {
         guard x.type == y.type else { throw unsupported("input \(x.type.name) and output \(y.type.name) differ (ONNX Runtime's QLinearConv needs one type)") }
         guard let xs = onnxShape(x.name), xs.count == 4 else { throw unsupported("input '\(x.name)' is not 4-D (NCHW)") }
         guard w.dims.count == 4 else { throw unsupported("weights of rank \(w.dims.count); expected 4 (2-D convolution)") }
@@ -109,7 +109,7 @@ extension ONNXGraphBuilder {
     /// Emits a QGemm / QLinearMatMul: a [rows, K] 8-bit matrix times constant weights `w` ([K, N], or
     /// [N, K] with `transposed`) plus an int32 bias → y [rows, N].
     mutating func emitMatrixProduct(_ a: ONNXQuantized, _ w: Weights, transposed: Bool, bias: [Int32], alpha: Float,
-                                    _ y: ONNXQuantized) throws {
+                                    _ y: ONNXQuantized) throws(DSCError) {
         guard a.type == y.type else { throw unsupported("input \(a.type.name) and output \(y.type.name) differ") }
         guard let shape = onnxShape(a.name), shape.count >= 2 else { throw unsupported("input '\(a.name)' is not a matrix") }
         guard w.dims.count == 2 else { throw unsupported("weights of rank \(w.dims.count); expected 2") }
@@ -133,7 +133,7 @@ extension ONNXGraphBuilder {
     // MARK: QOperator format
 
     /// The 8-bit input at `slot` of a QLinear node, quantized by the constants at the next two slots.
-    func qlinearInput(_ slot: Int) throws -> ONNXQuantized {
+    func qlinearInput(_ slot: Int) throws(DSCError) -> ONNXQuantized {
         let n = node
         guard n.inputs.count > slot + 1 else { throw malformed("missing input \(slot)") }
         let name = n.inputs[slot]
@@ -143,7 +143,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The output of a QLinear node, quantized by the constants at `scaleSlot` and the next slot.
-    func qlinearOutput(scaleSlot: Int) throws -> ONNXQuantized {
+    func qlinearOutput(scaleSlot: Int) throws(DSCError) -> ONNXQuantized {
         let n = node
         guard n.inputs.count > scaleSlot, let out = n.outputs.first else { throw malformed("missing output scale") }
         let (params, zpType) = try quantization(scale: n.inputs[scaleSlot], zeroPoint: n.inputs.count > scaleSlot + 1 ? n.inputs[scaleSlot + 1] : nil,
@@ -151,7 +151,7 @@ extension ONNXGraphBuilder {
         return ONNXQuantized(name: out, params: params, type: zpType ?? .uint8)
     }
 
-    mutating func importQLinearConv() throws {
+    mutating func importQLinearConv() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 8 else { throw malformed("QLinearConv has \(n.inputs.count) inputs; expected 8 or 9") }
         let x = try qlinearInput(0), y = try qlinearOutput(scaleSlot: 6)
@@ -161,7 +161,7 @@ extension ONNXGraphBuilder {
         try emitConvolution(x, w, bias: try bias(n.inputs.count > 8 ? n.inputs[8] : nil, count: m), y)
     }
 
-    mutating func importQGemm() throws {
+    mutating func importQGemm() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 9 else { throw unsupported("QGemm without an output scale (a float output)") }
         guard try int("transA", default: 0) == 0 else { throw unsupported("transA") }
@@ -174,7 +174,7 @@ extension ONNXGraphBuilder {
         try emitMatrixProduct(a, w, transposed: transB, bias: try bias(n.inputs[6], count: units), alpha: float("alpha", default: 1), y)
     }
 
-    mutating func importQLinearMatMul() throws {
+    mutating func importQLinearMatMul() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 8 else { throw malformed("QLinearMatMul has \(n.inputs.count) inputs; expected 8") }
         let a = try qlinearInput(0), y = try qlinearOutput(scaleSlot: 6)
@@ -187,7 +187,7 @@ extension ONNXGraphBuilder {
     // MARK: QDQ format
 
     /// The weights of a QDQ group: `name` written by a DequantizeLinear of a constant.
-    func dequantizedWeights(_ name: String, channelsOf dim: Int) throws -> Weights {
+    func dequantizedWeights(_ name: String, channelsOf dim: Int) throws(DSCError) -> Weights {
         guard let d = dequantizeNode(writing: name) else { throw unsupported("weights '\(name)' must be a DequantizeLinear of a constant") }
         let dq = graph.nodes[d]
         guard dq.inputs.count >= 2 else { throw malformed("DequantizeLinear '\(dq.name)' has \(dq.inputs.count) inputs") }
@@ -204,7 +204,7 @@ extension ONNXGraphBuilder {
 
     /// The int32 bias of a QDQ group (a DequantizeLinear of an int32 constant; ONNX Runtime uses the
     /// integers and ignores that DequantizeLinear's scale).
-    func dequantizedBias(_ name: String?, count: Int) throws -> [Int32] {
+    func dequantizedBias(_ name: String?, count: Int) throws(DSCError) -> [Int32] {
         guard let name, !name.isEmpty else { return [] }
         guard let d = dequantizeNode(writing: name), let src = graph.nodes[d].inputs.first else {
             throw unsupported("float bias '\(name)' (ONNX Runtime fuses only an int32 bias)")
@@ -212,7 +212,7 @@ extension ONNXGraphBuilder {
         return try bias(src, count: count)
     }
 
-    mutating func importQDQConv() throws {
+    mutating func importQDQConv() throws(DSCError) {
         let n = node
         let ins = try dequantizedInputs()
         guard n.inputs.count >= 2, let x = ins[0] else { throw unsupported("Conv whose input is not dequantized (a float Conv)") }
@@ -229,7 +229,7 @@ extension ONNXGraphBuilder {
         absorb(out)
     }
 
-    mutating func importQDQGemm() throws {
+    mutating func importQDQGemm() throws(DSCError) {
         let n = node
         let ins = try dequantizedInputs()
         guard n.inputs.count >= 2, let a = ins[0] else { throw unsupported("\(n.opType) whose input is not dequantized (a float \(n.opType))") }

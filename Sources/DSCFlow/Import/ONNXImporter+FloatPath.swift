@@ -6,7 +6,7 @@ import CDSCFlowSIMD
 extension ONNXGraphBuilder {
     /// Where the current node's output goes through an optional Relu or Clip (redundant or not) to one
     /// QuantizeLinear, with the activation's float bounds.
-    func quantizedOutputThroughActivation() throws -> (out: (q: ONNXQuantized, qNode: Int, clipNode: Int?), lo: Float, hi: Float)? {
+    func quantizedOutputThroughActivation() throws(DSCError) -> (out: (q: ONNXQuantized, qNode: Int, clipNode: Int?), lo: Float, hi: Float)? {
         guard let out = node.outputs.first, !graphOutputs.contains(out), let u = uses[out], u.count == 1 else { return nil }
         let next = graph.nodes[u[0].node]
         var clip: Int?
@@ -45,7 +45,7 @@ extension ONNXGraphBuilder {
 
     /// The unfused QDQ Conv of the current node: x (8-bit) → DequantizeLinear → float Conv (+ Relu/Clip)
     /// → QuantizeLinear.
-    mutating func emitFloatConvolution(_ x: ONNXQuantized, reason: String) throws {
+    mutating func emitFloatConvolution(_ x: ONNXQuantized, reason: String) throws(DSCError) {
         let n = node
         guard let (out, lo, hi) = try quantizedOutputThroughActivation() else { throw unfusedFloat("\(reason); its output is not quantized again") }
         let y = out.q
@@ -83,7 +83,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The DequantizeLinear values of a QDQ bias: Float(b − zp) · scale (per tensor or per channel).
-    func dequantizedFloatBias(_ name: String?, count: Int) throws -> [Float] {
+    func dequantizedFloatBias(_ name: String?, count: Int) throws(DSCError) -> [Float] {
         guard let name, !name.isEmpty else { return [] }
         guard let d = dequantizeNode(writing: name) else { return try floats(try constant(name, "bias")) }
         let dq = graph.nodes[d]

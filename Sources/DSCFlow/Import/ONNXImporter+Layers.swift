@@ -2,13 +2,13 @@
 extension ONNXGraphBuilder {
     // MARK: Add
 
-    mutating func importQLinearAdd() throws {
+    mutating func importQLinearAdd() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 7 else { throw malformed("QLinearAdd has \(n.inputs.count) inputs; expected 8") }
         try emitAdd(try qlinearInput(0), try qlinearInput(3), try qlinearOutput(scaleSlot: 6))
     }
 
-    mutating func importQDQAdd() throws {
+    mutating func importQDQAdd() throws(DSCError) {
         let ins = try dequantizedInputs()
         guard ins.count == 2, let a = ins[0], let b = ins[1] else { throw unsupported("Add whose inputs are not both dequantized (a float Add)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
@@ -17,7 +17,7 @@ extension ONNXGraphBuilder {
         // Fused on int8 pairs ONNX Runtime turned into uint8: its QLinearAdd then runs on uint8 values with
         // zero points + 128, which its float arithmetic does not treat the same (docs/ONNX.md).
         if fused && au && a.type == .int8 {
-            try emitInUnsignedDomain([a, b], out.q) { b, ins, y in try b.emitAdd(ins[0], ins[1], y) }
+            try emitInUnsignedDomain([a, b], out.q) { (b, ins, y) throws(DSCError) in try b.emitAdd(ins[0], ins[1], y) }
         } else {
             try emitAdd(a, b, out.q, floatPath: !fused)
         }
@@ -26,7 +26,7 @@ extension ONNXGraphBuilder {
 
     /// QLinearAdd of two same-shape tensors (or, `floatPath`, ONNX Runtime's unfused float Add between
     /// DequantizeLinear and QuantizeLinear).
-    mutating func emitAdd(_ a: ONNXQuantized, _ b: ONNXQuantized, _ y: ONNXQuantized, floatPath: Bool = false) throws {
+    mutating func emitAdd(_ a: ONNXQuantized, _ b: ONNXQuantized, _ y: ONNXQuantized, floatPath: Bool = false) throws(DSCError) {
         guard a.type == y.type, b.type == y.type else { throw unsupported("inputs \(a.type.name), \(b.type.name) and output \(y.type.name) differ") }
         guard let sa = onnxShape(a.name), let sb = onnxShape(b.name), sa == sb else {
             throw unsupported("inputs of shapes \(onnxShape(a.name) ?? []) and \(onnxShape(b.name) ?? []): DSCFlow adds same-shape tensors only")
@@ -42,21 +42,21 @@ extension ONNXGraphBuilder {
 
     // MARK: pools
 
-    mutating func importQLinearAveragePool() throws {
+    mutating func importQLinearAveragePool() throws(DSCError) {
         guard node.inputs.count >= 4 else { throw malformed("QLinearAveragePool has \(node.inputs.count) inputs") }
         guard try int("channels_last", default: 0) == 0 else { throw unsupported("channels_last") }
         let x = try qlinearInput(0), y = try qlinearOutput(scaleSlot: 3)
         try emitAveragePool(x, y, global: false)
     }
 
-    mutating func importQLinearGlobalAveragePool() throws {
+    mutating func importQLinearGlobalAveragePool() throws(DSCError) {
         guard node.inputs.count >= 4 else { throw malformed("QLinearGlobalAveragePool has \(node.inputs.count) inputs") }
         guard try int("channels_last", default: 0) == 0 else { throw unsupported("channels_last") }
         let x = try qlinearInput(0), y = try qlinearOutput(scaleSlot: 3)
         try emitAveragePool(x, y, global: true)
     }
 
-    mutating func importQDQAveragePool() throws {
+    mutating func importQDQAveragePool() throws(DSCError) {
         let ins = try dequantizedInputs()
         guard let x = ins.first ?? nil else { throw unsupported("\(node.opType) whose input is not dequantized (a float pool)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
@@ -66,7 +66,7 @@ extension ONNXGraphBuilder {
         }
         if xu && x.type == .int8 {
             let global = node.opType == "GlobalAveragePool"
-            try emitInUnsignedDomain([x], out.q) { b, ins, y in try b.emitAveragePool(ins[0], y, global: global) }
+            try emitInUnsignedDomain([x], out.q) { (b, ins, y) throws(DSCError) in try b.emitAveragePool(ins[0], y, global: global) }
         } else {
             try emitAveragePool(x, out.q, global: node.opType == "GlobalAveragePool")
         }
@@ -76,7 +76,7 @@ extension ONNXGraphBuilder {
     /// QLinearAveragePool / QLinearGlobalAveragePool on a 4-D tensor. An average pool whose kernel covers
     /// the whole image without padding is ONNX Runtime's global average (its QLinearAveragePool falls
     /// back to it).
-    mutating func emitAveragePool(_ x: ONNXQuantized, _ y: ONNXQuantized, global: Bool) throws {
+    mutating func emitAveragePool(_ x: ONNXQuantized, _ y: ONNXQuantized, global: Bool) throws(DSCError) {
         guard x.type == y.type else { throw unsupported("input \(x.type.name) and output \(y.type.name) differ") }
         guard let s = onnxShape(x.name), s.count == 4 else { throw unsupported("input '\(x.name)' is not 4-D (NCHW)") }
         let (n, c, h, w) = (s[0], s[1], s[2], s[3])
@@ -113,7 +113,7 @@ extension ONNXGraphBuilder {
     }
 
     /// `ceil_mode` is accepted where it gives the same output size as the floor.
-    func requireFloorOutput(_ win: Window2D, height: Int, width: Int) throws {
+    func requireFloorOutput(_ win: Window2D, height: Int, width: Int) throws(DSCError) {
         guard try int("ceil_mode", default: 0) != 0 else { return }
         for (size, k, s, pads) in [(height, win.kernelHeight, win.strideHeight, win.padTop + win.padBottom),
                                    (width, win.kernelWidth, win.strideWidth, win.padLeft + win.padRight)] {
@@ -124,7 +124,7 @@ extension ONNXGraphBuilder {
 
     // MARK: Concat
 
-    mutating func importQLinearConcat() throws {
+    mutating func importQLinearConcat() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 5, (n.inputs.count - 2) % 3 == 0 else { throw malformed("QLinearConcat has \(n.inputs.count) inputs") }
         let y = try qlinearOutput(scaleSlot: 0)
@@ -133,7 +133,7 @@ extension ONNXGraphBuilder {
         try emitConcat(parts, y)
     }
 
-    mutating func importQDQConcat() throws {
+    mutating func importQDQConcat() throws(DSCError) {
         let ins = try dequantizedInputs()
         guard !ins.isEmpty, ins.allSatisfy({ $0 != nil }) else { throw unsupported("Concat of inputs that are not all dequantized (a float Concat)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
@@ -145,7 +145,7 @@ extension ONNXGraphBuilder {
 
     /// Concatenation of 8-bit tensors along the `axis` attribute, each input requantized to the output's
     /// parameters by ONNX Runtime's table where its own differ.
-    mutating func emitConcat(_ parts: [ONNXQuantized], _ y: ONNXQuantized) throws {
+    mutating func emitConcat(_ parts: [ONNXQuantized], _ y: ONNXQuantized) throws(DSCError) {
         guard let first = parts.first, let s0 = onnxShape(first.name) else { throw unsupported("no inputs") }
         let rank = s0.count
         var axis = Int(try int("axis", default: 1))
@@ -177,12 +177,12 @@ extension ONNXGraphBuilder {
 
     // MARK: Softmax
 
-    mutating func importQLinearSoftmax() throws {
+    mutating func importQLinearSoftmax() throws(DSCError) {
         guard node.inputs.count >= 4 else { throw malformed("QLinearSoftmax has \(node.inputs.count) inputs") }
         try emitSoftmax(try qlinearInput(0), try qlinearOutput(scaleSlot: 3), opset: try int("opset", default: 13))
     }
 
-    mutating func importQDQSoftmax() throws {
+    mutating func importQDQSoftmax() throws(DSCError) {
         let ins = try dequantizedInputs()
         guard let x = ins.first ?? nil else { throw unsupported("Softmax whose input is not dequantized (a float Softmax)") }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
@@ -195,7 +195,7 @@ extension ONNXGraphBuilder {
 
     /// QLinearSoftmax over the last axis (the only axis DSCFlow takes; for opset < 13 ONNX's coercion to
     /// 2-D is the same there).
-    mutating func emitSoftmax(_ x: ONNXQuantized, _ y: ONNXQuantized, opset: Int64) throws {
+    mutating func emitSoftmax(_ x: ONNXQuantized, _ y: ONNXQuantized, opset: Int64) throws(DSCError) {
         guard x.type == y.type else { throw unsupported("input \(x.type.name) and output \(y.type.name) differ") }
         guard let s = onnxShape(x.name), !s.isEmpty else { throw unsupported("input '\(x.name)' has no shape") }
         var axis = Int(try int("axis", default: opset < 13 ? 1 : -1))
@@ -214,7 +214,7 @@ extension ONNXGraphBuilder {
     /// `inputs` and `output` into uint8 ones (values + 128, zero points + 128): each input flipped to
     /// uint8 (x XOR 0x80), `body` on those, its result flipped back to the int8 tensor the graph has.
     mutating func emitInUnsignedDomain(_ inputs: [ONNXQuantized], _ output: ONNXQuantized,
-                                       _ body: (inout ONNXGraphBuilder, [ONNXQuantized], ONNXQuantized) throws -> Void) throws {
+                                       _ body: (inout ONNXGraphBuilder, [ONNXQuantized], ONNXQuantized) throws(DSCError) -> Void) throws(DSCError) {
         let flip = LookupTableParameters(table: (0..<256).map { UInt8($0 ^ 0x80) })
         func shifted(_ q: ONNXQuantized, _ name: String) -> ONNXQuantized {
             ONNXQuantized(name: name, params: LinearQuantizationParameters(scale: q.params.scale, zeroPoint: q.params.zeroPoint + 128),

@@ -5,7 +5,7 @@
 /// the byte operation plus ONNX Runtime's requantization table where the parameters differ (monotone
 /// for a positive scale, so it commutes with MaxPool).
 extension ONNXGraphBuilder {
-    mutating func importDataMovement() throws {
+    mutating func importDataMovement() throws(DSCError) {
         let n = node
         guard let xName = n.inputs.first, let outName = n.outputs.first else { throw malformed("no input or output") }
         if let src = try dequantized(xName) {
@@ -58,7 +58,7 @@ extension ONNXGraphBuilder {
 
     /// The byte operation of the current node from `x` into a tensor called `outputName` (same type
     /// and quantization); `padValue` is the raw byte a Pad writes.
-    mutating func emitMovement(_ x: ONNXQuantized, outputName: String, padValue: Int32) throws {
+    mutating func emitMovement(_ x: ONNXQuantized, outputName: String, padValue: Int32) throws(DSCError) {
         let n = node
         guard let s = onnxShape(x.name) else { throw unsupported("input '\(x.name)' has no shape") }
         let y = ONNXQuantized(name: outputName, params: x.params, type: x.type)
@@ -101,7 +101,7 @@ extension ONNXGraphBuilder {
     }
 
     /// A reshape in the graph's own (NCHW) order.
-    mutating func emitReshape(_ x: ONNXQuantized, _ y: ONNXQuantized, shape: [Int]) throws {
+    mutating func emitReshape(_ x: ONNXQuantized, _ y: ONNXQuantized, shape: [Int]) throws(DSCError) {
         guard shape.reduce(1, *) == onnxShape(x.name)?.reduce(1, *) else { throw unsupported("shape \(shape) does not hold the input") }
         let input = try tensor(x.name, .onnx)
         let out = addTensor(y.name, y.type, shape)
@@ -110,7 +110,7 @@ extension ONNXGraphBuilder {
     }
 
     /// ONNX Reshape's target: 0 copies the input's dimension, one −1 is inferred.
-    func reshapeTarget(_ raw: [Int64], of s: [Int]) throws -> [Int] {
+    func reshapeTarget(_ raw: [Int64], of s: [Int]) throws(DSCError) -> [Int] {
         guard raw.count <= 6 else { throw unsupported("reshape to rank \(raw.count)") }
         if try int("allowzero", default: 0) != 0, raw.contains(0) { throw unsupported("allowzero with a 0 dimension") }
         var shape: [Int] = []
@@ -137,13 +137,13 @@ extension ONNXGraphBuilder {
     }
 
     /// Squeeze/Unsqueeze axes: the attribute (opset < 13) or the second input.
-    func squeezeAxes() throws -> [Int]? {
+    func squeezeAxes() throws(DSCError) -> [Int]? {
         if let a = ints("axes") { return a.map { Int($0) } }
         if node.inputs.count > 1, !node.inputs[1].isEmpty { return try integers(try constant(node.inputs[1], "axes")).map { Int($0) } }
         return nil
     }
 
-    func squeezed(_ s: [Int], axes: [Int]?, unsqueeze: Bool) throws -> [Int] {
+    func squeezed(_ s: [Int], axes: [Int]?, unsqueeze: Bool) throws(DSCError) -> [Int] {
         if unsqueeze {
             guard let axes else { throw unsupported("Unsqueeze without axes") }
             let rank = s.count + axes.count
@@ -163,7 +163,7 @@ extension ONNXGraphBuilder {
     }
 
     /// ONNX Transpose, composed with the input's layout: a copy when no byte moves.
-    mutating func emitTranspose(_ x: ONNXQuantized, _ y: ONNXQuantized, shape s: [Int]) throws {
+    mutating func emitTranspose(_ x: ONNXQuantized, _ y: ONNXQuantized, shape s: [Int]) throws(DSCError) {
         let perm = ints("perm").map { $0.map { Int($0) } } ?? Array((0..<s.count).reversed())
         guard perm.count == s.count, Set(perm) == Set(0..<s.count) else { throw unsupported("perm \(perm)") }
         let b = try current(x.name)
@@ -178,7 +178,7 @@ extension ONNXGraphBuilder {
     }
 
     /// Pad (constant mode) of an NCHW or other tensor, new cells holding `value` (a raw byte value).
-    mutating func emitPad(_ x: ONNXQuantized, _ y: ONNXQuantized, shape s: [Int], value: Int32) throws {
+    mutating func emitPad(_ x: ONNXQuantized, _ y: ONNXQuantized, shape s: [Int], value: Int32) throws(DSCError) {
         guard string("mode", default: "constant") == "constant" else { throw unsupported("Pad mode \(string("mode", default: ""))") }
         let raw: [Int64]
         if let p = ints("pads") { raw = p } else {
@@ -198,7 +198,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The byte a QDQ Pad writes: QuantizeLinear of its float constant with the output's parameters.
-    func padValue(_ y: ONNXQuantized) throws -> Int32 {
+    func padValue(_ y: ONNXQuantized) throws(DSCError) -> Int32 {
         var c: Float = 0
         if let a = attribute("value") { c = a.f }
         if node.inputs.count > 2, !node.inputs[2].isEmpty {
@@ -211,7 +211,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The byte a Pad of an 8-bit tensor writes: its 8-bit constant_value (0 when absent).
-    func rawPadValue(_ type: ElementType) throws -> Int32 {
+    func rawPadValue(_ type: ElementType) throws(DSCError) -> Int32 {
         guard node.inputs.count > 2, !node.inputs[2].isEmpty else { return 0 }
         let v = try integers(try constant(node.inputs[2], "constant_value"))
         guard v.count == 1, type.range.contains(Int32(clamping: v[0])) else { throw unsupported("constant_value \(v)") }

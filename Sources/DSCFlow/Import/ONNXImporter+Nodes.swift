@@ -2,7 +2,7 @@
 /// node, which QuantizeLinear takes its output, and whether ONNX Runtime fuses the group into its QLinear
 /// operator at its default optimisation level (docs/ONNX.md, "Which groups ONNX Runtime fuses").
 extension ONNXGraphBuilder {
-    mutating func importNode(_ n: ONNXNode) throws {
+    mutating func importNode(_ n: ONNXNode) throws(DSCError) {
         guard n.domain.isEmpty || n.domain == "ai.onnx" || n.domain == "com.microsoft" else {
             throw unsupported("operator domain '\(n.domain)'")
         }
@@ -41,7 +41,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The 8-bit tensor a DequantizeLinear of an activation reads, with its quantization (per tensor).
-    func dequantized(_ name: String) throws -> ONNXQuantized? {
+    func dequantized(_ name: String) throws(DSCError) -> ONNXQuantized? {
         guard let d = dequantizeNode(writing: name) else { return nil }
         let dq = graph.nodes[d]
         guard dq.inputs.count >= 2 else { throw malformed("DequantizeLinear '\(dq.name)' has \(dq.inputs.count) inputs") }
@@ -54,7 +54,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The 8-bit type of a bound tensor (checked against a zero point's type when one is given).
-    func sourceType(_ name: String, declared: ElementType?) throws -> ElementType {
+    func sourceType(_ name: String, declared: ElementType?) throws(DSCError) -> ElementType {
         guard let b = bound[name] else { throw unsupported("input '\(name)' is not an 8-bit tensor DSCFlow computed") }
         let t = tensors[b.index].type
         guard t == .int8 || t == .uint8 else { throw unsupported("'\(name)' has type \(t.name); expected int8 or uint8") }
@@ -64,14 +64,16 @@ extension ONNXGraphBuilder {
 
     /// The activation inputs of the current node, each read through a DequantizeLinear (nil where an
     /// input is not: a constant, or absent).
-    func dequantizedInputs() throws -> [ONNXQuantized?] {
-        try node.inputs.map { $0.isEmpty ? nil : try dequantized($0) }
+    func dequantizedInputs() throws(DSCError) -> [ONNXQuantized?] {
+        var out: [ONNXQuantized?] = []
+        for x in node.inputs { out.append(x.isEmpty ? nil : try dequantized(x)) }
+        return out
     }
 
     /// Where the current node's (only) output goes in a QDQ group: the QuantizeLinear reading it (and a
     /// Relu or Clip between them that the QuantizeLinear makes redundant), or nil when the output is not
     /// requantized that way (then ONNX Runtime computes it in float and leaves it float).
-    func quantizedOutput() throws -> (q: ONNXQuantized, qNode: Int, clipNode: Int?)? {
+    func quantizedOutput() throws(DSCError) -> (q: ONNXQuantized, qNode: Int, clipNode: Int?)? {
         guard node.outputs.count == 1, let out = node.outputs.first, !graphOutputs.contains(out) else { return nil }
         guard let u = uses[out], u.count == 1 else { return nil }
         var next = u[0].node
@@ -94,7 +96,7 @@ extension ONNXGraphBuilder {
 
     /// ONNX Runtime's IsClipMadeRedundantByQ: a Relu when the zero point is the type's minimum, a Clip
     /// whose bounds, quantized, cover the type's range.
-    func clipIsRedundant(_ c: ONNXNode, _ q: ONNXQuantized) throws -> Bool {
+    func clipIsRedundant(_ c: ONNXNode, _ q: ONNXQuantized) throws(DSCError) -> Bool {
         let range = q.type.range
         if c.opType == "Relu" { return q.params.zeroPoint == range.lowerBound }
         let (lo, hi) = try clipBounds(c)
@@ -104,7 +106,7 @@ extension ONNXGraphBuilder {
     }
 
     /// A Clip's bounds (inputs 1 and 2, or the min/max attributes of opset < 11); ±infinity when absent.
-    func clipBounds(_ c: ONNXNode) throws -> (Float, Float) {
+    func clipBounds(_ c: ONNXNode) throws(DSCError) -> (Float, Float) {
         var lo = -Float.infinity, hi = Float.infinity
         if let a = c.attribute("min") { lo = a.f }
         if let a = c.attribute("max") { hi = a.f }
@@ -161,7 +163,7 @@ extension ONNXGraphBuilder {
 
     /// A QuantizeLinear of a float graph input (one inside a group was absorbed by its group), or of a
     /// DequantizeLinear's output (a requantization: a lookup table).
-    mutating func importQuantizeLinear() throws {
+    mutating func importQuantizeLinear() throws(DSCError) {
         let n = node
         guard n.inputs.count >= 2, let out = n.outputs.first else { throw malformed("QuantizeLinear needs an input and a scale") }
         let (params, zpType) = try quantization(scale: n.inputs[1], zeroPoint: n.inputs.count > 2 ? n.inputs[2] : nil, of: "'\(out)'")
@@ -180,7 +182,7 @@ extension ONNXGraphBuilder {
 
     /// A DequantizeLinear whose output is a graph output (float32, in the graph's layout). Others are
     /// read by their groups.
-    mutating func importDequantizeLinear() throws {
+    mutating func importDequantizeLinear() throws(DSCError) {
         let n = node
         guard let out = n.outputs.first else { throw malformed("DequantizeLinear without an output") }
         if constants[n.inputs.first ?? ""] != nil { return }  // a weight or bias, read by its group
@@ -195,7 +197,7 @@ extension ONNXGraphBuilder {
     /// out = QuantizeLinear(DequantizeLinear(x)) with other parameters: a table (or nothing when they
     /// agree: ONNX Runtime's round trip then gives the byte back).
     mutating func emitRequantization(_ src: ONNXQuantized, to out: ONNXQuantized,
-                                     transform: (Float) -> Float = { $0 }) throws {
+                                     transform: (Float) -> Float = { $0 }) throws(DSCError) {
         let b = try current(src.name)
         let table = ORTArithmetic.requantizationTable(inputSigned: src.type == .int8, inputScale: src.params.scale,
                                                       inputZeroPoint: src.params.zeroPoint, outputSigned: out.type == .int8,

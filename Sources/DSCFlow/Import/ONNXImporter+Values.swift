@@ -1,7 +1,7 @@
 /// Reading constant tensors and attributes of the node being imported.
 extension ONNXGraphBuilder {
     /// The element count of constant `t`, overflow-checked and bounded.
-    func elementCount(_ t: ONNXTensorProto) throws -> Int {
+    func elementCount(_ t: ONNXTensorProto) throws(DSCError) -> Int {
         var n = 1
         for d in t.dims {
             guard d >= 0, d <= 1 << 30 else { throw malformed("constant '\(t.name)' has dimension \(d)") }
@@ -13,14 +13,14 @@ extension ONNXGraphBuilder {
     }
 
     /// The constant called `name` (an initializer or a Constant node), or an error naming it.
-    func constant(_ name: String, _ role: String) throws -> ONNXTensorProto {
+    func constant(_ name: String, _ role: String) throws(DSCError) -> ONNXTensorProto {
         guard let t = constants[name] else { throw unsupported("\(role) '\(name)' must be a constant") }
         return t
     }
 
     /// Values of an integer constant (int8, uint8, int16, int32, int64), as Int64, from `raw_data` or the
     /// typed fields; checked against the element count.
-    func integers(_ t: ONNXTensorProto) throws -> [Int64] {
+    func integers(_ t: ONNXTensorProto) throws(DSCError) -> [Int64] {
         let n = try elementCount(t)
         let size: Int
         switch t.dataType {
@@ -60,7 +60,7 @@ extension ONNXGraphBuilder {
     }
 
     /// Values of a float32 constant.
-    func floats(_ t: ONNXTensorProto) throws -> [Float] {
+    func floats(_ t: ONNXTensorProto) throws(DSCError) -> [Float] {
         guard t.dataType == ONNXSchema.DataType.float else {
             throw unsupported("constant '\(t.name)' has type \(ONNXSchema.DataType.name(t.dataType)); expected float32")
         }
@@ -74,7 +74,7 @@ extension ONNXGraphBuilder {
     }
 
     /// The 8-bit element type of an ONNX type code.
-    func byteType(_ code: Int32, _ what: String) throws -> ElementType {
+    func byteType(_ code: Int32, _ what: String) throws(DSCError) -> ElementType {
         switch code {
         case ONNXSchema.DataType.int8: return .int8
         case ONNXSchema.DataType.uint8: return .uint8
@@ -84,7 +84,7 @@ extension ONNXGraphBuilder {
 
     /// A per-tensor (scale, zero point) pair given as constants: scale a positive finite float32 scalar
     /// (or a one-element vector), zero point of `type` (absent: 0).
-    func quantization(scale: String, zeroPoint: String?, of what: String) throws -> (LinearQuantizationParameters, ElementType?) {
+    func quantization(scale: String, zeroPoint: String?, of what: String) throws(DSCError) -> (LinearQuantizationParameters, ElementType?) {
         let s = try floats(try constant(scale, "scale of \(what)"))
         guard s.count == 1 else { throw unsupported("\(what) has \(s.count) scales; activations must be quantized per tensor") }
         guard s[0].isFinite, s[0] > 0, s[0].isNormal else { throw unsupported("\(what) has scale \(s[0]); expected a positive normal float") }
@@ -100,7 +100,7 @@ extension ONNXGraphBuilder {
 
     func attribute(_ name: String) -> ONNXAttribute? { node.attribute(name) }
 
-    func int(_ name: String, default value: Int64) throws -> Int64 {
+    func int(_ name: String, default value: Int64) throws(DSCError) -> Int64 {
         guard let a = attribute(name) else { return value }
         return a.i
     }
@@ -115,7 +115,7 @@ extension ONNXGraphBuilder {
     }
 
     /// An int attribute checked against a range.
-    func int(_ name: String, default value: Int64, in range: ClosedRange<Int64>) throws -> Int {
+    func int(_ name: String, default value: Int64, in range: ClosedRange<Int64>) throws(DSCError) -> Int {
         let v = try int(name, default: value)
         guard range.contains(v) else { throw unsupported("attribute \(name) = \(v) outside \(range.lowerBound)...\(range.upperBound)") }
         return Int(v)
@@ -125,9 +125,9 @@ extension ONNXGraphBuilder {
     /// over an input of spatial size `height` × `width`, with its padding resolved as ONNX Runtime does
     /// (`ConvAttributes::InferPadsAndOutputShape`: SAME_UPPER puts the odd pixel at the end, SAME_LOWER
     /// at the start).
-    func window(height: Int, width: Int, kernel: [Int]) throws -> Window2D {
+    func window(height: Int, width: Int, kernel: [Int]) throws(DSCError) -> Window2D {
         guard kernel.count == 2, kernel.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }) else { throw unsupported("kernel \(kernel); expected a 2-D kernel") }
-        func pair(_ name: String, _ def: Int) throws -> [Int] {
+        func pair(_ name: String, _ def: Int) throws(DSCError) -> [Int] {
             guard let v = ints(name) else { return [def, def] }
             guard v.count == 2, v.allSatisfy({ $0 >= 1 && $0 <= 1 << 12 }) else { throw unsupported("\(name) \(v)") }
             return v.map { Int($0) }
@@ -163,7 +163,7 @@ extension ONNXGraphBuilder {
     }
 
     /// Output spatial size of `w` over `height` × `width`, or an error when the window does not fit.
-    func outputSize(_ w: Window2D, height: Int, width: Int) throws -> (Int, Int) {
+    func outputSize(_ w: Window2D, height: Int, width: Int) throws(DSCError) -> (Int, Int) {
         let eh = (w.kernelHeight - 1) * w.dilationHeight + 1, ew = (w.kernelWidth - 1) * w.dilationWidth + 1
         guard height + w.padTop + w.padBottom >= eh, width + w.padLeft + w.padRight >= ew else {
             throw unsupported("window \(eh)×\(ew) larger than the padded \(height)×\(width) input")

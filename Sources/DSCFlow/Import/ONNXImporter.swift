@@ -15,7 +15,7 @@ public enum ONNXImporter {
     public static let nhwcTensorsKey = "onnx.nhwc_tensors"
 
     /// Parses, maps and validates an ONNX model whose bytes are `storage`.
-    public static func importModel(_ storage: ByteStorage) throws -> Model {
+    public static func importModel(_ storage: ByteStorage) throws(DSCError) -> Model {
         let proto = try ONNXModelProto.parse(storage.buffer)
         guard let graph = proto.graph else { throw DSCError.malformedModel("ONNX: the model has no graph") }
         var b = try ONNXGraphBuilder(graph: graph, bytes: storage.buffer, opset: proto.defaultOpset ?? 13)
@@ -75,7 +75,7 @@ struct ONNXGraphBuilder {
     /// The node being imported, for messages.
     var current = -1
 
-    init(graph: ONNXGraphProto, bytes: UnsafeRawBufferPointer, opset: Int64) throws {
+    init(graph: ONNXGraphProto, bytes: UnsafeRawBufferPointer, opset: Int64) throws(DSCError) {
         self.graph = graph
         self.bytes = bytes
         self.opset = opset
@@ -157,7 +157,7 @@ struct ONNXGraphBuilder {
     }
 
     /// The IR tensor holding ONNX tensor `name` in `layout` (a transposed copy is made once, when needed).
-    mutating func tensor(_ name: String, _ layout: ONNXLayout) throws -> Int {
+    mutating func tensor(_ name: String, _ layout: ONNXLayout) throws(DSCError) -> Int {
         guard let b = bound[name] else { throw unsupported("input '\(name)' is not an 8-bit tensor DSCFlow computed") }
         if b.layout == layout { return b.index }
         if let c = converted[b.index] { return c }
@@ -175,14 +175,14 @@ struct ONNXGraphBuilder {
     }
 
     /// The IR tensor of an 8-bit ONNX tensor in its current layout, and that layout.
-    func current(_ name: String) throws -> (index: Int, layout: ONNXLayout) {
+    func current(_ name: String) throws(DSCError) -> (index: Int, layout: ONNXLayout) {
         guard let b = bound[name] else { throw unsupported("input '\(name)' is not an 8-bit tensor DSCFlow computed") }
         return b
     }
 
     // MARK: the whole graph
 
-    mutating func build() throws {
+    mutating func build() throws(DSCError) {
         for v in graph.inputs where graphInputs.contains(v.name) {
             try bindGraphInput(v)
         }
@@ -205,7 +205,7 @@ struct ONNXGraphBuilder {
 
     /// A graph input: float32 (a QDQ model, quantized by the QuantizeLinear after it) or 8-bit, with a
     /// static shape (a symbolic first dimension is taken as batch 1).
-    mutating func bindGraphInput(_ v: ONNXValueInfo) throws {
+    mutating func bindGraphInput(_ v: ONNXValueInfo) throws(DSCError) {
         guard let dims = v.dims, !dims.isEmpty else {
             throw DSCError.unsupported(op: -1, name: "ONNX input '\(v.name)'", reason: "no shape")
         }

@@ -45,7 +45,7 @@ struct ONNXTensorProto {
     /// Data stored outside the file (not supported: edge models are one file).
     var external = false
 
-    static func parse(_ r: ProtobufReader) throws -> ONNXTensorProto {
+    static func parse(_ r: ProtobufReader) throws(DSCError) -> ONNXTensorProto {
         var r = r
         var t = ONNXTensorProto()
         while let f = try r.next() {
@@ -79,7 +79,7 @@ struct ONNXAttribute {
     var floats: [Float] = []
     var ints: [Int64] = []
 
-    static func parse(_ r: ProtobufReader) throws -> ONNXAttribute {
+    static func parse(_ r: ProtobufReader) throws(DSCError) -> ONNXAttribute {
         var r = r
         var a = ONNXAttribute()
         while let f = try r.next() {
@@ -111,7 +111,7 @@ struct ONNXNode {
     var outputs: [String] = []
     var attributes: [ONNXAttribute] = []
 
-    static func parse(_ r: ProtobufReader) throws -> ONNXNode {
+    static func parse(_ r: ProtobufReader) throws(DSCError) -> ONNXNode {
         var r = r
         var n = ONNXNode()
         while let f = try r.next() {
@@ -147,7 +147,7 @@ struct ONNXValueInfo {
     var elementType: Int32 = 0
     var dims: [Int64?]?
 
-    static func parse(_ r: ProtobufReader) throws -> ONNXValueInfo {
+    static func parse(_ r: ProtobufReader) throws(DSCError) -> ONNXValueInfo {
         var r = r
         var v = ONNXValueInfo()
         while let f = try r.next() {
@@ -190,7 +190,7 @@ struct ONNXGraphProto {
     var outputs: [ONNXValueInfo] = []
     var name = ""
 
-    static func parse(_ r: ProtobufReader) throws -> ONNXGraphProto {
+    static func parse(_ r: ProtobufReader) throws(DSCError) -> ONNXGraphProto {
         var r = r
         var g = ONNXGraphProto()
         while let f = try r.next() {
@@ -219,7 +219,7 @@ struct ONNXModelProto {
     var graph: ONNXGraphProto?
 
     /// Parses a whole file.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> ONNXModelProto {
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(DSCError) -> ONNXModelProto {
         var r = try ProtobufReader(bytes, range: 0..<bytes.count, path: "ModelProto")
         var m = ONNXModelProto()
         while let f = try r.next() {

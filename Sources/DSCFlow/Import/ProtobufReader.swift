@@ -25,7 +25,7 @@ struct ProtobufReader {
     let path: String
 
     /// A reader of `range` of `bytes` (checked against the buffer).
-    init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, path: String) throws {
+    init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, path: String) throws(DSCError) {
         guard range.lowerBound >= 0, range.upperBound <= bytes.count else {
             throw ProtobufReader.error(path, "range \(range) outside the \(bytes.count)-byte file")
         }
@@ -42,7 +42,7 @@ struct ProtobufReader {
     func fail(_ why: String) -> DSCError { Self.error(path, why) }
 
     /// The next field, or nil at the end of the message.
-    mutating func next() throws -> ProtobufField? {
+    mutating func next() throws(DSCError) -> ProtobufField? {
         guard position < end else { return nil }
         let at = position
         let key = try varint()
@@ -74,7 +74,7 @@ struct ProtobufReader {
     }
 
     /// A base-128 varint of at most 10 bytes.
-    private mutating func varint() throws -> UInt64 {
+    private mutating func varint() throws(DSCError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let start = position
@@ -93,43 +93,43 @@ struct ProtobufReader {
     // MARK: typed values of a field
 
     /// A varint field as int64 (two's complement, as protobuf stores negative int32/int64).
-    func int64(_ f: ProtobufField, _ name: String) throws -> Int64 {
+    func int64(_ f: ProtobufField, _ name: String) throws(DSCError) -> Int64 {
         guard case .varint(let v) = f.value else { throw fail("\(name) has wire type other than varint") }
         return Int64(bitPattern: v)
     }
 
     /// A varint field as an int in `range` (enums, small counts).
-    func int(_ f: ProtobufField, _ name: String, in range: ClosedRange<Int64>) throws -> Int {
+    func int(_ f: ProtobufField, _ name: String, in range: ClosedRange<Int64>) throws(DSCError) -> Int {
         let v = try int64(f, name)
         guard range.contains(v) else { throw fail("\(name) \(v) outside \(range.lowerBound)...\(range.upperBound)") }
         return Int(v)
     }
 
     /// A fixed32 field as float.
-    func float(_ f: ProtobufField, _ name: String) throws -> Float {
+    func float(_ f: ProtobufField, _ name: String) throws(DSCError) -> Float {
         guard case .fixed32(let v) = f.value else { throw fail("\(name) has wire type other than fixed32") }
         return Float(bitPattern: v)
     }
 
     /// A length-delimited field's byte range.
-    func range(_ f: ProtobufField, _ name: String) throws -> Range<Int> {
+    func range(_ f: ProtobufField, _ name: String) throws(DSCError) -> Range<Int> {
         guard case .bytes(let r) = f.value else { throw fail("\(name) has wire type other than length-delimited") }
         return r
     }
 
     /// A length-delimited field as a string (invalid UTF-8 is replaced, never trapped on).
-    func string(_ f: ProtobufField, _ name: String) throws -> String {
+    func string(_ f: ProtobufField, _ name: String) throws(DSCError) -> String {
         let r = try range(f, name)
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self)
     }
 
     /// A reader of a sub-message field.
-    func message(_ f: ProtobufField, _ name: String) throws -> ProtobufReader {
+    func message(_ f: ProtobufField, _ name: String) throws(DSCError) -> ProtobufReader {
         try ProtobufReader(bytes, range: try range(f, name), path: path + "." + name)
     }
 
     /// Appends a repeated int64 field's values: one varint, or a packed run of them.
-    func appendInt64s(_ f: ProtobufField, _ name: String, to out: inout [Int64]) throws {
+    func appendInt64s(_ f: ProtobufField, _ name: String, to out: inout [Int64]) throws(DSCError) {
         switch f.value {
         case .varint(let v): out.append(Int64(bitPattern: v))
         case .bytes(let r):
@@ -140,7 +140,7 @@ struct ProtobufReader {
     }
 
     /// Appends a repeated float field's values: one fixed32, or a packed run of them.
-    func appendFloats(_ f: ProtobufField, _ name: String, to out: inout [Float]) throws {
+    func appendFloats(_ f: ProtobufField, _ name: String, to out: inout [Float]) throws(DSCError) {
         switch f.value {
         case .fixed32(let v): out.append(Float(bitPattern: v))
         case .bytes(let r):

@@ -32,7 +32,7 @@ enum LookupTable: OperatorDefinition {
 
     static func encode(_ p: Parameters, into s: inout DSCMSink) { for v in p.table { s.u8(v) } }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         var t: [UInt8] = []
         t.reserveCapacity(256)
         for _ in 0..<256 { t.append(try c.u8()) }

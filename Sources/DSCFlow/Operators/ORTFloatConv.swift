@@ -84,7 +84,7 @@ enum ORTFloatConv: OperatorDefinition {
         DSCMOperationCodec.floats(p.bias, &s); s.u32(p.activationMin.bitPattern); s.u32(p.activationMax.bitPattern)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let w = try DSCMOperationCodec.window(&c, index), groups = Int(try c.i32()), code = try c.u8()
         guard let algorithm = ORTFloatConvAlgorithm(rawValue: code) else {
             throw DSCError.malformedModel(".dscm: operator \(index): unknown float conv algorithm \(code)")

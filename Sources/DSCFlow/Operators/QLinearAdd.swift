@@ -45,7 +45,7 @@ enum QLinearAdd: OperatorDefinition {
         s.bool(p.floatPath)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let a = try DSCMOperationCodec.linearQuantization(&c), b = try DSCMOperationCodec.linearQuantization(&c)
         var p = ORTAddParameters(a: a, b: b, c: try DSCMOperationCodec.linearQuantization(&c))
         p.floatPath = try c.bool()

@@ -47,7 +47,7 @@ enum QLinearAveragePool: OperatorDefinition {
         DSCMOperationCodec.linearQuantization(p.input, &s); DSCMOperationCodec.linearQuantization(p.output, &s)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let w = try DSCMOperationCodec.window(&c, index), cip = try c.bool()
         let i = try DSCMOperationCodec.linearQuantization(&c)
         return ORTAveragePoolParameters(window: w, countIncludePad: cip, input: i, output: try DSCMOperationCodec.linearQuantization(&c))

@@ -39,7 +39,7 @@ enum QLinearGlobalAveragePool: OperatorDefinition {
         s.i32(p.inputZeroPoint); s.u32(p.scale.bitPattern); s.i32(p.outputZeroPoint)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let zi = try c.i32(), scale = Float(bitPattern: try c.u32())
         return ORTGlobalAveragePoolParameters(inputZeroPoint: zi, scale: scale, outputZeroPoint: try c.i32())
     }

@@ -47,7 +47,7 @@ enum QLinearSoftmax: OperatorDefinition {
         DSCMOperationCodec.floats(p.table, &s); s.u32(p.outputScaleReciprocal.bitPattern); s.i32(p.outputZeroPoint)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let table = try DSCMOperationCodec.floats(&c), y = Float(bitPattern: try c.u32())
         return ORTSoftmaxParameters(table: table, outputScaleReciprocal: y, outputZeroPoint: try c.i32())
     }

@@ -31,5 +31,5 @@ enum QuantizeLinear: OperatorDefinition {
 
     static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.linearQuantization(p, &s) }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters { try DSCMOperationCodec.linearQuantization(&c) }
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters { try DSCMOperationCodec.linearQuantization(&c) }
 }

@@ -42,5 +42,5 @@ enum Transpose: OperatorDefinition {
 
     static func encode(_ perm: [Int], into s: inout DSCMSink) { s.int32s(perm.map { Int32(truncatingIfNeeded: $0) }) }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> [Int] { try c.int32s().map { Int($0) } }
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> [Int] { try c.int32s().map { Int($0) } }
 }

@@ -33,8 +33,8 @@ final class ONNXModelTests: XCTestCase {
             do {
                 _ = try Model.load(path: dir.appendingPathComponent(r[0]).path)
                 XCTFail("\(r[0]) loaded")
-            } catch let e as DSCError {
-                let text = e.description
+            } catch {
+                let text = error.description
                 XCTAssertFalse(text.contains("\n"), "\(r[0]): \(text)")
                 XCTAssertTrue(text.contains(r[1]), "\(r[0]): '\(text)' does not say '\(r[1])'")
             }
