@@ -203,11 +203,13 @@ public struct AcceleratorReport: Sendable {
             return s
         }
         var out = "\(modelName) on \(config.name) (\(config.dataflow.kind.rawValue), \(fmt(config.clockMHz, 2)) MHz, batch \(batch))\n"
-        out += pad("layer", 10, right: false) + pad("role", 12, right: false) + pad("tiles", 6) + pad("grp", 8)
+        // The layer column as wide as the longest name shown (ONNX Runtime's names run to 27 characters).
+        let nameWidth = layers.reduce(10) { $1.cycles > 0 ? max($0, $1.name.count + 1) : $0 }
+        out += pad("layer", nameWidth, right: false) + pad("role", 15, right: false) + pad("tiles", 6) + pad("grp", 8)
             + pad("cycles", 11) + pad("compute", 11) + pad("memory", 10) + pad("stall", 9) + pad("util", 7)
             + pad("MACeff", 7) + pad("offKB", 9) + pad("CTC", 8) + pad("GOPS", 8) + pad("roof", 8) + "  bound\n"
         for l in layers where l.cycles > 0 {
-            out += pad(l.name, 10, right: false) + pad(l.role.rawValue, 12, right: false) + pad(String(l.tiles), 6)
+            out += pad(l.name, nameWidth, right: false) + pad(l.role.rawValue, 15, right: false) + pad(String(l.tiles), 6)
                 + pad("\(l.inGroups)/\(l.outGroups)", 8) + pad(String(l.cycles), 11) + pad(String(l.ledger.compute), 11)
                 + pad(String(l.ledger.memory), 10) + pad(String(l.ledger.stall), 9) + pad(fmt(l.peUtilisation, 2), 7)
                 + pad(fmt(l.issuedMACs > 0 ? Double(l.usefulMACs) / Double(l.issuedMACs) : 0, 2), 7)

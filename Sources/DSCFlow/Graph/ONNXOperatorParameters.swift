@@ -143,8 +143,9 @@ public struct ORTFloatConvParameters: Sendable {
     public var window: Window2D
     /// Channel groups (input and output channels are divided evenly).
     public var groups: Int
-    /// The MLAS algorithm, and its channel block (16 on AVX-512F, as ONNX Runtime picks per CPU).
+    /// The MLAS algorithm.
     public var algorithm: ORTFloatConvAlgorithm
+    /// The NCHWc channel block (16 on AVX-512F, 8 with AVX2 + FMA3, as ONNX Runtime picks per CPU).
     public var blockSize: Int
     /// Input and output quantization.
     public var input: LinearQuantizationParameters, output: LinearQuantizationParameters
