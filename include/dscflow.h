@@ -56,6 +56,9 @@ extern "C" {
 #define DSC_TYPE_UINT8 2
 #define DSC_TYPE_INT16 3
 #define DSC_TYPE_INT32 4
+/** IEEE-754 binary32: the float inputs and outputs of an ONNX QDQ model (its QuantizeLinear and
+ *  DequantizeLinear run inside DSCFlow). */
+#define DSC_TYPE_FLOAT32 16
 
 /** Session creation flags (bitwise OR; 0 gives the defaults). */
 /** Keep every operator's output in its own arena bytes so dsc_session_op_output() can read any of
@@ -113,11 +116,12 @@ struct dsc_session { unsigned char opaque_; };
 typedef struct dsc_tensor_info {
     /** The tensor's name in the model file. Valid until the model is freed. */
     const char *name;
-    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16 or DSC_TYPE_INT32. */
+    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16, DSC_TYPE_INT32 or DSC_TYPE_FLOAT32. */
     int32_t type;
     /** Number of dimensions (0 ... DSC_MAX_RANK). */
     int32_t rank;
-    /** The dimensions, NHWC for 4-D activations; entries at and beyond `rank` are 0. */
+    /** The dimensions, NHWC for 4-D activations (an ONNX model's inputs and outputs: the graph's own
+     *  layout, NCHW for images); entries at and beyond `rank` are 0. */
     int64_t shape[DSC_MAX_RANK];
     /** Bytes of the tensor's data (product of the shape times the element size). */
     size_t byte_size;
@@ -158,7 +162,7 @@ const char *dsc_last_error(void);
  *  values that are not status codes). Never NULL; a static string. Thread-safe. */
 const char *dsc_status_name(int status);
 
-/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32"; "unknown type" for other
+/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32", "float32"; "unknown type" for other
  *  values). Never NULL; a static string. Thread-safe. */
 const char *dsc_type_name(int32_t type);
 

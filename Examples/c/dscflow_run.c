@@ -136,6 +136,7 @@ int main(int argc, char **argv) {
                 case DSC_TYPE_INT8: printf(" %d", (int)(int8_t)output[i]); i += 1; break;
                 case DSC_TYPE_UINT8: printf(" %u", (unsigned)output[i]); i += 1; break;
                 case DSC_TYPE_INT16: { int16_t v; memcpy(&v, output + i, 2); printf(" %d", (int)v); i += 2; break; }
+                case DSC_TYPE_FLOAT32: { float v; memcpy(&v, output + i, 4); printf(" %.9g", (double)v); i += 4; break; }
                 default: { int32_t v; memcpy(&v, output + i, 4); printf(" %ld", (long)v); i += 4; break; }
                 }
             }

@@ -15,7 +15,8 @@ from .handle import Handle
 if TYPE_CHECKING:
     from .session import Session
 
-DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32}
+# 16: float32, the inputs and outputs of an ONNX QDQ model.
+DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32, 16: np.float32}
 
 PRESERVE_ALL_TENSORS = 1
 PROFILE = 2

@@ -190,3 +190,27 @@ def test_project_fixture_every_operator_equals_tflite_micro(output):
         assert len(path) == 1, f"no golden for op {op.index}"
         golden = np.fromfile(path[0], op.output.dtype).reshape(op.output.shape)
         np.testing.assert_array_equal(s.op_output(op.index), golden, err_msg=f"op {op.index} {op.kind}")
+
+
+ONNX_CASES = sorted(glob.glob(os.path.join(ROOT, "Tests", "DSCFlowTests", "Fixtures", "onnx", "*", "rand0", "manifest.tsv")))
+
+
+def test_the_onnx_fixtures_are_here():
+    assert len(ONNX_CASES) >= 12, "Tests/DSCFlowTests/Fixtures/onnx is missing"
+
+
+@pytest.mark.parametrize("manifest", ONNX_CASES, ids=lambda p: p.split(os.sep)[-3])
+def test_onnx_fixture_outputs_equal_onnx_runtime(manifest):
+    """An 8-bit ONNX model through the binding: its own input (float32 NCHW for QDQ, 8-bit for QOperator)
+    in, each graph output equal to ONNX Runtime's bytes stored with the fixture."""
+    case = os.path.dirname(manifest)
+    m = dscflow.Model.load(os.path.join(os.path.dirname(case), "model.onnx"))
+    x = np.fromfile(os.path.join(case, "input.bin"), m.inputs[0].dtype).reshape(m.inputs[0].shape)
+    y = m.session().run(x)
+    ys = y if isinstance(y, list) else [y]
+    rows = [line.rstrip("\n").split("\t") for line in open(manifest)][1:]
+    outputs = [r for r in rows if r[4] == "output"]
+    assert len(outputs) == len(ys) == len(m.outputs)
+    for (f, _, dtype, _, _), got, info in zip(outputs, ys, m.outputs):
+        assert np.dtype(info.dtype) == np.dtype(dtype)
+        np.testing.assert_array_equal(got.ravel(), np.fromfile(os.path.join(case, f), dtype), err_msg=f)
