@@ -35,6 +35,19 @@ static inline __attribute__((always_inline)) void store_partial16(uint8_t *p, v1
     if (n & 1) { p[i] = b[i]; }
 }
 
+/// The first `n` (<= 16) bytes at `p` (the rest 0) widened to 16 int32 lanes, as int8 when `is_signed`.
+static inline __attribute__((always_inline)) v16si load_partial16_widened(const uint8_t *p, int64_t n, int is_signed) {
+    v16qu v;
+    if (n >= 16) {
+        memcpy(&v, p, 16);
+    } else {
+        uint8_t b[16] = {0};
+        memcpy(b, p, (size_t)n);
+        memcpy(&v, b, 16);
+    }
+    return is_signed ? __builtin_convertvector((v16qi)v, v16si) : __builtin_convertvector(v, v16si);
+}
+
 /// Copies `bytes` bytes, each XORed with `xr` (int8 → u8 flip), 64 bytes at a time.
 static inline __attribute__((always_inline)) void copy_xor(uint8_t *dst, const uint8_t *src, size_t bytes, uint8_t xr) {
     size_t i = 0;

@@ -6,24 +6,11 @@
 
 #include "../requant/requant.h"
 
-/// 16 bytes (or the first `n` of them, the rest 0) at `p` widened to int32.
-static inline __attribute__((always_inline)) v16si mean_load(const uint8_t *p, int n, int input_unsigned) {
-    v16qu v;
-    if (n >= 16) {
-        memcpy(&v, p, 16);
-    } else {
-        uint8_t b[16] = {0};
-        memcpy(b, p, (size_t)n);
-        memcpy(&v, b, 16);
-    }
-    return input_unsigned ? __builtin_convertvector(v, v16si) : __builtin_convertvector((v16qi)v, v16si);
-}
-
 void KFN(dscsimd_mean)(const dscsimd_op *op) {
     const dscsimd_mean *a = &op->mean;
     const dscsimd_requant rq = a->rq;  // local: output stores cannot alias it
     const int64_t mid = a->mid, inner = a->inner;
-    const int uns = a->input_unsigned;
+    const int sgn = !a->input_unsigned;
     for (int64_t o = 0; o < a->outer; o++) {
         const uint8_t *base = a->input + o * mid * inner;
         uint8_t *out = a->output + o * inner;
@@ -31,8 +18,8 @@ void KFN(dscsimd_mean)(const dscsimd_op *op) {
             // One sum per output: 16 values per step, then across the lanes.
             v16si acc = splat_v16si(0);
             int64_t m = 0;
-            for (; m + 16 <= mid; m += 16) acc = (v16si)((v16su)acc + (v16su)mean_load(base + m, 16, uns));
-            if (m < mid) acc = (v16si)((v16su)acc + (v16su)mean_load(base + m, (int)(mid - m), uns));
+            for (; m + 16 <= mid; m += 16) acc = (v16si)((v16su)acc + (v16su)load_partial16_widened(base + m, 16, sgn));
+            if (m < mid) acc = (v16si)((v16su)acc + (v16su)load_partial16_widened(base + m, (int)(mid - m), sgn));
             uint32_t sum = 0;
             for (int l = 0; l < 16; l++) sum += (uint32_t)acc[l];
             const v16si v = splat_v16si((int32_t)(sum + (uint32_t)a->bias));
@@ -42,7 +29,7 @@ void KFN(dscsimd_mean)(const dscsimd_op *op) {
         for (int64_t i = 0; i < inner; i += 16) {
             const int n = inner - i < 16 ? (int)(inner - i) : 16;
             v16si acc = splat_v16si(a->bias);
-            for (int64_t m = 0; m < mid; m++) acc = (v16si)((v16su)acc + (v16su)mean_load(base + m * inner + i, n, uns));
+            for (int64_t m = 0; m < mid; m++) acc = (v16si)((v16su)acc + (v16su)load_partial16_widened(base + m * inner + i, n, sgn));
             store_partial16(out + i, requant16(acc, &rq, 0), n);
         }
     }

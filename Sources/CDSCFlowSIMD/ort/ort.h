@@ -26,19 +26,7 @@ static inline __attribute__((always_inline)) v16si ort_quantize16(v16sf x, float
     return ort_round(v) + zp;
 }
 
-/// The first `n` (<= 16) bytes at `p` as 16 int32 values of the 8-bit type (the rest 0).
-static inline __attribute__((always_inline)) v16si ort_load_bytes(const uint8_t *p, int64_t n, int is_signed) {
-    v16qu v;
-    if (n >= 16) {
-        memcpy(&v, p, 16);
-    } else {
-        uint8_t b[16] = {0};
-        memcpy(b, p, (size_t)n);
-        memcpy(&v, b, 16);
-    }
-    return is_signed ? __builtin_convertvector((v16qi)v, v16si) : __builtin_convertvector(v, v16si);
-}
-
+/// Stores the low bytes of the first `n` (<= 16) lanes of `v`.
 static inline __attribute__((always_inline)) void ort_store_bytes(uint8_t *p, v16si v, int64_t n) {
     store_partial16(p, __builtin_convertvector((v16su)v, v16qu), (int)(n < 16 ? n : 16));
 }
@@ -60,8 +48,8 @@ static void ort_add(const dscsimd_ort *a) {
     const v16sf lo1 = (v16sf){0} + (float)(a->lo - 1), hi1 = (v16sf){0} + (float)(a->hi + 1);
     for (int64_t i = 0; i < a->count; i += 16) {
         const int64_t n = a->count - i < 16 ? a->count - i : 16;
-        const v16sf x = __builtin_convertvector(ort_load_bytes(a->a + i, n, a->input_signed), v16sf);
-        const v16sf y = __builtin_convertvector(ort_load_bytes(a->b + i, n, a->input_signed), v16sf);
+        const v16sf x = __builtin_convertvector(load_partial16_widened(a->a + i, n, a->input_signed), v16sf);
+        const v16sf y = __builtin_convertvector(load_partial16_widened(a->b + i, n, a->input_signed), v16sf);
         const v16sf t = __builtin_elementwise_fma(x, ra, __builtin_elementwise_fma(y, rb, f));
         const v16si inside = (t >= -2147483648.0f) & (t < 2147483648.0f);
         v16si r = ort_round(__builtin_elementwise_min(__builtin_elementwise_max(t, lo1), hi1));
@@ -91,7 +79,7 @@ static void ort_global_average(const dscsimd_ort *a) {
         for (int32_t c = 0; c < a->channels; c += 16) {
             const int64_t k = a->channels - c < 16 ? a->channels - c : 16;
             v16si acc = (v16si){0} + bias;
-            for (int64_t p = 0; p < pixels; p++) acc += ort_load_bytes(img + p * a->channels + c, k, a->input_signed);
+            for (int64_t p = 0; p < pixels; p++) acc += load_partial16_widened(img + p * a->channels + c, k, a->input_signed);
             v16sf v = __builtin_convertvector(acc, v16sf) * ((v16sf){0} + a->scale);
             v = __builtin_elementwise_min(__builtin_elementwise_max(v, lo), hi);
             ort_store_bytes(a->output + (size_t)n * (size_t)a->channels + (size_t)c, ort_round(v) + a->zero_point, k);
