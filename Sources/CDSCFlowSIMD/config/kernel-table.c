@@ -29,6 +29,7 @@ void dscsimd_softmax_scalar(const dscsimd_op *);
 void dscsimd_space_to_depth(const dscsimd_op *);
 void dscsimd_concat_rows(const dscsimd_op *);
 void dscsimd_pad_constant(const dscsimd_op *);
+void dscsimd_resize_bilinear(const dscsimd_op *);
 
 /// Reshape and other pure byte moves (the same code for every ISA).
 static void dscsimd_copy(const dscsimd_op *op) {
@@ -48,6 +49,7 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_SPACE_TO_DEPTH] = {"space-to-depth", dscsimd_space_to_depth},                  \
     [DSCSIMD_KERNEL_CONCAT] = {"concat-rows", dscsimd_concat_rows},                                \
     [DSCSIMD_KERNEL_PAD] = {"pad-constant", dscsimd_pad_constant},                                 \
+    [DSCSIMD_KERNEL_RESIZE_BILINEAR] = {"resize-bilinear", dscsimd_resize_bilinear},               \
     [DSCSIMD_KERNEL_MEAN] = {"mean-" #isa, dscsimd_mean_##isa},                                     \
     [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa}
 

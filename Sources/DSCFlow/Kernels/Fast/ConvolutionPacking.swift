@@ -30,8 +30,8 @@ struct ConvolutionOperands {
         case .failure(let d): return .failure(d)
         }
         let filter = c.input(1)
-        guard filter.type == .int8, let fdata = filter.data else {
-            return .failure(FastDecline("the filter is not a constant int8 tensor"))
+        guard filter.type == .int8 || filter.type == .int4, let fdata = filter.data else {
+            return .failure(FastDecline("the filter is not a constant int8 or int4 tensor"))
         }
         return .success(ConvolutionOperands(requantizer: requantizer, saturation: saturation, input: c.input(),
                                             filter: filter, fdata: fdata, inS: Shape4(extending: c.input().shape),
@@ -110,7 +110,7 @@ enum ConvolutionPacking {
         var saturation = sat
         let input = o.input
         let w = p.window
-        let unsigned = input.type == .uint8
+        let unsigned = input.type.isUnsigned
         let delta: Int32 = unsigned ? 0 : 128
         let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
