@@ -30,47 +30,17 @@ final class SkrSkrEvalTests: XCTestCase {
         XCTAssertEqual(DACSDCScore.iou(a, DACSDCScore.Entry(name: "c", xmin: 10, xmax: 20, ymin: 0, ymax: 10)), 0)
     }
 
-    /// The release CLI, unless it is missing or older than a source file (then it would test stale code).
-    private var releaseCLI: String? {
-        if let p = ProcessInfo.processInfo.environment["DSCFLOW_CLI"] { return p }
-        let p = SkrSkrTestData.packageRoot + "/.build/release/dscflow"
-        let fm = FileManager.default
-        guard fm.isExecutableFile(atPath: p),
-              let built = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date else { return nil }
-        let sources = SkrSkrTestData.packageRoot + "/Sources"
-        for file in fm.enumerator(atPath: sources)?.compactMap({ $0 as? String }) ?? [] {
-            if let m = (try? fm.attributesOfItem(atPath: sources + "/" + file))?[.modificationDate] as? Date, m > built {
-                print("eval-dacsdc: \(p) is older than Sources/\(file); not using it")
-                return nil
-            }
-        }
-        return p
-    }
-
-    private func cli(_ exe: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "\(exe) \(args.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self)
-    }
-
     func testEvalDACSDCReproducesTheCModelBoxes() throws {
         let shared = try SkrSkrTestData.sharedOrSkip()
         let expectedBoxes = try expected(shared)
         let full = ProcessInfo.processInfo.environment["DSCFLOW_FULL_EVAL"] == "1"
-        let cliPath = full ? nil : releaseCLI
+        let cliPath = full ? nil : ReleaseCLI.path
         if let exe = cliPath {
             let tmp = NSTemporaryDirectory() + "/dscflow-skrskr-\(getpid())"
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: tmp) }
-            _ = try cli(exe, ["import", "skrskr", "--weights", shared + "/skrskr/SkyNet.bin", "-o", tmp + "/skynet.dscm"])
-            let summary = try cli(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
+            _ = try ReleaseCLI.run(exe, ["import", "skrskr", "--weights", shared + "/skrskr/SkyNet.bin", "-o", tmp + "/skynet.dscm"])
+            let summary = try ReleaseCLI.run(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
                                         shared + "/dacsdc/ground_truth.txt", "--predictions", tmp + "/pred.txt", "--json", "--quiet"])
             print("eval-dacsdc (\(exe)): \(summary)")
             let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
@@ -80,7 +50,7 @@ final class SkrSkrEvalTests: XCTestCase {
             // `dscflow run` on the .dscm: case 000's RGB input gives the C model's conv13 (NHWC vs CHW).
             let rgba = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.input.bin")
             try Data(SkrSkrTestData.rgb(fromRGBA: rgba)).write(to: URL(fileURLWithPath: tmp + "/in.bin"))
-            _ = try cli(exe, ["run", tmp + "/skynet.dscm", "--input", tmp + "/in.bin", "--output", tmp + "/out.bin",
+            _ = try ReleaseCLI.run(exe, ["run", tmp + "/skynet.dscm", "--input", tmp + "/in.bin", "--output", tmp + "/out.bin",
                               "--dump-dir", tmp + "/dump"])
             let out = try SkrSkrTestData.bytes(tmp + "/out.bin"), chw = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.conv13.bin")
             XCTAssertEqual(out.count, 800 * 10 * 4)
