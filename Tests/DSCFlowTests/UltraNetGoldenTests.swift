@@ -16,7 +16,7 @@ final class UltraNetGoldenTests: XCTestCase {
         for image in ["000", "001"] {
             let input = try SkrSkrTestData.bytes("\(dir)/blobs/\(image)/input.u8")
             for path in KernelPath.supported {
-                let session = try Session(model: model, options: SessionOptions(kernels: path, preserveAllTensors: true))
+                let session = try Session(model: model, options: SessionOptions(preserveAllTensors: true, kernels: path))
                 input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
                 var differing: [String] = []
                 session.run { i, out in
