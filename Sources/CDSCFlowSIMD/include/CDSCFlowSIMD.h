@@ -76,7 +76,12 @@ enum {
     DSCSIMD_KERNEL_PAD = 16,
     /// Bilinear resize with tabulated integer weights (`dscsimd_resize`), the same for every ISA.
     DSCSIMD_KERNEL_RESIZE_BILINEAR = 17,
-    DSCSIMD_KERNEL_COUNT = 18,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_IGEMM for small products (4-bit weights), accumulating in int16
+    /// lanes for `dscsimd_conv.nibble_groups` groups (conv4/; portable and AVX2 builds).
+    DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE = 18,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_ROWRUNS for small products, likewise.
+    DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE = 19,
+    DSCSIMD_KERNEL_COUNT = 20,
 };
 
 /// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
@@ -222,6 +227,9 @@ typedef struct dscsimd_conv {
     /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
     /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.
     int32_t part, parts, prologue;
+    /// DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE / _ROWRUNS_NIBBLE: 4-byte groups the tile accumulates in int16
+    /// lanes before widening (>= 1; the packer derives it from the largest |input x weight|).
+    int32_t nibble_groups;
 } dscsimd_conv;
 
 /// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).
