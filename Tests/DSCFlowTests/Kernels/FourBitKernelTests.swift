@@ -111,6 +111,31 @@ final class FourBitKernelTests: KernelTestCase {
         }
     }
 
+    /// Depthwise convs with 4-bit weights over 4-bit codes and the multiply-add-shift requantizer, on
+    /// the depthwise microkernels the preparation chooses.
+    func testFourBitDepthwiseOnChosenKernels() throws {
+        var g = SeededGenerator(seed: 0x4B50)
+        var cases = 0
+        while cases < 150 {
+            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...10, using: &g), w = Int.random(in: 1...12, using: &g)
+            let c = [1, 3, 4, 16, 17, 32].randomElement(using: &g)!, m = [1, 2].randomElement(using: &g)!
+            guard let win = randomWindow(&g, h: h, w: w, maxKernel: 3) else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
+            var tensors = [Tensor(name: "x", type: .uint8, shape: [n, h, w, c])]
+            var ops = [codes(&tensors, 0, channels: c)]
+            let weights = (0..<(win.kernelHeight * win.kernelWidth * c * m)).map { _ in UInt8(bitPattern: Int8.random(in: -8...7, using: &g)) }
+            tensors.append(Tensor(name: "w", type: .int4, shape: [1, win.kernelHeight, win.kernelWidth, c * m], data: ConstantData(bytes: weights)))
+            let rq = randomMultiplyAddShift(&g, channels: c * m, maxOutput: 15)
+            let p = ConvolutionParameters(window: win, depthMultiplier: m, inputOffset: 0, paddingValue: Int32.random(in: 0...15, using: &g),
+                                          bias: [], requantizer: .multiplyAddShift(rq))
+            tensors.append(Tensor(name: "y", type: .uint4, shape: [n, oh, ow, c * m]))
+            ops.append(Operator(kind: .depthwiseConv2D(p), inputs: [2, 3], outputs: [4]))
+            let model = try Model(tensors: tensors, operations: ops, inputs: [0], outputs: [4], format: "builtin")
+            try assertSameOutput(model, g.bytes(n * h * w * c), op: 1, kernel: nil, "4-bit depthwise [\(n),\(h),\(w),\(c)]×\(m) \(win)")
+            cases += 1
+        }
+    }
+
     /// Max pools of 4-bit codes, on the whole-byte kernel and the general one.
     func testMaxPoolOfFourBitCodes() throws {
         defer { tuning = KernelTuning() }
