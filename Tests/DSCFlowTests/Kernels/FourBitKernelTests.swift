@@ -12,7 +12,7 @@ final class FourBitKernelTests: KernelTestCase {
     func assertSameOutput(_ model: Model, _ input: [UInt8], op: Int, kernel: Int?, _ what: @autoclosure () -> String,
                           file: StaticString = #filePath, line: UInt = #line) throws {
         func run(_ path: KernelPath) throws -> [UInt8]? {
-            var options = SessionOptions(kernels: path)
+            var options = SessionOptions(kernels: path, threads: path == .reference ? 1 : threads)
             options.tuning = tuning
             let prepared = try PreparedModel(model: model, options: options)
             if let kernel, path != .reference {
@@ -68,9 +68,14 @@ final class FourBitKernelTests: KernelTestCase {
         }
     }
 
-    /// The kernels the preparation chooses.
+    /// The kernels the preparation chooses, on one thread and split over 2 and 3.
     func testFourBitConvOnChosenKernels() throws {
         try randomFourBitConvs(seed: 0x4B20, count: 200, kernel: nil)
+        defer { threads = 1 }
+        for t in [2, 3] {
+            threads = t
+            try randomFourBitConvs(seed: 0x4B21 &+ UInt64(t), count: 60, kernel: nil)
+        }
     }
 
     func randomFourBitConvs(seed: UInt64, count: Int, kernel: Int?) throws {
