@@ -15,7 +15,7 @@ public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt
     Status.guarded {
         let owner = ModelHandle.from(try required(model, "model"))
         let out = try required(out, "out")
-        let handle = try SessionHandle(owner: owner, options: try SessionFlags.options(flags))
+        let handle = try SessionHandle(owner: owner, flags: flags)
         out.pointee = handle.retainedPointer()
     }
 }
@@ -28,7 +28,7 @@ public func dscSessionCreateInArena(_ model: UnsafePointer<dsc_model>?, _ flags:
         let owner = ModelHandle.from(try required(model, "model"))
         let arena = try required(arena, "arena")
         let out = try required(out, "out")
-        let handle = try SessionHandle(owner: owner, options: try SessionFlags.options(flags), arena: arena, size: arenaSize)
+        let handle = try SessionHandle(owner: owner, flags: flags, arena: arena, size: arenaSize)
         out.pointee = handle.retainedPointer()
     }
 }

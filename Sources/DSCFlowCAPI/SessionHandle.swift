@@ -13,8 +13,8 @@ final class SessionHandle {
 
     /// A session in an arena the library allocates with `malloc`-like failure reporting, so a model
     /// that needs more memory than there is yields `DSC_ERR_OUT_OF_MEMORY` rather than a trap.
-    init(owner: ModelHandle, options: SessionOptions) throws {
-        let prepared = try PreparedModel(model: owner.model, options: options)
+    init(owner: ModelHandle, flags: UInt32) throws {
+        let prepared = try owner.prepared(flags: flags)
         let size = prepared.requiredArenaSize
         guard let arena = dsc_capi_aligned_alloc(size, ArenaPlan.alignment) else {
             throw DSCError.outOfMemory("cannot allocate a \(size)-byte arena")
@@ -30,10 +30,10 @@ final class SessionHandle {
     }
 
     /// A session in the caller's arena (not freed by the session).
-    init(owner: ModelHandle, options: SessionOptions, arena: UnsafeMutableRawPointer, size: UInt) throws {
+    init(owner: ModelHandle, flags: UInt32, arena: UnsafeMutableRawPointer, size: UInt) throws {
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("arena_size \(size) is too large") }
-        session = try Session(model: owner.model, arena: UnsafeMutableRawBufferPointer(start: arena, count: Int(size)),
-                              options: options)
+        session = try Session(prepared: try owner.prepared(flags: flags),
+                              arena: UnsafeMutableRawBufferPointer(start: arena, count: Int(size)))
         self.owner = owner
         ownedArena = nil
     }

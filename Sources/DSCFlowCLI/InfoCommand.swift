@@ -20,6 +20,10 @@ struct InfoCommand: ParsableCommand {
             throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let m = try Model.load(path: model)
+        if m.acceleratorProgramDesign != nil {
+            print(try ISmart3ProgramInfo.text(model: m, name: model, kernels: path))
+            return
+        }
         let prepared = try PreparedModel(model: m, options: SessionOptions(kernels: path))
         print("model: \(model) (\(m.format))")
         for (k, i) in m.inputs.enumerated() {

@@ -1,11 +1,10 @@
 import Foundation
 import XCTest
 
-/// The release `dscflow` binary for tests that are too slow in a debug build (`make test` builds it
-/// first), and a way to run it.
+/// The release `dscflow` the evaluation tests run through (`make test` builds it first), and running it.
 enum ReleaseCLI {
-    /// The release CLI ($DSCFLOW_CLI, else .build/release/dscflow), unless it is missing or older than
-    /// a source file (then it would test stale code).
+    /// $DSCFLOW_CLI, or .build/release/dscflow unless it is missing or older than a source file (then
+    /// it would test stale code; the reason is printed).
     static var path: String? {
         if let p = ProcessInfo.processInfo.environment["DSCFLOW_CLI"] { return p }
         let p = SkrSkrTestData.packageRoot + "/.build/release/dscflow"
@@ -15,15 +14,15 @@ enum ReleaseCLI {
         let sources = SkrSkrTestData.packageRoot + "/Sources"
         for file in fm.enumerator(atPath: sources)?.compactMap({ $0 as? String }) ?? [] {
             if let m = (try? fm.attributesOfItem(atPath: sources + "/" + file))?[.modificationDate] as? Date, m > built {
-                print("\(p) is older than Sources/\(file); not using it")
+                print("release CLI: \(p) is older than Sources/\(file); not using it")
                 return nil
             }
         }
         return p
     }
 
-    /// Runs `exe` with `args` (and `environment` added to this process's), checks it exits 0 and returns
-    /// its standard output.
+    /// Runs `exe` with `args`, asserts it exits with 0, and returns its standard output.
+    /// `environment` entries are added to this process's environment.
     static func run(_ exe: String, _ args: [String], environment: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let p = Process()

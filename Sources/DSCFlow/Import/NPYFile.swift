@@ -2,7 +2,7 @@
 /// little-endian float32 vector (`'<f4'`, C order, shape (n,)), e.g. UltraNet's `deploy/last_bias.npy`.
 enum NPYFile {
     /// The floats of a `.npy` holding a float32 vector; anything else is an error naming `file`.
-    static func float32Vector(_ bytes: UnsafeRawBufferPointer, file: String) throws -> [Float] {
+    static func float32Vector(_ bytes: UnsafeRawBufferPointer, file: String) throws(DSCError) -> [Float] {
         func bad(_ why: String) -> DSCError { .malformedModel("\(file): \(why)") }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw bad("not a .npy file (bad magic)") }

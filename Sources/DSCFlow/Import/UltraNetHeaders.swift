@@ -149,7 +149,7 @@ struct CHeaderScanner {
 /// `param.h`: every array, by name.
 enum UltraNetParameterHeader {
     /// The arrays of `bytes` (the file named `file` in messages).
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> [String: UltraNetParameterArray] {
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws(DSCError) -> [String: UltraNetParameterArray] {
         var s = CHeaderScanner(bytes, file: file)
         var arrays: [String: UltraNetParameterArray] = [:]
         while true {
@@ -165,7 +165,7 @@ enum UltraNetParameterHeader {
         return arrays
     }
 
-    private static func array(_ s: inout CHeaderScanner) throws -> UltraNetParameterArray {
+    private static func array(_ s: inout CHeaderScanner) throws(DSCError) -> UltraNetParameterArray {
         let line = s.line
         let type = try s.next()
         let signed: Bool
@@ -245,7 +245,7 @@ enum UltraNetParameterHeader {
 /// `config.h`: its `#define NAME VALUE` lines with integer values.
 enum UltraNetConfigHeader {
     /// Every `#define NAME INTEGER` of `bytes` (any other line that is not blank or a comment is an error).
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws -> [String: Int] {
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws(DSCError) -> [String: Int] {
         var defines: [String: Int] = [:]
         var lineNumber = 0
         for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {

@@ -18,7 +18,7 @@ public enum UltraNetImporter {
     /// The names are recorded with each file's SHA-256 in `dscflow.source` (last path component only).
     public static func importModel(parameters: UnsafeRawBufferPointer, parametersName: String = "param.h",
                                    config: UnsafeRawBufferPointer? = nil, configName: String = "config.h",
-                                   lastBias: UnsafeRawBufferPointer? = nil, lastBiasName: String = "last_bias.npy") throws -> Model {
+                                   lastBias: UnsafeRawBufferPointer? = nil, lastBiasName: String = "last_bias.npy") throws(DSCError) -> Model {
         let paramFile = SkrSkrImporter.provenance(parametersName, parameters).split(separator: " ").first.map(String.init) ?? parametersName
         var source = SkrSkrImporter.provenance(parametersName, parameters)
         var layers = UltraNetLayer.design
@@ -63,7 +63,7 @@ struct UltraNetGraphBuilder {
 
     private func bad(_ why: String) -> DSCError { .malformedModel("\(file): \(why)") }
 
-    mutating func build(source: String, lastBias: [Float]?) throws -> Model {
+    mutating func build(source: String, lastBias: [Float]?) throws(DSCError) -> Model {
         let expected = Set(layers.flatMap { l in l.isHead ? [l.name + "_w"] : [l.name + "_w", l.name + "_inc", l.name + "_bias"] })
         for name in arrays.keys.sorted() where !expected.contains(name) {
             throw bad("array \(name) (line \(arrays[name]!.line)) is not one of UltraNet's (\(layers.count) layers: conv_N_w, conv_N_inc, conv_N_bias)")
@@ -97,7 +97,7 @@ struct UltraNetGraphBuilder {
     }
 
     /// The array `name`, checked to be declared `ap_(u)int<bits> name[rows][columns]`.
-    private func array(_ name: String, signed: Bool, bits: Int, rows: Int, columns: Int) throws -> UltraNetParameterArray {
+    private func array(_ name: String, signed: Bool, bits: Int, rows: Int, columns: Int) throws(DSCError) -> UltraNetParameterArray {
         guard let a = arrays[name] else { throw bad("no array \(name)") }
         let want = "ap_\(signed ? "" : "u")int<\(bits)> \(name)[\(rows)][\(columns)]"
         guard a.signed == signed, a.bits == bits, a.rows == rows, a.columns == columns else {
@@ -108,7 +108,7 @@ struct UltraNetGraphBuilder {
 
     /// One layer: weights unpacked from the PE × tile words (FACTS.md §4), BN multiplier and addend per
     /// output channel, the multiply-add-shift requantizer (or raw int32 for the head).
-    private mutating func conv(_ l: UltraNetLayer, _ input: Int) throws -> Int {
+    private mutating func conv(_ l: UltraNetLayer, _ input: Int) throws(DSCError) -> Int {
         let k2c = l.kernel * l.kernel * l.inChannels
         let foldIn = k2c / l.simd
         let w = try array(l.name + "_w", signed: false, bits: 4 * l.simd, rows: l.pe, columns: l.tiles)

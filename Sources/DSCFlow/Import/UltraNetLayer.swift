@@ -48,12 +48,12 @@ struct UltraNetLayer: Equatable {
     /// nine layers conv_0 … conv_8 chained channel to channel, each 3×3 (the head 1×1) at stride 1 with
     /// padding (K − 1)/2, 4-bit weights and outputs, W_TILES = K²·C_in·C_out / (SIMD·PE) with SIMD
     /// dividing K²·C_in and PE dividing C_out, pools after conv_0 … conv_3 halving the map.
-    static func table(config d: [String: Int], file: String) throws -> [UltraNetLayer] {
+    static func table(config d: [String: Int], file: String) throws(DSCError) -> [UltraNetLayer] {
         func bad(_ why: String) -> DSCError { .malformedModel("\(file): \(why)") }
         var layers: [UltraNetLayer] = []
         for i in 0..<design.count {
             let p = "CONV_\(i)_"
-            func v(_ key: String) throws -> Int {
+            func v(_ key: String) throws(DSCError) -> Int {
                 guard let x = d[p + key] else { throw bad("no \(p)\(key)") }
                 return x
             }

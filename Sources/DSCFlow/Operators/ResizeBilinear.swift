@@ -73,7 +73,7 @@ enum ResizeBilinear: OperatorDefinition {
         }
     }
 
-    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Parameters {
         let rowBits = Int(try c.i32()), columnBits = Int(try c.i32())
         var tables: [[ResizeTap]] = []
         for _ in 0..<2 {

@@ -43,8 +43,12 @@ public final class PreparedModel: @unchecked Sendable {
     let scratchBytesPerThread: Int
 
     /// Prepares `model` for `options`. Throws when the kernel path cannot run on this CPU, the thread
-    /// count is out of range, or the arena cannot be planned.
-    public init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    /// count is out of range, the arena cannot be planned, or the model is an accelerator program
+    /// (`Model.acceleratorProgramKey`).
+    public init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
+        if let design = model.acceleratorProgramDesign {
+            throw DSCError.unsupported(op: -1, name: "accelerator program \(design)", reason: "its bytes come from the accelerator's schedule, not from a graph; run it with DSCFlowAccelerator (dscflow run / detect / eval-dacsdc)")
+        }
         guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
             throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
         }

@@ -31,17 +31,17 @@ public final class Session {
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
     /// Prepares the model to know its kernels' scratch; throws what `PreparedModel.init` throws.
-    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) throws -> Int {
+    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) -> Int {
         try PreparedModel(model: model, options: options).requiredArenaSize
     }
 
     /// A session whose arena DSCFlow allocates (and frees with the session).
-    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
         try self.init(prepared: PreparedModel(model: model, options: options))
     }
 
     /// A session of a prepared model whose arena DSCFlow allocates (and frees with the session).
-    public convenience init(prepared: PreparedModel) throws {
+    public convenience init(prepared: PreparedModel) throws(DSCError) {
         let size = prepared.requiredArenaSize
         let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlan.alignment)
         p.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
@@ -51,23 +51,23 @@ public final class Session {
     /// A session in caller-provided memory: no heap allocation for tensors. The caller keeps the
     /// memory alive for the session's lifetime. Throws if it is smaller than `requiredArenaSize`.
     public convenience init(model: Model, arena: UnsafeMutableRawBufferPointer,
-                            options: SessionOptions = SessionOptions()) throws {
+                            options: SessionOptions = SessionOptions()) throws(DSCError) {
         try self.init(prepared: PreparedModel(model: model, options: options), arena: arena, owned: nil)
     }
 
     /// A session of a prepared model in caller-provided memory (see `init(model:arena:options:)`).
-    public convenience init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer) throws {
+    public convenience init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer) throws(DSCError) {
         try self.init(prepared: prepared, arena: arena, owned: nil)
     }
 
     /// `owned`, if given, is `arena`'s allocation: the session frees it, also when creation fails.
-    private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws {
+    private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws(DSCError) {
         let plan = prepared.plan
         let share = prepared.scratchBytesPerThread
         let threads = prepared.options.threads
         let needed = plan.size + share * threads
         let base: UnsafeMutableRawPointer
-        do {
+        do throws(DSCError) {
             guard let raw = arena.baseAddress else { throw DSCError.invalidArgument("the arena is NULL") }
             let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
             guard arena.count >= misalign, arena.count - misalign >= needed else {
@@ -193,7 +193,7 @@ public final class Session {
     }
 
     /// Copies `input` into input 0, runs, and copies output 0 into `output`. Sizes must match exactly.
-    public func run(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
+    public func run(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(DSCError) {
         let inBuf = inputBytes(0)
         guard input.count == inBuf.count else {
             throw DSCError.invalidArgument("input has \(input.count) bytes; \(model.tensors[model.inputs[0]].signature) needs \(inBuf.count)")
