@@ -9,7 +9,8 @@ import XCTest
 final class UltraNetEvalTests: XCTestCase {
     /// The JPEGs (and PNGs) through the model's recorded preprocessing give exactly the cases' frames
     /// (BGR); each frame gives the predict file's box on every fast path, and `Detector.detect` (the
-    /// path `detect` takes) gives it from the JPEG; then `eval-dacsdc` through the release CLI when built.
+    /// path `detect` takes) gives it from the JPEG; then `eval-dacsdc`, `detect` and `run` through the release
+    /// CLI when built.
     func testDetectOnTheJPEGsGivesThePredictedBoxes() throws {
         let dacsdc = try TestPaths.requireShared("dacsdc").path
         let cases = try UltraNetTestData.directory() + "/cases"
@@ -55,6 +56,12 @@ final class UltraNetEvalTests: XCTestCase {
         let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
         XCTAssertEqual(predicted, predictions.map(\.entry))
         XCTAssertTrue(summary.contains("\"mean_iou\": 0.7407"), summary)
+        // `dscflow detect` on three JPEGs: the predict file's boxes.
+        let shown = try ReleaseCLI.run(exe, ["detect", tmp + "/ultranet.dscm"] + predictions.prefix(3).map { dacsdc + "/jpg/" + $0.entry.name })
+        for p in predictions.prefix(3) {
+            let e = p.entry
+            XCTAssertTrue(shown.contains("\(e.name): xmin \(e.xmin) xmax \(e.xmax) ymin \(e.ymin) ymax \(e.ymax) "), shown)
+        }
         // `dscflow run`: the frame in, the head out (case 007).
         _ = try ReleaseCLI.run(exe, ["run", tmp + "/ultranet.dscm", "--input", dir + "/cases/007.input.bin", "--output", tmp + "/head.bin"])
         XCTAssertEqual(try SkrSkrTestData.bytes(tmp + "/head.bin"), try SkrSkrTestData.bytes(dir + "/cases/007.head.bin"))
