@@ -59,6 +59,10 @@ extern "C" {
 /** IEEE-754 binary32: the float inputs and outputs of an ONNX QDQ model (its QuantizeLinear and
  *  DequantizeLinear run inside DSCFlow). */
 #define DSC_TYPE_FLOAT32 16
+/** 4-bit signed (-8...7) and unsigned (0...15) values, one per byte (sign- or zero-extended), as
+ *  UltraNet's weights and activations; never a model input. */
+#define DSC_TYPE_INT4 5
+#define DSC_TYPE_UINT4 6
 
 /** Session creation flags (bitwise OR; 0 gives the defaults). */
 /** Keep every operator's output in its own arena bytes so dsc_session_op_output() can read any of
@@ -116,7 +120,8 @@ struct dsc_session { unsigned char opaque_; };
 typedef struct dsc_tensor_info {
     /** The tensor's name in the model file. Valid until the model is freed. */
     const char *name;
-    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16, DSC_TYPE_INT32 or DSC_TYPE_FLOAT32. */
+    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16, DSC_TYPE_INT32, DSC_TYPE_INT4, DSC_TYPE_UINT4 (the
+     *  4-bit types take one byte per element) or DSC_TYPE_FLOAT32. */
     int32_t type;
     /** Number of dimensions (0 ... DSC_MAX_RANK). */
     int32_t rank;
@@ -162,7 +167,7 @@ const char *dsc_last_error(void);
  *  values that are not status codes). Never NULL; a static string. Thread-safe. */
 const char *dsc_status_name(int status);
 
-/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32", "float32"; "unknown type" for other
+/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32", "int4", "uint4", "float32"; "unknown type" for other
  *  values). Never NULL; a static string. Thread-safe. */
 const char *dsc_type_name(int32_t type);
 

@@ -97,8 +97,8 @@ enum OutputFormatting {
         let n = bytes.count / type.byteSize
         return (0..<n).map { i in
             switch type {
-            case .int8: return String(bytes.load(fromByteOffset: i, as: Int8.self))
-            case .uint8: return String(bytes[i])
+            case .int8, .int4: return String(bytes.load(fromByteOffset: i, as: Int8.self))
+            case .uint8, .uint4: return String(bytes[i])
             case .int16: return String(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
             case .int32: return String(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
             case .float32: return String(Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))

@@ -15,8 +15,9 @@ from .handle import Handle
 if TYPE_CHECKING:
     from .session import Session
 
-# 16: float32, the inputs and outputs of an ONNX QDQ model.
-DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32, 16: np.float32}
+# 5 (int4) and 6 (uint4) hold one 4-bit value per byte, so their arrays are int8 / uint8; 16 (float32) is
+# the inputs and outputs of an ONNX QDQ model.
+DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32, 5: np.int8, 6: np.uint8, 16: np.float32}
 
 PRESERVE_ALL_TENSORS = 1
 PROFILE = 2

@@ -75,13 +75,20 @@ enum {
     DSCSIMD_KERNEL_MAXPOOL_BYTES = 15,
     /// Pad with a constant (`dscsimd_pad`), the same for every ISA.
     DSCSIMD_KERNEL_PAD = 16,
+    /// Bilinear resize with tabulated integer weights (`dscsimd_resize`), the same for every ISA.
+    DSCSIMD_KERNEL_RESIZE_BILINEAR = 17,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_IGEMM for small products (4-bit weights), accumulating in int16
+    /// lanes for `dscsimd_conv.nibble_groups` groups (conv4/; portable and AVX2 builds).
+    DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE = 18,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_ROWRUNS for small products, likewise.
+    DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE = 19,
     /// ONNX Runtime's operators in its arithmetic (`dscsimd_ort`: QuantizeLinear, QLinearAdd, the pools,
     /// the float-path Conv), per ISA.
-    DSCSIMD_KERNEL_ORT = 17,
+    DSCSIMD_KERNEL_ORT = 20,
     /// ONNX Runtime's byte operators (`dscsimd_ort`: DequantizeLinear, lookup tables, Transpose,
     /// QLinearSoftmax), the same for every ISA.
-    DSCSIMD_KERNEL_ORT_BYTES = 18,
-    DSCSIMD_KERNEL_COUNT = 19,
+    DSCSIMD_KERNEL_ORT_BYTES = 21,
+    DSCSIMD_KERNEL_COUNT = 22,
 };
 
 /// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
@@ -133,6 +140,9 @@ typedef struct dscsimd_requant {
     int32_t sat_lo, sat_hi;
     /// With `saturate`: the bias added after the clamp, per entry like `multiplier`.
     const int32_t *post_bias;
+    /// DSCSIMD_RQ_MODE_MULADDSHIFT: the addend A[c] per entry like `multiplier` (which holds M[c]);
+    /// the shift is `mulshift_shift` (0...31) and the clip `hi`.
+    const int32_t *addend;
     /// DSCSIMD_RQ_MODE_ORT: the float32 scale of each entry (laid out like `multiplier`).
     const float *ort_scale;
 } dscsimd_requant;
@@ -145,6 +155,9 @@ typedef struct dscsimd_requant {
 #define DSCSIMD_RQ_MODE_MULSHIFT 1
 /// `dscsimd_requant.mode`: no requantization; the accumulator is stored as int32 (4 bytes an output).
 #define DSCSIMD_RQ_MODE_RAW 2
+/// `dscsimd_requant.mode`: UltraNet's BN + quantised ReLU, v = acc * M[c] + A[c] (wrapping int32), then
+/// v > 0 ? min((v + 2^(shift-1)) >> shift, hi) : 0 (`MultiplyAddShiftRequantizer`).
+#define DSCSIMD_RQ_MODE_MULADDSHIFT 3
 /// `dscsimd_requant.mode`: ONNX Runtime's requantization (MLAS MlasRequantizeOutput):
 /// roundHalfEven(clamp((float)acc * ort_scale[c], lo - zero_point, hi - zero_point)) + zero_point, the
 /// int32 -> float conversion rounding to nearest even (docs/ONNX.md).
@@ -227,6 +240,9 @@ typedef struct dscsimd_conv {
     /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
     /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.
     int32_t part, parts, prologue;
+    /// DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE / _ROWRUNS_NIBBLE: 4-byte groups the tile accumulates in int16
+    /// lanes before widening (>= 1; the packer derives it from the largest |input x weight|).
+    int32_t nibble_groups;
 } dscsimd_conv;
 
 /// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).
@@ -342,6 +358,22 @@ typedef struct dscsimd_pad {
     const uint8_t *input;
     uint8_t *output;
 } dscsimd_pad;
+
+/// Bilinear resize of int8/uint8 NHWC images with tabulated weights (`ResizeBilinearParameters`):
+/// `row_taps` holds (low, high, weight) per output row, `column_taps` per output column; out =
+/// clamp((sum + 2^(rb+cb-1)) >> (rb+cb)) of the four weighted pixels (rb, cb = row_bits, column_bits,
+/// each 0...11, so every sum fits int32).
+typedef struct dscsimd_resize {
+    int32_t batches, in_h, in_w, channels, out_h, out_w;
+    int32_t row_bits, column_bits;
+    int32_t input_signed;
+    const int32_t *row_taps;
+    const int32_t *column_taps;
+    const uint8_t *input;
+    uint8_t *output;
+    /// At least in_w * channels int32 (one vertically blended row).
+    uint8_t *scratch;
+} dscsimd_resize;
 
 /// Mean of int8/uint8 values over the middle axis of an [outer][mid][inner] view (TFLite Micro's
 /// integer mean: acc = sum + bias, bias = -zp_in * mid, then `rq` (TFLite, one entry repeated to 16)).
@@ -509,6 +541,7 @@ enum {
     DSCSIMD_OP_CONCAT = 8,
     DSCSIMD_OP_MEAN = 9,
     DSCSIMD_OP_PAD = 10,
+    DSCSIMD_OP_RESIZE = 11,
     /// `dscsimd_ort` (ONNX Runtime's operators).
     DSCSIMD_OP_ORT = 32,
 };
@@ -534,6 +567,7 @@ typedef struct dscsimd_op {
     dscsimd_concat concat;
     dscsimd_mean mean;
     dscsimd_pad pad;
+    dscsimd_resize resize;
     dscsimd_ort ort;
 } dscsimd_op;
 

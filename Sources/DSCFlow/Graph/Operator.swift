@@ -32,6 +32,8 @@ public enum OperatorKind: Sendable {
     case ortSoftmax(ORTSoftmaxParameters)
     /// A QDQ Conv ONNX Runtime runs in float32 (DequantizeLinear, MLAS NCHWc Conv, QuantizeLinear).
     case ortFloatConv(ORTFloatConvParameters)
+    /// Bilinear resize with tabulated integer weights (UltraNet's on-chip resize).
+    case resizeBilinear(ResizeBilinearParameters)
 
     /// The TFLite builtin name, used for dumps (`opNNN_<NAME>.bin`) and messages.
     public var name: String {
@@ -57,6 +59,7 @@ public enum OperatorKind: Sendable {
         case .lookupTable: return "LOOKUP_TABLE"
         case .ortSoftmax: return "QLINEAR_SOFTMAX"
         case .ortFloatConv: return "FLOAT_CONV"
+        case .resizeBilinear: return "RESIZE_BILINEAR"
         }
     }
 }

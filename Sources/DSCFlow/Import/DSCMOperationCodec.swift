@@ -70,6 +70,8 @@ enum DSCMOperationCodec {
             // Code 8 (docs/FORMAT.md): the scales as float32 bit patterns.
             s.u8(8); s.int32s(q.scales.map { Int32(bitPattern: $0.bitPattern) })
             s.i32(q.outputZeroPoint); s.i32(q.outputMin); s.i32(q.outputMax)
+        case .multiplyAddShift(let q):
+            s.u8(3); s.int32s(q.multipliers); s.int32s(q.addends); s.i32(q.shift); s.i32(q.outputMax)
         }
     }
 
@@ -130,9 +132,15 @@ enum DSCMOperationCodec {
             return .mulShift(MulShiftRequantizer(multipliers: m, shift: shift, reluBeforeMultiply: relu,
                                                  outputMin: try c.i32(), outputMax: try c.i32()))
         case 8:
+            try c.requireVersion(3, "operator \(i): ONNX Runtime's requantizer")
             let scales = try c.int32s().map { Float(bitPattern: UInt32(bitPattern: $0)) }
             return .ortFloat(ORTFloatRequantizer(scales: scales, outputZeroPoint: try c.i32(), outputMin: try c.i32(),
                                                  outputMax: try c.i32()))
+        case 3:
+            try c.requireVersion(2, "operator \(i): the multiply-add-shift requantizer")
+            let m = try c.int32s(), a = try c.int32s()
+            return .multiplyAddShift(MultiplyAddShiftRequantizer(multipliers: m, addends: a, shift: try c.i32(),
+                                                                 outputMax: try c.i32()))
         case let t: throw DSCError.malformedModel(".dscm: operator \(i): unknown requantizer \(t)")
         }
     }

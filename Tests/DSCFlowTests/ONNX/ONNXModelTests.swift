@@ -4,7 +4,7 @@ import Foundation
 import XCTest
 
 /// ONNX models beyond their goldens: broken ones give one-line errors naming the node, `.dscm`
-/// conversion keeps every byte, the accelerator emulator computes the same bytes and cycles as the
+/// conversion (format version 3) keeps every byte, the accelerator emulator computes the same bytes and cycles as the
 /// reference and the cost model; and (KernelCoverageTests) no operator falls back to the reference kernels.
 final class ONNXModelTests: XCTestCase {
     static var fixtureNames: [String] {
@@ -47,6 +47,13 @@ final class ONNXModelTests: XCTestCase {
         for name in names {
             let original = try Self.model(name)
             let bytes = try DSCMWriter.serialize(original)
+            // ONNX Runtime's operators and float32 tensors are format version 3; a file saying 2 is refused.
+            XCTAssertEqual(bytes[8], 3, "\(name): header version")
+            var older = bytes
+            older[8] = 2
+            XCTAssertThrowsError(try DSCMFormat.importModel(older.withUnsafeBytes { ByteStorage(copying: $0) }, verifyChecksums: false)) {
+                XCTAssertTrue("\($0)".contains("needs format version 3; the file is version 2"), "\(name): \($0)")
+            }
             let loaded = try bytes.withUnsafeBytes { try Model.load(bytes: $0) }
             XCTAssertEqual(loaded.format, "dscm")
             XCTAssertEqual(loaded.metadata["dscflow.origin"], "onnx", name)

@@ -66,6 +66,10 @@ struct FastKernelBinding {
                 op.ort.a = input
                 op.ort.b = b.inputs.count > 1 ? b.inputs[1].assumingMemoryBound(to: UInt8.self) : nil
                 op.ort.output = output
+            case Int32(DSCSIMD_OP_RESIZE):
+                op.resize.input = input
+                op.resize.output = output
+                op.resize.scratch = scratchBytes
             case Int32(DSCSIMD_OP_MEAN):
                 op.mean.input = input
                 op.mean.output = output

@@ -4,7 +4,7 @@ private let zeroTable: [Int32] = [0]
 /// A requantizer unpacked for a kernel's inner loop: raw pointers to the per-channel tables, so that
 /// applying it touches no reference counts and allocates nothing.
 package struct ChannelRequantizer {
-    package enum Mode { case fixedPoint, mulShift, raw, ortFloat }
+    package enum Mode { case fixedPoint, mulShift, raw, multiplyAddShift, ortFloat }
     package let mode: Mode
     package let multipliers: UnsafePointer<Int32>
     package let multiplierStride: Int
@@ -18,6 +18,9 @@ package struct ChannelRequantizer {
     package let rounding: RoundingMode
     /// `.ortFloat`: the float32 scale of each channel (stride `multiplierStride`).
     package var scales: UnsafePointer<Float>? = nil
+    /// `.multiplyAddShift`: the addends A[c] (`multipliers` holds M[c], `mulShiftShift` the shift, `hi` the clip).
+    package var addends: UnsafePointer<Int32>? = nil
+    package var addendStride = 0
 
     /// acc (bias already added) → output value of channel `c`.
     @inline(__always)
@@ -38,6 +41,10 @@ package struct ChannelRequantizer {
         case .ortFloat:
             return ORTArithmetic.requantize(acc, scale: scales.unsafelyUnwrapped[c &* multiplierStride],
                                             zeroPoint: zeroPoint, min: lo, max: hi)
+        case .multiplyAddShift:
+            let a = addends.map { $0[c &* addendStride] } ?? 0
+            return MultiplyAddShiftRequantizer.apply(acc, multiplier: multipliers[c &* multiplierStride], addend: a,
+                                                     shift: Int32(truncatingIfNeeded: mulShiftShift), outputMax: hi)
         }
     }
 
@@ -73,6 +80,18 @@ package struct ChannelRequantizer {
                                                hi: q.outputMax, mulShiftShift: 0, relu: false, rounding: rounding)
                     r.scales = s.baseAddress
                     return try body(r)
+                }
+            }
+        case .multiplyAddShift(let q):
+            return try q.multipliers.withUnsafeBufferPointer { (m) throws(E) in
+                try q.addends.withUnsafeBufferPointer { (a) throws(E) in
+                    try zeroTable.withUnsafeBufferPointer { (z) throws(E) in
+                        try body(ChannelRequantizer(mode: .multiplyAddShift, multipliers: m.baseAddress!,
+                                                    multiplierStride: m.count == 1 ? 0 : 1, shifts: z.baseAddress!,
+                                                    shiftStride: 0, zeroPoint: 0, lo: 0, hi: q.outputMax,
+                                                    mulShiftShift: Int64(q.shift), relu: true, rounding: rounding,
+                                                    addends: a.baseAddress!, addendStride: a.count == 1 ? 0 : 1))
+                    }
                 }
             }
         case .none:
