@@ -238,3 +238,5 @@ example-firmware: stage
 	$(if $(wildcard $(PERSON_MODEL)),$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-person MODEL=$(abspath $(PERSON_MODEL)) \
 		INPUT=$(abspath $(PERSON_GOLDEN))/input.bin EXPECTED=$(abspath $(PERSON_GOLDEN))/output.bin, \
 		@echo "skip: firmware example on person_detect: $(PERSON_MODEL) is absent (../shared not present)")
+
+include Embedded/embedded.mk

@@ -1,11 +1,10 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 /// `dsc_model_load_file`: loads a model file into memory the model owns.
 @c(dsc_model_load_file)
 public func dscModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let path = try required(path, "path")
         let out = try required(out, "out")
         let model = try Model.load(path: String(cString: path))
@@ -16,7 +15,7 @@ public func dscModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutable
 /// `dsc_model_load_memory`: loads a model in place from caller memory (weights are not copied).
 @c(dsc_model_load_memory)
 public func dscModelLoadMemory(_ data: UnsafeRawPointer?, _ size: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let data = try required(data, "data")
         let out = try required(out, "out")
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("size \(size) is too large") }
@@ -34,8 +33,8 @@ public func dscModelFree(_ model: UnsafeMutablePointer<dsc_model>?) {
 
 /// Runs `body` on the model behind `model` and stores its result in `out`, with NULL checks.
 private func query<T>(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMutablePointer<T>?,
-                      _ body: (ModelHandle) throws -> T) -> Int32 {
-    Status.guarded {
+                      _ body: (ModelHandle) throws(DSCError) -> T) -> Int32 {
+    Status.guarded { () throws(DSCError) in
         let handle = ModelHandle.from(try required(model, "model"))
         let out = try required(out, "output pointer")
         out.pointee = try body(handle)
@@ -56,9 +55,9 @@ public func dscModelOutputCount(_ model: UnsafePointer<dsc_model>?, _ count: Uns
 
 /// Describes the model input or output (`list` picks which) at C index `index`.
 private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?,
-                    _ list: KeyPath<Model, [Int]>, _ what: StaticString) -> Int32 {
-    query(model, info) { h in
-        let tensors = h.model[keyPath: list]
+                    _ list: (Model) -> [Int], _ what: StaticString) -> Int32 {
+    query(model, info) { (h) throws(DSCError) in
+        let tensors = list(h.model)
         return try h.tensorInfo(tensors[try checkedIndex(index, below: tensors.count, what)])
     }
 }
@@ -66,13 +65,13 @@ private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: U
 /// `dsc_model_input`: describes model input `index`.
 @c(dsc_model_input)
 public func dscModelInput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    ioInfo(model, index, info, \.inputs, "input index")
+    ioInfo(model, index, info, { $0.inputs }, "input index")
 }
 
 /// `dsc_model_output`: describes model output `index`.
 @c(dsc_model_output)
 public func dscModelOutput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    ioInfo(model, index, info, \.outputs, "output index")
+    ioInfo(model, index, info, { $0.outputs }, "output index")
 }
 
 /// `dsc_model_op_count`: number of operators.
@@ -84,7 +83,7 @@ public func dscModelOpCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeM
 /// `dsc_model_op_info`: describes operator `index` (execution order).
 @c(dsc_model_op_info)
 public func dscModelOpInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_op_info>?) -> Int32 {
-    query(model, info) { h in
+    query(model, info) { (h) throws(DSCError) in
         try h.operationInfo(try checkedIndex(index, below: h.model.operations.count, "operator index"))
     }
 }
@@ -104,7 +103,7 @@ public func dscModelParameterCount(_ model: UnsafePointer<dsc_model>?, _ count: 
 /// `dsc_model_arena_size`: bytes a caller-provided arena needs for a session with `flags`.
 @c(dsc_model_arena_size)
 public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    query(model, size) { h in
+    query(model, size) { (h) throws(DSCError) in
         UInt(try h.prepared(flags: flags).requiredArenaSize)
     }
 }
@@ -120,7 +119,7 @@ public func dscModelMetadataCount(_ model: UnsafePointer<dsc_model>?, _ count: U
 public func dscModelMetadata(_ model: UnsafePointer<dsc_model>?, _ index: UInt,
                              _ key: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
                              _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let h = ModelHandle.from(try required(model, "model"))
         let key = try required(key, "key"), value = try required(value, "value")
         let entry = h.metadata[try checkedIndex(index, below: h.metadata.count, "metadata index")]

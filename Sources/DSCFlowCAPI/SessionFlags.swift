@@ -1,6 +1,5 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 /// The `DSC_SESSION_*` flags of dscflow.h as `SessionOptions`.
 enum SessionFlags {
@@ -12,7 +11,7 @@ enum SessionFlags {
 
     /// The options `flags` ask for; unknown bits are an `invalidArgument` (they may mean something in
     /// a later version, so silently ignoring them would be wrong).
-    static func options(_ flags: UInt32) throws -> SessionOptions {
+    static func options(_ flags: UInt32) throws(DSCError) -> SessionOptions {
         guard flags & ~known == 0 else {
             throw DSCError.invalidArgument("unknown session flags 0x\(String(flags & ~known, radix: 16))")
         }

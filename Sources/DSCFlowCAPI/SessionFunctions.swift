@@ -1,6 +1,5 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 /// `dsc_session_create`: a session with default options in a library-allocated arena.
 @c(dsc_session_create)
@@ -12,7 +11,7 @@ public func dscSessionCreate(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMu
 @c(dsc_session_create_ex)
 public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32,
                                _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let owner = ModelHandle.from(try required(model, "model"))
         let out = try required(out, "out")
         let handle = try SessionHandle(owner: owner, flags: flags)
@@ -24,7 +23,7 @@ public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt
 @c(dsc_session_create_in_arena)
 public func dscSessionCreateInArena(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ arena: UnsafeMutableRawPointer?,
                                     _ arenaSize: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let owner = ModelHandle.from(try required(model, "model"))
         let arena = try required(arena, "arena")
         let out = try required(out, "out")
@@ -44,7 +43,7 @@ public func dscSessionFree(_ session: UnsafeMutablePointer<dsc_session>?) {
 @c(dsc_session_run)
 public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input: UnsafeRawPointer?, _ inputSize: UInt,
                           _ output: UnsafeMutableRawPointer?, _ outputSize: UInt) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let h = SessionHandle.from(try required(session, "session"))
         let input = try required(input, "input")
         let output = try required(output, "output")
@@ -70,8 +69,8 @@ public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input
 /// buffer, then writes its address and byte count.
 private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data: UnsafeMutablePointer<Address?>?,
                                   _ size: UnsafeMutablePointer<UInt>?,
-                                  _ body: (SessionHandle) throws -> (Address?, Int)) -> Int32 {
-    Status.guarded {
+                                  _ body: (SessionHandle) throws(DSCError) -> (Address?, Int)) -> Int32 {
+    Status.guarded { () throws(DSCError) in
         let h = SessionHandle.from(try required(session, "session"))
         let data = try required(data, "data")
         let size = try required(size, "size")
@@ -85,7 +84,7 @@ private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data
 @c(dsc_session_input)
 public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ index: UInt,
                             _ data: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session.map { UnsafePointer($0) }, data, size) { h in
+    bufferQuery(session.map { UnsafePointer($0) }, data, size) { (h) throws(DSCError) in
         let buffer = h.session.inputBytes(try checkedIndex(index, below: h.session.model.inputs.count, "input index"))
         return (buffer.baseAddress, buffer.count)
     }
@@ -94,7 +93,7 @@ public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ ind
 /// `dsc_session_invoke`: runs the model on what its input buffers hold.
 @c(dsc_session_invoke)
 public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let h = SessionHandle.from(try required(session, "session"))
         h.session.run()
         h.hasRun = true
@@ -105,7 +104,7 @@ public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> I
 @c(dsc_session_output)
 public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UInt,
                              _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session, data, size) { h in
+    bufferQuery(session, data, size) { (h) throws(DSCError) in
         let i = try checkedIndex(index, below: h.session.model.outputs.count, "output index")
         try h.requireRun("dsc_session_output")
         let buffer = h.session.outputBytes(i)
@@ -117,7 +116,7 @@ public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UI
 @c(dsc_session_op_output)
 public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session, data, size) { h in
+    bufferQuery(session, data, size) { (h) throws(DSCError) in
         let model = h.session.model
         let i = try checkedIndex(op, below: model.operations.count, "operator index")
         guard h.session.options.preserveAllTensors else {
@@ -135,7 +134,7 @@ public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UIn
 @c(dsc_session_op_nanoseconds)
 public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                     _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let h = SessionHandle.from(try required(session, "session"))
         let out = try required(nanoseconds, "nanoseconds")
         let i = try checkedIndex(op, below: h.session.model.operations.count, "operator index")
@@ -150,7 +149,7 @@ public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op
 /// `dsc_session_kernels`: the kernel path the session runs, as a `DSC_KERNELS_*` code.
 @c(dsc_session_kernels)
 public func dscSessionKernels(_ session: UnsafePointer<dsc_session>?, _ kernels: UnsafeMutablePointer<Int32>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let h = SessionHandle.from(try required(session, "session"))
         let out = try required(kernels, "kernels")
         out.pointee = SessionFlags.code(of: h.session.kernelPath)

@@ -1,6 +1,5 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 /// What a `dsc_session *` points to: a session, the model handle it came from (kept alive, so the
 /// model may be freed first), and the arena when the library allocated it.
@@ -13,7 +12,7 @@ final class SessionHandle {
 
     /// A session in an arena the library allocates with `malloc`-like failure reporting, so a model
     /// that needs more memory than there is yields `DSC_ERR_OUT_OF_MEMORY` rather than a trap.
-    init(owner: ModelHandle, flags: UInt32) throws {
+    init(owner: ModelHandle, flags: UInt32) throws(DSCError) {
         let prepared = try owner.prepared(flags: flags)
         let size = prepared.requiredArenaSize
         guard let arena = dsc_capi_aligned_alloc(size, ArenaPlan.alignment) else {
@@ -30,7 +29,7 @@ final class SessionHandle {
     }
 
     /// A session in the caller's arena (not freed by the session).
-    init(owner: ModelHandle, flags: UInt32, arena: UnsafeMutableRawPointer, size: UInt) throws {
+    init(owner: ModelHandle, flags: UInt32, arena: UnsafeMutableRawPointer, size: UInt) throws(DSCError) {
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("arena_size \(size) is too large") }
         session = try Session(prepared: try owner.prepared(flags: flags),
                               arena: UnsafeMutableRawBufferPointer(start: arena, count: Int(size)))
@@ -54,7 +53,7 @@ final class SessionHandle {
     }
 
     /// Throws `wrongState` unless a run has completed.
-    func requireRun(_ what: StaticString) throws {
+    func requireRun(_ what: StaticString) throws(DSCError) {
         if !hasRun { throw DSCError.wrongState("\(what): the session has not run yet") }
     }
 }

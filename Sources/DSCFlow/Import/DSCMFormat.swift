@@ -239,10 +239,12 @@ struct DSCMCursor {
         return Int(n)
     }
 
-    /// A 64-bit value that must fit a non-negative Int below 2^40.
+    /// A 64-bit value that must fit a non-negative Int below 2^40 (and Int itself where it has 32 bits).
     func int(from v: Int64, _ field: String) throws(DSCError) -> Int {
-        guard v >= 0, v < 1 << 40 else { throw DSCError.malformedModel(".dscm: \(what): \(field) \(v) out of range") }
-        return Int(v)
+        guard v >= 0, v < 1 << 40, let r = Int(exactly: v) else {
+            throw DSCError.malformedModel(".dscm: \(what): \(field) \(v) out of range")
+        }
+        return r
     }
 
     mutating func string() throws(DSCError) -> String {

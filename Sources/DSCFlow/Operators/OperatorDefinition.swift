@@ -64,7 +64,7 @@ struct OperatorContext {
 
     func requireType(_ t: Tensor, _ allowed: [ElementType]) throws(DSCError) {
         if !allowed.contains(t.type) {
-            throw fail(t, "type \(t.type.name); expected \(allowed.map(\.name).joined(separator: " or "))")
+            throw fail(t, "type \(t.type.name); expected \(allowed.map { $0.name }.joined(separator: " or "))")
         }
     }
 

@@ -1,0 +1,142 @@
+# ---- Embedded Swift: the core on microcontrollers (docs/EMBEDDED.md) -----------------------------------
+#
+# One source, two modes. SwiftPM builds the hosted library as always; these rules compile the same files
+# in Embedded Swift mode (-enable-experimental-feature Embedded -wmo -Osize): the core (Sources/DSCFlow),
+# the C API without its image functions (Sources/DSCFlowCAPI minus ImageFunctions.swift, which needs
+# DSCFlowVision), the portable C microkernels (no x86 builds, no pthread workers) and the C API's shims.
+# What Embedded Swift lacks is guarded in the sources with `#if hasFeature(Embedded)` (untyped throws in
+# the C API's Status.guarded) or `#if canImport(DSCFlowVision)` (labels). The OS services the hosted
+# build gets from CDSCFlowSupport and threads.c come from Embedded/device/platform.c.
+#
+#   make embedded-lib                    the Cortex-M7 runtime: $(EMB)/armv7em/libdscflow.a
+#   make embedded-x86_64                 the freestanding x86-64 runtime, and its size
+#   make firmware-qemu MODEL=M INPUT=I OUTPUT=O [KERNELS=portable|reference]
+#                                        a Cortex-M7 image of model M, run in qemu-system-arm -M mps2-an500
+#   make test-embedded                   firmware-qemu on every shared golden and project fixture
+
+EMB          := $(BUILD_DIR)/embedded
+SWIFTC       := $(TOOLCHAIN_BIN)swiftc
+EMB_CLANG    := $(TOOLCHAIN_BIN)clang
+PICOLIBC_ARM ?= /usr/lib/picolibc/arm-none-eabi
+ARM_GCC      ?= arm-none-eabi-gcc
+ARM_SIZE     ?= arm-none-eabi-size
+QEMU_ARM     ?= qemu-system-arm
+KERNELS      ?= portable
+QEMU_TIMEOUT ?= 600
+EMB_UNICODE  := $(dir $(shell command -v $(SWIFT) 2>/dev/null))../lib/swift/embedded
+
+# The sources of the two modules and the C files (portable kernels only: x86 ISA builds and the pthread
+# workers stay out; Embedded/device/platform.c stands in for the workers and CDSCFlowSupport).
+EMB_CORE_SOURCES := $(shell find Sources/DSCFlow -name '*.swift' | sort)
+EMB_CAPI_SOURCES := $(filter-out %/ImageFunctions.swift,$(wildcard Sources/DSCFlowCAPI/*.swift))
+EMB_C_SOURCES    := $(filter-out %-avx2.c %-avxvnni.c %-avx512vnni.c %-avx512vbmi.c %/threads.c, \
+                      $(shell find Sources/CDSCFlowSIMD -name '*.c' | sort)) Sources/CDSCFlowCAPI/capi_shims.c
+
+EMB_SWIFTFLAGS := -enable-experimental-feature Embedded -wmo -Osize -parse-as-library -package-name DSCFlow \
+	-Xfrontend -function-sections -Xfrontend -disable-implicit-concurrency-module-import \
+	-Xfrontend -disable-implicit-string-processing-module-import -I $(EMB)/modules
+EMB_CFLAGS := -Os -fwrapv -ffunction-sections -fdata-sections -std=gnu11 -Wall -Wextra -Werror -Wno-psabi \
+	-ISources/CDSCFlowSIMD/include -ISources/CDSCFlowSupport/include -ISources/CDSCFlowCAPI/include -Iinclude
+
+# Per target: Swift and C flags. armv7em: Cortex-M7 with its double-precision FPU, softfp calling convention
+# (the prebuilt libswiftUnicodeDataTables.a uses the base ABI), short enums as the GNU toolchain and picolibc.
+EMB_SWIFT_armv7em := -target armv7em-none-none-eabi -Xcc -mcpu=cortex-m7 -Xcc -mfpu=fpv5-d16 -Xcc -mfloat-abi=softfp -Xcc -fshort-enums \
+	-Xcc -isystem -Xcc $(PICOLIBC_ARM)/include
+EMB_CC_armv7em    := --target=armv7em-none-eabi -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=softfp -mthumb -fshort-enums \
+	-isystem $(PICOLIBC_ARM)/include -ftls-model=local-exec
+# x86_64: freestanding (no OS); the C kernels are the portable build (SSE2), declarations from the host's libc.
+EMB_SWIFT_x86_64  := -target x86_64-unknown-none-elf -Xcc -DDSCSIMD_PORTABLE_ONLY
+EMB_CC_x86_64     := --target=x86_64-unknown-none-elf -DDSCSIMD_PORTABLE_ONLY -fno-pic -fno-stack-protector \
+	-isystem /usr/include/x86_64-linux-gnu -isystem /usr/include
+
+.PHONY: embedded-lib embedded-x86_64 firmware-qemu test-embedded
+# Pattern-rule intermediates kept between builds (the Swift compiles take minutes).
+.PRECIOUS: $(EMB)/%/DSCFlow.o $(EMB)/%/DSCFlowCAPI.o $(EMB)/%/c.stamp
+
+$(EMB)/modules/module.modulemap:
+	@mkdir -p $(@D)
+	printf 'module CDSCFlowSIMD {\n header "%s"\n export *\n}\nmodule CDSCFlowSupport {\n header "%s"\n export *\n}\n' \
+		$(abspath Sources/CDSCFlowSIMD/include/CDSCFlowSIMD.h) $(abspath Sources/CDSCFlowSupport/include/CDSCFlowSupport.h) > $@
+
+# The core as an Embedded Swift module (object + .swiftmodule for the C API module).
+$(EMB)/%/DSCFlow.o: $(EMB_CORE_SOURCES) $(EMB)/modules/module.modulemap Sources/CDSCFlowSIMD/include/CDSCFlowSIMD.h
+	@mkdir -p $(@D)
+	$(call no_warnings,embedded-$*-core,$(SWIFTC) $(EMB_SWIFTFLAGS) $(EMB_SWIFT_$*) -module-name DSCFlow \
+		-emit-module -emit-module-path $(@D)/DSCFlow.swiftmodule $(EMB_CORE_SOURCES) -c -o $@)
+
+# The C API (device subset) over the core.
+$(EMB)/%/DSCFlowCAPI.o: $(EMB_CAPI_SOURCES) $(EMB)/%/DSCFlow.o include/dscflow.h
+	$(call no_warnings,embedded-$*-capi,$(SWIFTC) $(EMB_SWIFTFLAGS) $(EMB_SWIFT_$*) -module-name DSCFlowCAPI \
+		-I $(@D) -I Sources/CDSCFlowCAPI/include -Xcc -DDSCFLOW_SWIFT_IMPLEMENTATION $(EMB_CAPI_SOURCES) -c -o $@)
+
+$(EMB)/%/c.stamp: $(EMB_C_SOURCES) $(shell find Sources/CDSCFlowSIMD -name '*.h')
+	@mkdir -p $(@D)/c
+	@set -e; for f in $(EMB_C_SOURCES); do \
+		echo "$(EMB_CLANG) $(EMB_CC_$*) -c $$f"; \
+		$(EMB_CLANG) $(EMB_CC_$*) $(EMB_CFLAGS) -c $$f -o $(@D)/c/$$(basename $$f .c).o; \
+	done; touch $@
+
+# The runtime: Swift core + C API + portable kernels + C API shims (no platform layer, no model).
+$(EMB)/%/libdscflow.a: $(EMB)/%/DSCFlow.o $(EMB)/%/DSCFlowCAPI.o $(EMB)/%/c.stamp
+	rm -f $@
+	$(TOOLCHAIN_BIN)llvm-ar rcs $@ $(@D)/DSCFlow.o $(@D)/DSCFlowCAPI.o $(@D)/c/*.o
+
+embedded-lib: $(EMB)/armv7em/libdscflow.a
+
+# ---- the freestanding x86-64 runtime: the archive, and the part a program using the C API links ---------
+
+# The device C API: what the firmware and the size figure below keep (a linker's --gc-sections closure).
+EMB_DEVICE_API := dsc_version dsc_last_error dsc_status_name dsc_model_load_memory dsc_model_free \
+	dsc_model_input_count dsc_model_output_count dsc_model_input dsc_model_output dsc_model_arena_size \
+	dsc_session_create_in_arena dsc_session_free dsc_session_run dsc_session_input dsc_session_invoke \
+	dsc_session_output dsc_session_kernels
+
+embedded-x86_64: $(EMB)/x86_64/libdscflow.a
+	@set -e; cd $(EMB)/x86_64; \
+	$(TOOLCHAIN_BIN)ld.lld -r --gc-sections $(addprefix -u ,$(EMB_DEVICE_API)) libdscflow.a -o device-api.o; \
+	echo "x86_64-unknown-none-elf runtime, whole archive (text+rodata+data, every public Swift function):"; \
+	$(TOOLCHAIN_BIN)llvm-size -t libdscflow.a | tail -1; \
+	echo "the device C API's closure (ld -r --gc-sections from $(words $(EMB_DEVICE_API)) dsc_* functions):"; \
+	$(TOOLCHAIN_BIN)llvm-size device-api.o
+
+# ---- the Cortex-M7 firmware on QEMU ---------------------------------------------------------------------
+
+EMB_ARM_LDFLAGS := -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=softfp -mthumb --specs=picolibc.specs --oslib=semihost \
+	-Wl,--gc-sections -Wl,--defsym=__flash=0 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 \
+	-Wl,--defsym=__ram_size=0x400000 -Wl,--defsym=__stack_size=0x10000 -Wl,-z,noexecstack -Wl,--no-enum-size-warning \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign
+EMB_FW_SOURCES := Embedded/firmware/firmware.c Embedded/device/platform.c Embedded/device/heap_guard.c
+EMB_KERNELS_FLAG_portable  := DSC_SESSION_KERNELS(DSC_KERNELS_PORTABLE)
+EMB_KERNELS_FLAG_reference := DSC_SESSION_KERNELS(DSC_KERNELS_REFERENCE)
+# $(call qemu_run,ELF,ARGS): runs ELF on the emulated Cortex-M7; ARGS (comma-separated, no spaces) reach the
+# firmware as its semihosting command line. -icount shift=0: one instruction per nanosecond of guest time.
+qemu_run = timeout $(QEMU_TIMEOUT) $(QEMU_ARM) -M mps2-an500 -nographic -monitor none -serial none -icount shift=0 -chardev stdio,id=con \
+	-semihosting-config enable=on,target=native,chardev=con,arg=firmware$(if $(2),$(comma)$(2)) -kernel $(1)
+comma := ,
+
+# $(call firmware_link,DIR,ARENA): links DIR/firmware-ARENA.elf with a static arena of ARENA bytes.
+define firmware_link
+$(ARM_GCC) $(EMB_ARM_LDFLAGS) -Os -std=c99 -Wall -Wextra -Werror -Iinclude -IEmbedded/device -ISources/CDSCFlowSIMD/include \
+	-ISources/CDSCFlowSupport/include -DFIRMWARE_ARENA_BYTES=$(2) '-DFIRMWARE_FLAGS=$(EMB_KERNELS_FLAG_$(KERNELS))' \
+	$(EMB_FW_SOURCES) $(1)/model.o $(EMB)/armv7em/libdscflow.a $(EMB_UNICODE)/armv7em-none-none-eabi/libswiftUnicodeDataTables.a \
+	-lm -Wl,-Map=$(1)/firmware-$(2).map -o $(1)/firmware-$(2).elf
+endef
+
+# A build per model file and kernel path: build/embedded/fw/<model path, / as _>-<kernels>/
+FW_NAME = $(subst /,_,$(subst ../,,$(basename $(MODEL))))-$(KERNELS)
+FW_DIR  = $(EMB)/fw/$(FW_NAME)
+
+## make firmware-qemu MODEL=M INPUT=I OUTPUT=O [KERNELS=portable|reference] [RUNS=n]: the image of M (planned,
+## then built with the arena the planner asked for), run on the emulated Cortex-M7; O gets the output bytes.
+firmware-qemu: $(EMB)/armv7em/libdscflow.a
+	@test -n "$(MODEL)" -a -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "firmware-qemu: set MODEL, INPUT and OUTPUT"; exit 2; }
+	@command -v $(ARM_GCC) >/dev/null && command -v $(QEMU_ARM) >/dev/null || { echo "firmware-qemu: needs \
+	gcc-arm-none-eabi, picolibc-arm-none-eabi and qemu-system-arm (Debian)"; exit 2; }
+	@mkdir -p $(FW_DIR)
+	$(EMB_CLANG) $(EMB_CC_armv7em) -DDSC_MODEL_PATH='"$(abspath $(MODEL))"' -c Embedded/firmware/model.S -o $(FW_DIR)/model.o
+	$(call firmware_link,$(FW_DIR),0)
+	@set -e; $(call qemu_run,$(FW_DIR)/firmware-0.elf) > $(FW_DIR)/plan.txt || { cat $(FW_DIR)/plan.txt; exit 1; }; \
+	cat $(FW_DIR)/plan.txt; arena=$$(sed -n 's/^plan: arena \([0-9]*\) bytes.*/\1/p' $(FW_DIR)/plan.txt); test -n "$$arena"; \
+	echo "$(call firmware_link,$(FW_DIR),$$arena)"; $(call firmware_link,$(FW_DIR),$$arena); \
+	cp $(FW_DIR)/firmware-$$arena.elf $(FW_DIR)/firmware.elf; $(ARM_SIZE) -A $(FW_DIR)/firmware.elf > $(FW_DIR)/size.txt
+	$(call qemu_run,$(FW_DIR)/firmware.elf,arg=input=$(abspath $(INPUT))$(comma)arg=output=$(abspath $(OUTPUT))$(comma)arg=runs=$(or $(RUNS),1))
