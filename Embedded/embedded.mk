@@ -49,7 +49,7 @@ EMB_SWIFT_x86_64  := -target x86_64-unknown-none-elf -Xcc -DDSCSIMD_PORTABLE_ONL
 EMB_CC_x86_64     := --target=x86_64-unknown-none-elf -DDSCSIMD_PORTABLE_ONLY -fno-pic -fno-stack-protector \
 	-isystem /usr/include/x86_64-linux-gnu -isystem /usr/include
 
-.PHONY: embedded-lib embedded-x86_64 firmware-qemu test-embedded
+.PHONY: embedded-lib embedded-x86_64 firmware-qemu firmware-heap-trap firmware-calibrate test-embedded
 # Pattern-rule intermediates kept between builds (the Swift compiles take minutes).
 .PRECIOUS: $(EMB)/%/DSCFlow.o $(EMB)/%/DSCFlowCAPI.o $(EMB)/%/c.stamp
 
@@ -126,17 +126,47 @@ endef
 FW_NAME = $(subst /,_,$(subst ../,,$(basename $(MODEL))))-$(KERNELS)
 FW_DIR  = $(EMB)/fw/$(FW_NAME)
 
-## make firmware-qemu MODEL=M INPUT=I OUTPUT=O [KERNELS=portable|reference] [RUNS=n]: the image of M (planned,
-## then built with the arena the planner asked for), run on the emulated Cortex-M7; O gets the output bytes.
-firmware-qemu: $(EMB)/armv7em/libdscflow.a
-	@test -n "$(MODEL)" -a -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "firmware-qemu: set MODEL, INPUT and OUTPUT"; exit 2; }
-	@command -v $(ARM_GCC) >/dev/null && command -v $(QEMU_ARM) >/dev/null || { echo "firmware-qemu: needs \
+## The image of MODEL for the KERNELS path: linked once without an arena to run the planner on the device
+## (it prints the arena size), then linked again with a static arena of exactly that size.
+$(FW_DIR)/firmware.elf: $(MODEL) $(EMB)/armv7em/libdscflow.a $(EMB_FW_SOURCES) Embedded/firmware/model.S \
+		Embedded/device/heap_guard.h Embedded/device/platform.h
+	@test -n "$(MODEL)" || { echo "firmware: set MODEL"; exit 2; }
+	@command -v $(ARM_GCC) >/dev/null && command -v $(QEMU_ARM) >/dev/null || { echo "firmware: needs \
 	gcc-arm-none-eabi, picolibc-arm-none-eabi and qemu-system-arm (Debian)"; exit 2; }
-	@mkdir -p $(FW_DIR)
-	$(EMB_CLANG) $(EMB_CC_armv7em) -DDSC_MODEL_PATH='"$(abspath $(MODEL))"' -c Embedded/firmware/model.S -o $(FW_DIR)/model.o
-	$(call firmware_link,$(FW_DIR),0)
-	@set -e; $(call qemu_run,$(FW_DIR)/firmware-0.elf) > $(FW_DIR)/plan.txt || { cat $(FW_DIR)/plan.txt; exit 1; }; \
-	cat $(FW_DIR)/plan.txt; arena=$$(sed -n 's/^plan: arena \([0-9]*\) bytes.*/\1/p' $(FW_DIR)/plan.txt); test -n "$$arena"; \
-	echo "$(call firmware_link,$(FW_DIR),$$arena)"; $(call firmware_link,$(FW_DIR),$$arena); \
-	cp $(FW_DIR)/firmware-$$arena.elf $(FW_DIR)/firmware.elf; $(ARM_SIZE) -A $(FW_DIR)/firmware.elf > $(FW_DIR)/size.txt
-	$(call qemu_run,$(FW_DIR)/firmware.elf,arg=input=$(abspath $(INPUT))$(comma)arg=output=$(abspath $(OUTPUT))$(comma)arg=runs=$(or $(RUNS),1))
+	@mkdir -p $(@D)
+	$(EMB_CLANG) $(EMB_CC_armv7em) -DDSC_MODEL_PATH='"$(abspath $(MODEL))"' -c Embedded/firmware/model.S -o $(@D)/model.o
+	$(call firmware_link,$(@D),0)
+	@set -e; $(call qemu_run,$(@D)/firmware-0.elf) > $(@D)/plan.txt || { cat $(@D)/plan.txt; exit 1; }; \
+	cat $(@D)/plan.txt; arena=$$(sed -n 's/^plan: arena \([0-9]*\) bytes.*/\1/p' $(@D)/plan.txt); test -n "$$arena"; \
+	echo "link with a $$arena-byte arena"; $(call firmware_link,$(@D),$$arena); \
+	cp $(@D)/firmware-$$arena.elf $@; $(ARM_SIZE) -A $@ > $(@D)/size.txt
+
+## make firmware-qemu MODEL=M INPUT=I OUTPUT=O [KERNELS=portable|reference] [RUNS=n]: runs the image of M on
+## the emulated Cortex-M7 (qemu-system-arm -M mps2-an500, semihosting); O gets the output tensor's bytes.
+firmware-qemu: $(FW_DIR)/firmware.elf
+	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "firmware-qemu: set MODEL, INPUT and OUTPUT"; exit 2; }
+	$(call qemu_run,$<,arg=input=$(abspath $(INPUT))$(comma)arg=output=$(abspath $(OUTPUT))$(comma)arg=runs=$(or $(RUNS),1))
+
+## The heap guard is live: the image of MODEL loads the model again after sealing the heap, and must be
+## stopped by the guard (exit code 86) with its message.
+firmware-heap-trap: $(FW_DIR)/firmware.elf
+	@set +e; $(call qemu_run,$<,arg=input=$(abspath $(INPUT))$(comma)arg=heap-trap) > $(FW_DIR)/heap-trap.txt 2>&1; \
+	status=$$?; cat $(FW_DIR)/heap-trap.txt; \
+	if [ $$status -eq 86 ] && grep -q '^FAIL: heap call after start-up' $(FW_DIR)/heap-trap.txt; then \
+		echo "ok: the heap guard stopped an allocation after start-up (exit 86)"; \
+	else echo "FAIL: the heap guard did not stop the allocation (exit $$status)"; exit 1; fi
+
+## The instruction counts are instructions: a loop of 2,000,003 instructions must measure within one timer
+## tick (40 instructions) of that.
+firmware-calibrate: $(FW_DIR)/firmware.elf
+	@set -e; $(call qemu_run,$<,arg=calibrate) > $(FW_DIR)/calibrate.txt; cat $(FW_DIR)/calibrate.txt; \
+	n=$$(sed -n 's/^calibrate: 2000003 instructions measured as \([0-9]*\).*/\1/p' $(FW_DIR)/calibrate.txt); \
+	if [ -n "$$n" ] && [ $$n -ge 1999963 ] && [ $$n -le 2000043 ]; then echo "ok: one timer tick is 40 instructions"; \
+	else echo "FAIL: the timer does not count instructions as expected"; exit 1; fi
+
+## firmware-qemu on the shared models' goldens and every project fixture case, outputs compared byte for byte;
+## then the heap guard's and the instruction counter's own checks on the project's example fixture.
+test-embedded: $(EMB)/armv7em/libdscflow.a
+	sh Embedded/test_firmware.sh "$(MAKE)" $(EMB)/test $(SHARED) $(FIXTURES_DIR)
+	$(MAKE) --no-print-directory firmware-heap-trap MODEL=$(FIXTURE_EXAMPLE)/model.tflite INPUT=$(FIXTURE_CASE)/input.bin
+	$(MAKE) --no-print-directory firmware-calibrate MODEL=$(FIXTURE_EXAMPLE)/model.tflite

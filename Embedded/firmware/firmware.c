@@ -7,6 +7,8 @@
  *   runs=N         inferences to run (default 1; the instruction count is reported per inference)
  *   heap-trap      after sealing the heap, load the model again: the heap guard must stop the program
  *                  with HEAP_GUARD_EXIT_CODE (proves the guard is live, so its silence proves something)
+ *   calibrate      time a loop of exactly 2,000,003 instructions and print its count as measured: checks
+ *                  that a timer tick is PLATFORM_NS_PER_TICK instructions under -icount shift=0
  *
  * Built twice by Embedded/embedded.mk: first with FIRMWARE_ARENA_BYTES=0, which only plans (prints the
  * arena the planner asks for, start-up heap included), then with the arena that run printed.
@@ -115,6 +117,14 @@ static size_t stack_used(void) {
     return (size_t)((char *)__stack - (char *)p);
 }
 
+/* 1,000,000 iterations of `subs; bne` plus the `mov` and the final `subs; bne` pair: 2,000,003
+ * instructions between the two timer reads' surrounding code. */
+static __attribute__((noinline)) uint32_t timed_loop(void) {
+    uint32_t t0 = platform_timer_ticks();
+    __asm__ volatile("mov r0, %0\n1: subs r0, r0, #1\n bne 1b" ::"r"(1000001u) : "r0", "cc");
+    return platform_timer_ticks() - t0;
+}
+
 int main(void) {
     static char line[512];
     char *args[8];
@@ -122,6 +132,12 @@ int main(void) {
     int count = split_arguments(line, args, 8);
     platform_timer_start();
     paint_stack();
+    if (has_flag(args, count, "calibrate")) {
+        uint32_t ticks = timed_loop();
+        printf("calibrate: 2000003 instructions measured as %lu (%lu ticks)\n",
+               (unsigned long)(ticks * PLATFORM_NS_PER_TICK), (unsigned long)ticks);
+        finish(0);
+    }
 
     /* Start-up: everything that may allocate happens here. */
     size_t model_size = (size_t)(dsc_model_data_end - dsc_model_data);
