@@ -95,9 +95,9 @@ embedded-x86_64: $(EMB)/x86_64/libdscflow.a
 	@set -e; cd $(EMB)/x86_64; \
 	$(TOOLCHAIN_BIN)ld.lld -r --gc-sections $(addprefix -u ,$(EMB_DEVICE_API)) libdscflow.a -o device-api.o; \
 	echo "x86_64-unknown-none-elf runtime, whole archive (text+rodata+data, every public Swift function):"; \
-	$(TOOLCHAIN_BIN)llvm-size -t libdscflow.a | tail -1; \
+	size -t libdscflow.a | tail -1; \
 	echo "the device C API's closure (ld -r --gc-sections from $(words $(EMB_DEVICE_API)) dsc_* functions):"; \
-	$(TOOLCHAIN_BIN)llvm-size device-api.o
+	size device-api.o
 
 # ---- the Cortex-M7 firmware on QEMU ---------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ comma := ,
 define firmware_link
 $(ARM_GCC) $(EMB_ARM_LDFLAGS) -Os -std=c99 -Wall -Wextra -Werror -Iinclude -IEmbedded/device -ISources/CDSCFlowSIMD/include \
 	-ISources/CDSCFlowSupport/include -DFIRMWARE_ARENA_BYTES=$(2) '-DFIRMWARE_FLAGS=$(EMB_KERNELS_FLAG_$(KERNELS))' \
-	$(EMB_FW_SOURCES) $(1)/model.o $(EMB)/armv7em/libdscflow.a $(EMB_UNICODE)/armv7em-none-none-eabi/libswiftUnicodeDataTables.a \
+	$(EMB_FW_SOURCES) $(1)/model.o $(if $(filter reference,$(KERNELS)),$(1)/kernel-table.o) $(EMB)/armv7em/libdscflow.a $(EMB_UNICODE)/armv7em-none-none-eabi/libswiftUnicodeDataTables.a \
 	-lm -Wl,-Map=$(1)/firmware-$(2).map -o $(1)/firmware-$(2).elf
 endef
 
@@ -135,16 +135,22 @@ $(FW_DIR)/firmware.elf: $(MODEL) $(EMB)/armv7em/libdscflow.a $(EMB_FW_SOURCES) E
 	gcc-arm-none-eabi, picolibc-arm-none-eabi and qemu-system-arm (Debian)"; exit 2; }
 	@mkdir -p $(@D)
 	$(EMB_CLANG) $(EMB_CC_armv7em) -DDSC_MODEL_PATH='"$(abspath $(MODEL))"' -c Embedded/firmware/model.S -o $(@D)/model.o
+	$(if $(filter reference,$(KERNELS)),$(EMB_CLANG) $(EMB_CC_armv7em) $(EMB_CFLAGS) -DDSCSIMD_REFERENCE_ONLY=1 \
+		-c Sources/CDSCFlowSIMD/config/kernel-table.c -o $(@D)/kernel-table.o)
 	$(call firmware_link,$(@D),0)
 	@set -e; $(call qemu_run,$(@D)/firmware-0.elf) > $(@D)/plan.txt || { cat $(@D)/plan.txt; exit 1; }; \
 	cat $(@D)/plan.txt; arena=$$(sed -n 's/^plan: arena \([0-9]*\) bytes.*/\1/p' $(@D)/plan.txt); test -n "$$arena"; \
 	echo "link with a $$arena-byte arena"; $(call firmware_link,$(@D),$$arena); \
-	cp $(@D)/firmware-$$arena.elf $@; $(ARM_SIZE) -A $@ > $(@D)/size.txt
+	cp $(@D)/firmware-$$arena.elf $@; $(ARM_SIZE) -A $@ > $(@D)/size.txt; \
+	model=$$(wc -c < $(MODEL)); awk -v model=$$model '$$1 ~ /^\.(init|text|data|swift_modhash)$$/ { flash += $$2 } \
+		END { printf "flash: %d bytes of runtime (.text+.rodata+.data of the image without the %d-byte model)\n", \
+		flash - model, model }' $(@D)/size.txt > $(@D)/flash.txt
 
 ## make firmware-qemu MODEL=M INPUT=I OUTPUT=O [KERNELS=portable|reference] [RUNS=n]: runs the image of M on
 ## the emulated Cortex-M7 (qemu-system-arm -M mps2-an500, semihosting); O gets the output tensor's bytes.
 firmware-qemu: $(FW_DIR)/firmware.elf
 	@test -n "$(INPUT)" -a -n "$(OUTPUT)" || { echo "firmware-qemu: set MODEL, INPUT and OUTPUT"; exit 2; }
+	@cat $(FW_DIR)/flash.txt
 	$(call qemu_run,$<,arg=input=$(abspath $(INPUT))$(comma)arg=output=$(abspath $(OUTPUT))$(comma)arg=runs=$(or $(RUNS),1))
 
 ## The heap guard is live: the image of MODEL loads the model again after sealing the heap, and must be

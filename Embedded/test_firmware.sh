@@ -10,7 +10,7 @@ set -u
 make=$1 out=$2 shared=$3 fixtures=$4 kernels=${5:-portable}
 mkdir -p "$out"
 results=$out/results.tsv
-printf 'model\tcase\tresult\tinstructions\tarena\theap\tstack\n' > "$results"
+printf 'model\tcase\tresult\tinstructions\tflash\tarena\theap\tstack\n' > "$results"
 passed=0 failed=0
 
 # run_case MODEL CASE_DIR LABEL
@@ -28,8 +28,10 @@ run_case() {
         tail -5 "$log"
     fi
     insns=$(sed -n 's/.* = \([0-9]*\) instructions each.*/\1/p' "$log")
+    flash=$(sed -n 's/^flash: \([0-9]*\) bytes of runtime.*/\1/p' "$log")
     ram=$(sed -n 's/^ram: arena \([0-9]*\) bytes (static), heap \([0-9]*\) bytes, stack high-water \([0-9]*\) bytes.*/\1\t\2\t\3/p' "$log")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$(basename "$(dirname "$2")")" "$(basename "$2")" "$result" "${insns:--}" "${ram:--}" >> "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$(dirname "$2")")" "$(basename "$2")" "$result" "${insns:--}" \
+        "${flash:--}" "${ram:--}" >> "$results"
     echo "$result: $label: ${insns:-?} instructions"
 }
 

@@ -51,7 +51,13 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_MEAN] = {"mean-" #isa, dscsimd_mean_##isa},                                     \
     [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa}
 
+#if DSCSIMD_REFERENCE_ONLY
+/* A build without fast kernels (flash-constrained devices, docs/EMBEDDED.md): every operator runs its
+ * reference kernel (reshapes stay byte copies), and no microkernel is linked. */
+static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {[DSCSIMD_KERNEL_COPY] = {"copy", dscsimd_copy}};
+#else
 static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable)};
+#endif
 
 #if DSCSIMD_X86
 static const dscsimd_kernel avx2_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(avx2)};
