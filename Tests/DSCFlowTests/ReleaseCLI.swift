@@ -22,10 +22,15 @@ enum ReleaseCLI {
     }
 
     /// Runs `exe` with `args`, asserts it exits with 0, and returns its standard output.
-    static func run(_ exe: String, _ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    /// `environment` entries are added to this process's environment.
+    static func run(_ exe: String, _ args: [String], environment: [String: String] = [:],
+                    file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         p.standardOutput = out
         try p.run()

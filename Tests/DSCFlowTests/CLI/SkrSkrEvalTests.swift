@@ -7,7 +7,7 @@ import XCTest
 /// `eval-dacsdc` on ../shared/dacsdc reproduces the SkrSkr C model's boxes for images 000–049
 /// (../shared/skrskr/cases/skrskr_predict_000-049.txt) box for box, and its mean IoU 0.7709.
 ///
-/// The full 50 images run through the release CLI (`make test` builds it first; about 1 s per image).
+/// The full 50 images run through the release CLI (`make test` builds it first) on every fast kernel path.
 /// Without a release binary, a debug in-process subset runs instead (set DSCFLOW_FULL_EVAL=1 to run
 /// all 50 in-process, ~15 s per image in debug).
 final class SkrSkrEvalTests: XCTestCase {
@@ -40,13 +40,19 @@ final class SkrSkrEvalTests: XCTestCase {
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: tmp) }
             _ = try ReleaseCLI.run(exe, ["import", "skrskr", "--weights", shared + "/skrskr/SkyNet.bin", "-o", tmp + "/skynet.dscm"])
-            let summary = try ReleaseCLI.run(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
-                                        shared + "/dacsdc/ground_truth.txt", "--predictions", tmp + "/pred.txt", "--json", "--quiet"])
-            print("eval-dacsdc (\(exe)): \(summary)")
-            let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
-            XCTAssertEqual(predicted.count, 50)
-            for (p, e) in zip(predicted, expectedBoxes) { XCTAssertEqual(p, e, "box of \(e.name)") }
-            XCTAssertTrue(summary.contains("\"mean_iou\": 0.7709"), summary)
+            // Every fast path (the reference kernels are checked layer by layer in SkrSkrGoldenTests).
+            for path in KernelPath.supported where path != .reference {
+                let summary = try ReleaseCLI.run(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
+                                                       shared + "/dacsdc/ground_truth.txt", "--predictions", tmp + "/pred.txt",
+                                                       "--json", "--quiet"],
+                                                 environment: [KernelPath.environmentVariable: path.rawValue])
+                print("eval-dacsdc (\(exe), \(path.rawValue)): \(summary)")
+                XCTAssertTrue(summary.contains("\"kernels\": \"\(path.rawValue)\""), summary)
+                let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
+                XCTAssertEqual(predicted.count, 50)
+                for (p, e) in zip(predicted, expectedBoxes) { XCTAssertEqual(p, e, "box of \(e.name) on \(path.rawValue)") }
+                XCTAssertTrue(summary.contains("\"mean_iou\": 0.7709"), summary)
+            }
             // `dscflow run` on the .dscm: case 000's RGB input gives the C model's conv13 (NHWC vs CHW).
             let rgba = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.input.bin")
             try Data(SkrSkrTestData.rgb(fromRGBA: rgba)).write(to: URL(fileURLWithPath: tmp + "/in.bin"))
