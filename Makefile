@@ -29,7 +29,7 @@ build:
 	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
-test: check-docs cli-release test-swift test-fuzz test-capi examples test-wheel
+test: check-docs cli-release test-swift test-fuzz test-capi examples test-wheel test-embedded
 
 ## Every public Swift declaration has a /// comment (tools/check_public_docs.py lists those that do not).
 check-docs:

@@ -170,9 +170,11 @@ firmware-calibrate: $(FW_DIR)/firmware.elf
 	if [ -n "$$n" ] && [ $$n -ge 1999963 ] && [ $$n -le 2000043 ]; then echo "ok: one timer tick is 40 instructions"; \
 	else echo "FAIL: the timer does not count instructions as expected"; exit 1; fi
 
-## firmware-qemu on the shared models' goldens and every project fixture case, outputs compared byte for byte;
-## then the heap guard's and the instruction counter's own checks on the project's example fixture.
+## firmware-qemu on the shared models' goldens and every project fixture case, outputs compared byte for byte,
+## on both device kernel paths (portable microkernels; reference kernels only, the smaller image); then the
+## heap guard's and the instruction counter's own checks on the project's example fixture.
 test-embedded: $(EMB)/armv7em/libdscflow.a
-	sh Embedded/test_firmware.sh "$(MAKE)" $(EMB)/test $(SHARED) $(FIXTURES_DIR)
+	sh Embedded/test_firmware.sh "$(MAKE)" $(EMB)/test $(SHARED) $(FIXTURES_DIR) portable
+	sh Embedded/test_firmware.sh "$(MAKE)" $(EMB)/test-reference $(SHARED) $(FIXTURES_DIR) reference
 	$(MAKE) --no-print-directory firmware-heap-trap MODEL=$(FIXTURE_EXAMPLE)/model.tflite INPUT=$(FIXTURE_CASE)/input.bin
 	$(MAKE) --no-print-directory firmware-calibrate MODEL=$(FIXTURE_EXAMPLE)/model.tflite

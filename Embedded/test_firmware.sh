@@ -5,7 +5,7 @@
 # one QEMU run per case; the output tensor's bytes must equal the golden output.bin exactly.
 #
 # usage: test_firmware.sh MAKE OUTDIR SHARED FIXTURES [KERNELS]
-# Writes OUTDIR/results.tsv (model, case, result, instructions per inference, arena, heap, stack).
+# Writes OUTDIR/results.tsv (model, case, result, instructions per inference, runtime flash, arena, heap, stack).
 set -u
 make=$1 out=$2 shared=$3 fixtures=$4 kernels=${5:-portable}
 mkdir -p "$out"
