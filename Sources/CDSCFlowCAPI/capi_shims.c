@@ -1,8 +1,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "dscflow_capi_shims.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // One message per thread, so dsc_last_error() is thread-safe without locks or allocation.
 static _Thread_local char last_error[1024];
@@ -23,14 +28,126 @@ const char *dsc_capi_error(void) {
     return last_error;
 }
 
-void *dsc_capi_aligned_alloc(size_t size, size_t alignment) {
-    void *p = NULL;
-    if (size == 0) size = 1;
-    if (posix_memalign(&p, alignment, size) != 0) return NULL;
-    memset(p, 0, size);
-    return p;
+/* ---- Handles ------------------------------------------------------------------------------------
+ * A handle is not an address: it is (generation << 32 | slot + 1) of a slot in a table that only
+ * grows (chunks are never freed or moved). A slot's state word holds its generation, the kind of
+ * object in it and how many calls are using it, so a freed handle (older generation), a handle of
+ * the other kind, a pointer that was never a handle (slot out of range, generation 0) and a second
+ * free are all recognised without touching freed memory. */
+
+#define CHUNK_SLOTS 1024u
+#define MAX_CHUNKS 4096u
+#define USERS_MASK 0x1FFFFFFFull          /* bits 0-28: calls using the slot */
+#define CLOSING (1ull << 29)              /* bit 29: being freed; no new users */
+#define KIND_SHIFT 30                     /* bits 30-31: DSC_CAPI_KIND_* (0: free slot) */
+#define GEN_SHIFT 32                      /* bits 32-63: generation (never 0 for a live slot) */
+
+typedef struct {
+    _Atomic uint64_t state;
+    void *object;
+    uint32_t next_free; /* index + 1 of the next free slot; 0 ends the list (under `lock`) */
+} slot;
+
+static slot *_Atomic chunks[MAX_CHUNKS];
+static uint32_t slot_count;  /* slots made so far (under `lock`) */
+static uint32_t free_head;   /* index + 1 of the first free slot, 0: none (under `lock`) */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static slot *slot_at(uint64_t index) {
+    if (index >= (uint64_t)MAX_CHUNKS * CHUNK_SLOTS) return NULL;
+    slot *chunk = atomic_load_explicit(&chunks[index / CHUNK_SLOTS], memory_order_acquire);
+    return chunk ? &chunk[index % CHUNK_SLOTS] : NULL;
 }
 
-void dsc_capi_free(void *pointer) {
-    free(pointer);
+static uint64_t generation(uint64_t state) { return state >> GEN_SHIFT; }
+
+void *dsc_capi_handle_new(int kind, void *object) {
+    pthread_mutex_lock(&lock);
+    uint32_t index;
+    if (free_head != 0) {
+        index = free_head - 1;
+        free_head = slot_at(index)->next_free;
+    } else {
+        index = slot_count;
+        if (index % CHUNK_SLOTS == 0) {
+            slot *chunk = index / CHUNK_SLOTS < MAX_CHUNKS ? calloc(CHUNK_SLOTS, sizeof(slot)) : NULL;
+            if (chunk == NULL) {
+                pthread_mutex_unlock(&lock);
+                return NULL;
+            }
+            for (uint32_t i = 0; i < CHUNK_SLOTS; i++) atomic_init(&chunk[i].state, 1ull << GEN_SHIFT);
+            atomic_store_explicit(&chunks[index / CHUNK_SLOTS], chunk, memory_order_release);
+        }
+        slot_count++;
+    }
+    slot *s = slot_at(index);
+    uint64_t gen = generation(atomic_load_explicit(&s->state, memory_order_relaxed));
+    s->object = object;
+    s->next_free = 0;
+    atomic_store_explicit(&s->state, gen << GEN_SHIFT | (uint64_t)kind << KIND_SHIFT, memory_order_release);
+    pthread_mutex_unlock(&lock);
+    return (void *)(uintptr_t)(gen << 32 | ((uint64_t)index + 1));
+}
+
+/* The slot a handle names and the generation it was made in (NULL: it names no slot). */
+static slot *decode(const void *handle, uint64_t *gen) {
+    uint64_t h = (uint64_t)(uintptr_t)handle;
+    uint64_t low = h & 0xFFFFFFFFull;
+    *gen = h >> 32;
+    if (low == 0 || *gen == 0) return NULL;
+    return slot_at(low - 1);
+}
+
+void *dsc_capi_handle_acquire(const void *handle, int kind, int exclusive, int *why) {
+    uint64_t gen;
+    slot *s = decode(handle, &gen);
+    *why = DSC_CAPI_NOT_LIVE;
+    if (s == NULL) return NULL;
+    uint64_t state = atomic_load_explicit(&s->state, memory_order_acquire);
+    for (;;) {
+        if (generation(state) != gen || (int)((state >> KIND_SHIFT) & 3) != kind || (state & CLOSING)) return NULL;
+        uint64_t users = state & USERS_MASK;
+        if ((exclusive && users != 0) || users == USERS_MASK) {
+            *why = DSC_CAPI_BUSY;
+            return NULL;
+        }
+        if (atomic_compare_exchange_weak_explicit(&s->state, &state, state + 1, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return s->object;
+    }
+}
+
+void dsc_capi_handle_release(const void *handle) {
+    uint64_t gen;
+    slot *s = decode(handle, &gen);
+    if (s != NULL) atomic_fetch_sub_explicit(&s->state, 1, memory_order_acq_rel);
+}
+
+void *dsc_capi_handle_free(const void *handle, int kind) {
+    uint64_t gen;
+    slot *s = decode(handle, &gen);
+    if (s == NULL) return NULL;
+    uint64_t state = atomic_load_explicit(&s->state, memory_order_acquire);
+    /* Mark it closing (one freeing call wins; later ones, and new users, see it as gone). */
+    for (;;) {
+        if (generation(state) != gen || (int)((state >> KIND_SHIFT) & 3) != kind || (state & CLOSING)) return NULL;
+        if (atomic_compare_exchange_weak_explicit(&s->state, &state, state | CLOSING, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            break;
+    }
+    /* Wait for calls still using it on other threads (a free racing a run is a caller's bug; waiting
+     * turns it into a free after the run instead of a crash during it). */
+    for (unsigned spins = 0; atomic_load_explicit(&s->state, memory_order_acquire) & USERS_MASK; spins++) {
+        if (spins < 64) sched_yield();
+        else nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+    void *object = s->object;
+    pthread_mutex_lock(&lock);
+    s->object = NULL;
+    uint64_t next = gen + 1 == 1ull << 32 ? 1 : gen + 1;
+    atomic_store_explicit(&s->state, next << GEN_SHIFT, memory_order_release);
+    s->next_free = free_head;
+    free_head = (uint32_t)((uint64_t)(uintptr_t)handle & 0xFFFFFFFFull);
+    pthread_mutex_unlock(&lock);
+    return object;
 }

@@ -2,9 +2,13 @@ import CDSCFlowCAPI
 import DSCFlow
 import DSCFlowVision
 
-/// What a `dsc_model *` points to: the model plus the C strings its info functions hand out (made
-/// once at load, valid until the handle dies).
-final class ModelHandle {
+/// What a `dsc_model *` handle stands for: the model plus the C strings its info functions hand out
+/// (made once at load, valid until the handle dies). Shared: any number of threads may use it at once.
+final class ModelHandle: CHandleObject {
+    static let kind = Int32(DSC_CAPI_KIND_MODEL)
+    static let noun: StaticString = "model"
+    static let exclusive = false
+
     let model: Model
     private let tensorNames: [UnsafeMutablePointer<CChar>]
     private let operationNames: [UnsafeMutablePointer<CChar>]
@@ -53,14 +57,9 @@ final class ModelHandle {
         return UnsafePointer(l.storage + l.offsets[index])
     }
 
-    /// A new +1 reference as a C handle (released by `dsc_model_free`).
-    func retainedPointer() -> UnsafeMutablePointer<dsc_model> {
-        Unmanaged.passRetained(self).toOpaque().assumingMemoryBound(to: dsc_model.self)
-    }
-
-    /// The handle behind a C pointer, without changing its reference count.
-    static func from(_ p: UnsafePointer<dsc_model>) -> ModelHandle {
-        Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    /// A new C handle for this model (freed by `dsc_model_free`).
+    func retainedPointer() throws -> UnsafeMutablePointer<dsc_model> {
+        try makeHandle().assumingMemoryBound(to: dsc_model.self)
     }
 
     /// Describes tensor `t` (an index the model validated).

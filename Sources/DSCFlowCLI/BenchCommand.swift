@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         let path = KernelPath(rawValue: kernels)!
         let rounding: RoundingMode = singleRounding ? .single : .double
         let session = try Session(model: m, options: SessionOptions(rounding: rounding, kernels: path, threads: threads))

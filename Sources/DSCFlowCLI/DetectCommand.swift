@@ -64,7 +64,7 @@ struct DetectCommand: ParsableCommand {
         guard rgb.count == 3 else { throw ValidationError("--box-color must be R,G,B with values 0-255") }
         var extra: [String: String] = [:]
         extra[DetectionHeads.minScoreKey] = minScore.map { String($0) }
-        let pipeline = try detection.pipeline(for: try Model.load(path: model), name: model, preprocess: preprocess,
+        let pipeline = try detection.pipeline(for: try loadModel(model), name: model, preprocess: preprocess,
                                               extra: extra, threads: threads)
         let detector = pipeline.detectors[0]
         if let outDir { try makeDirectory(outDir) }

@@ -63,7 +63,7 @@ struct EvalDACSDCCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try detection.pipeline(for: try Model.load(path: model), name: model, preprocess: preprocess,
+        let pipeline = try detection.pipeline(for: try loadModel(model), name: model, preprocess: preprocess,
                                               threads: threads)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)
         var truth = try DACSDCScore.parse(gtText, name: gt)

@@ -42,10 +42,11 @@ struct ImportSkrSkrCommand: ParsableCommand {
         let model: Model
         switch (weights, wt, bm) {
         case (let bin?, nil, nil):
-            let storage = try ByteStorage(contentsOfFile: bin)
+            let storage = try ByteStorage(contentsOfFile: bin, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
             model = try SkrSkrImporter.importModel(combined: storage.buffer, name: bin)
         case (nil, let w?, let b?):
-            let ws = try ByteStorage(contentsOfFile: w), bs = try ByteStorage(contentsOfFile: b)
+            let ws = try ByteStorage(contentsOfFile: w, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
+            let bs = try ByteStorage(contentsOfFile: b, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
             model = try SkrSkrImporter.importModel(weights: ws.buffer, biasMultipliers: bs.buffer, weightsName: w, biasMultipliersName: b)
         default:
             throw ValidationError("give either --weights SkyNet.bin, or both --wt X.wt and --bm X.bm")
@@ -69,7 +70,7 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try DSCMWriter.write(m, to: output)
         print("wrote \(output): \(m.operations.count) operators, \(grouped(m.constantBytes)) bytes of constants")
     }

@@ -214,6 +214,9 @@ typedef struct dscsimd_conv {
     /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
     /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.
     int32_t part, parts, prologue;
+    /// The AVX2 build's tile reads these: `packed_weights` widened to int16, same layout (packed once,
+    /// so that no kernel widens them per call on the stack). NULL for the other builds.
+    const int16_t *packed_weights16;
 } dscsimd_conv;
 
 /// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).

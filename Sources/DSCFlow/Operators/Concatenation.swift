@@ -45,7 +45,7 @@ enum Concatenation: OperatorDefinition {
         let out = c.output
         let outer = out.shape[..<axis].reduce(1, *)
         let n = c.op.inputs.count
-        let mem = FastPacking.allocate(8 * n)
+        guard let mem = target.allocate(8 * n) else { return .reference("out of memory") }
         let rows = mem.bindMemory(to: Int64.self, capacity: n)
         for (k, t) in c.op.inputs.enumerated() {
             rows[k] = Int64(c.tensors[t].byteCount / max(outer, 1))

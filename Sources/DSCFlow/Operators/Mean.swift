@@ -64,7 +64,7 @@ enum Mean: OperatorDefinition {
         let r = c.input().type.range
         let q = FixedPointRequantizer(multipliers: [multiplier], shifts: [shift], outputZeroPoint: p.outputZeroPoint,
                                       activationMin: r.lowerBound, activationMax: r.upperBound)
-        let mem = FastPacking.allocate(RequantizationTables.bytes(16))
+        guard let mem = target.allocate(RequantizationTables.bytes(16)) else { return .reference("out of memory") }
         var tables = RequantizationTables(mem, padded: 16)
         _ = tables.fill(.fixedPoint(q), count: 1)
         for e in 1..<16 { tables.copyEntry(e, from: tables, channel: 0) }

@@ -1,4 +1,5 @@
 import CDSCFlowSIMD
+import CDSCFlowSupport
 
 /// Everything about one operator that is not its case of `OperatorKind`: how the model is checked
 /// for it, how a fast kernel path prepares it, how its reference kernel runs, how `.dscm` stores its
@@ -143,10 +144,49 @@ struct FastTarget {
     let rounding: RoundingMode
     /// Switches the tests turn to reach kernels this CPU would not otherwise choose.
     let tuning: KernelTuning
+    /// What the packings may still allocate (the session's memory limit less its tensors).
+    let budget: PackingBudget
 
     /// The microkernel `id` (DSCSIMD_KERNEL_*) of this path's build, or nil when it has none.
     func kernel(_ id: Int) -> UnsafePointer<dscsimd_kernel>? {
         dscsimd_kernel_find(isa, Int32(id))
+    }
+
+    /// 64-byte aligned memory (at least 64 bytes) for a packed operator's constants, freed with
+    /// `deallocate()`; nil when it would exceed the budget or the memory is not available (the budget
+    /// records why: the preparation then fails with `DSCError.outOfMemory`, the operator's `.reference`
+    /// result is never used).
+    func allocate(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        budget.allocate(bytes)
+    }
+}
+
+/// The memory a model's packings may take, and the first allocation that did not fit.
+final class PackingBudget {
+    /// Bytes still available.
+    private(set) var remaining: Int
+    /// Bytes allocated so far.
+    private(set) var used = 0
+    /// Set when an allocation was refused (over the budget, or no memory).
+    private(set) var failure: DSCError?
+
+    init(remaining: Int) { self.remaining = remaining }
+
+    func allocate(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        let n = max(bytes, 64)
+        guard failure == nil else { return nil }
+        guard bytes >= 0, n <= remaining else {
+            failure = .outOfMemory("packing an operator's constants needs \(bytes) more bytes than the session's memory limit leaves (\(remaining))")
+            return nil
+        }
+        // posix_memalign memory: Swift's deallocate() frees it (both are the C heap's free on Linux).
+        guard let p = dsc_aligned_alloc(n, 64, 0) else {
+            failure = .outOfMemory("cannot allocate \(n) bytes for an operator's packed constants")
+            return nil
+        }
+        remaining -= n
+        used += n
+        return p
     }
 }
 
