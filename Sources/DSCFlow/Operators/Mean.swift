@@ -13,7 +13,7 @@ enum Mean: OperatorDefinition {
         var axes: [Int] = []
         for a in try r.constantIntegers(r.raw.inputs[1], op: r.index, role: "axes") {
             let n = a < 0 ? a + rank : a
-            guard n >= 0 && n < rank else { throw r.unsupported("axis \(a) out of range for rank \(rank)") }
+            guard n >= 0 && n < rank else { throw r.malformed("axis \(a) out of range for rank \(rank)") }
             if !axes.contains(n) { axes.append(n) }
         }
         axes.sort()
@@ -32,7 +32,7 @@ enum Mean: OperatorDefinition {
         try c.requireType(out, [x.type])
         var reduced = [Bool](repeating: false, count: x.shape.count)
         for a in p.axes {
-            guard a >= 0 && a < x.shape.count else { throw c.unsupported("axis \(a) out of range for rank \(x.shape.count)") }
+            guard a >= 0 && a < x.shape.count else { throw c.malformed("axis \(a) out of range for rank \(x.shape.count)") }
             reduced[a] = true
         }
         var expected: [Int] = []

@@ -57,6 +57,10 @@ struct OperatorContext {
     /// An `unsupported` error about this operator.
     func unsupported(_ why: String) -> DSCError { .unsupported(op: index, name: op.name, reason: why) }
 
+    /// A `malformedModel` error about this operator: its parameters contradict its tensors (impossible
+    /// shapes, axes out of range), as opposed to a feature DSCFlow lacks.
+    func malformed(_ why: String) -> DSCError { .malformedModel("operator \(index) (\(op.name)): \(why)") }
+
     func requireInputs(_ range: ClosedRange<Int>) throws(DSCError) {
         if !range.contains(op.inputs.count) {
             throw unsupported("\(op.inputs.count) inputs; expected \(range.lowerBound)…\(range.upperBound)")
@@ -78,8 +82,10 @@ struct OperatorContext {
     func validateWindow(_ w: Window2D, input: Tensor) throws(DSCError) {
         guard w.kernelHeight >= 1, w.kernelWidth >= 1, w.strideHeight >= 1, w.strideWidth >= 1,
               w.dilationHeight >= 1, w.dilationWidth >= 1, w.padTop >= 0, w.padLeft >= 0,
-              w.padBottom >= 0, w.padRight >= 0,
-              w.kernelHeight <= 1 << 16, w.kernelWidth <= 1 << 16, w.dilationHeight <= 1 << 16,
+              w.padBottom >= 0, w.padRight >= 0 else {
+            throw malformed("window parameters below their minimum: \(w)")
+        }
+        guard w.kernelHeight <= 1 << 16, w.kernelWidth <= 1 << 16, w.dilationHeight <= 1 << 16,
               w.dilationWidth <= 1 << 16, w.strideHeight <= 1 << 20, w.strideWidth <= 1 << 20,
               w.padTop <= 1 << 20, w.padLeft <= 1 << 20, w.padBottom <= 1 << 20, w.padRight <= 1 << 20 else {
             throw unsupported("window parameters out of range: \(w)")
@@ -87,7 +93,7 @@ struct OperatorContext {
         let eh = (w.kernelHeight - 1) * w.dilationHeight + 1
         let ew = (w.kernelWidth - 1) * w.dilationWidth + 1
         if input.shape[1] + w.padTop + w.padBottom < eh || input.shape[2] + w.padLeft + w.padRight < ew {
-            throw unsupported("window \(eh)×\(ew) larger than the padded input \(input.shape)")
+            throw malformed("window \(eh)×\(ew) larger than the padded input \(input.shape)")
         }
     }
 
