@@ -1,0 +1,20 @@
+import DSCFlow
+import DSCFlowVision
+import FuzzSupport
+
+/// PNG bytes through libpng's simplified API (signature, header, size limits, decode), then the
+/// preprocessing for the default detector (`FuzzPreprocessing`).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPNG(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    Fuzz.expectingOnlyDSCErrors {
+        var seen: (Int, Int, Int)?
+        let image = try PNGCodec.decode(UnsafeRawBufferPointer(start: data, count: size)) { seen = ($0, $1, $2) }
+        guard let s = seen, s == (image.width, image.height, image.channels),
+              image.pixels.count == image.width * image.height * image.channels else {
+            fatalError("decoded size \(image.width)×\(image.height)×\(image.channels) differs from the header's \(String(describing: seen))")
+        }
+        let options = FuzzPreprocessing.overrides[size % FuzzPreprocessing.overrides.count]
+        _ = try Preprocessor(model: FuzzPreprocessing.detector, overrides: options).preprocess(image)
+    }
+    return 0
+}
