@@ -8,7 +8,7 @@ PYTHON      ?= python3
 FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
 
-.PHONY: all build test test-swift test-fuzz cli-release clean lib cli install stage test-capi examples wheel test-wheel \
+.PHONY: all build test check-docs test-swift test-fuzz cli-release clean lib cli install stage test-capi examples wheel test-wheel \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -29,7 +29,11 @@ build:
 	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
-test: cli-release test-swift test-fuzz test-capi examples test-wheel
+test: check-docs cli-release test-swift test-fuzz test-capi examples test-wheel
+
+## Every public Swift declaration has a /// comment (tools/check_public_docs.py lists those that do not).
+check-docs:
+	$(PYTHON) tools/check_public_docs.py Sources
 
 ## The release CLI: the SkrSkr 50-image DAC-SDC evaluation test runs through it (about 1 s per image).
 cli-release:

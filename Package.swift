@@ -48,10 +48,11 @@ let package = Package(
             dependencies: ["DSCFlow", "CDSCFlowSupport", "CPNG", "CTurboJPEG"],
             swiftSettings: leanLibrary
         ),
-        // The accelerator model: configurations and presets, emulator, cost model, reports, DSE, over the core.
+        // The accelerator model: configurations and presets, emulator, cost model, reports, DSE, accelerator
+        // programs (iSmart3) on the ap_fixed microkernels of CDSCFlowSIMD, over the core.
         .target(
             name: "DSCFlowAccelerator",
-            dependencies: ["DSCFlow", "CDSCFlowSupport"],
+            dependencies: ["DSCFlow", "CDSCFlowSupport", "CDSCFlowSIMD"],
             swiftSettings: leanLibrary
         ),
         // include/dscflow.h as a Clang module, plus the C API's thread-local error buffer.

@@ -259,10 +259,12 @@ int dsc_model_macs(const dsc_model *model, uint64_t *macs);
 int dsc_model_parameter_count(const dsc_model *model, uint64_t *count);
 
 /** Bytes an arena must have for a session of `model` created with `flags` (the DSC_SESSION_* flags),
- *  including alignment slack, in `*size`. Pass this to dsc_session_create_in_arena(). Errors:
- *  DSC_ERR_INVALID_ARGUMENT (NULL, or unknown flag bits), DSC_ERR_OUT_OF_MEMORY (a session with these
- *  flags would exceed its memory limit; dsc_model_session_memory() says how much it needs).
- *  Thread-safe. */
+ *  including alignment slack, in `*size`. Pass this to dsc_session_create_in_arena(). This prepares
+ *  the model for those flags (kernel choice, packed weights); the model keeps the prepared form of the
+ *  flags last asked for, so a session created next with the same flags reuses it, and sessions share
+ *  it. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or unknown flag bits), DSC_ERR_UNSUPPORTED (a kernel
+ *  path this CPU lacks), DSC_ERR_OUT_OF_MEMORY (a session with these flags would exceed its memory
+ *  limit; dsc_model_session_memory() says how much it needs). Thread-safe. */
 int dsc_model_arena_size(const dsc_model *model, uint32_t flags, size_t *size);
 
 /** Bytes a session of `model` created with `flags` takes in all, in `*bytes`: its arena (as

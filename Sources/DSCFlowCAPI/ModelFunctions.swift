@@ -113,7 +113,7 @@ public func dscModelParameterCount(_ model: UnsafePointer<dsc_model>?, _ count: 
 @c(dsc_model_arena_size)
 public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
     query(model, size) { h in
-        UInt(try Session.requiredArenaSize(for: h.model, options: try SessionFlags.options(flags)))
+        UInt(try h.prepared(flags: flags).requiredArenaSize)
     }
 }
 

@@ -1,4 +1,5 @@
 import CDSCFlowCAPI
+import CDSCFlowSIMD
 import DSCFlow
 import DSCFlowVision
 
@@ -18,6 +19,12 @@ final class ModelHandle: CHandleObject {
     /// One label per element of output 0 (`LabelList`), all in one allocation, or the error that
     /// reading them gave.
     private let labels: Result<(storage: UnsafeMutablePointer<CChar>, offsets: [Int]), DSCError>
+    /// The prepared form (plan and packed weights of one kernel path) last asked for, with the flags
+    /// and the resolved path it was made for: `dsc_model_arena_size` followed by
+    /// `dsc_session_create_in_arena` with the same flags prepares once, and sessions share it.
+    private var lastPrepared: (flags: UInt32, path: KernelPath, prepared: PreparedModel)?
+    /// Guards `lastPrepared` (a model may be used from several threads at once).
+    private let preparedLock = dscsimd_semaphore_create(1)
 
     init(_ model: Model) {
         self.model = model
@@ -42,7 +49,21 @@ final class ModelHandle: CHandleObject {
         }
     }
 
+    /// The model prepared for a session with C `flags` (shared with the sessions made from it).
+    func prepared(flags: UInt32) throws -> PreparedModel {
+        let options = try SessionFlags.options(flags)
+        let path = try options.kernels.resolved()
+        guard let lock = preparedLock else { return try PreparedModel(model: model, options: options) }
+        dscsimd_semaphore_wait(lock)
+        defer { dscsimd_semaphore_signal(lock) }
+        if let last = lastPrepared, last.flags == flags, last.path == path { return last.prepared }
+        let p = try PreparedModel(model: model, options: options)
+        lastPrepared = (flags, path, p)
+        return p
+    }
+
     deinit {
+        dscsimd_semaphore_destroy(preparedLock)
         for p in tensorNames { p.deallocate() }
         for p in operationNames { p.deallocate() }
         for p in operationKinds { p.deallocate() }

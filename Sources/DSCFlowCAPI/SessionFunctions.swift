@@ -16,7 +16,7 @@ public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt
         let lease = try Lease<ModelHandle>(model); defer { lease.end() }
         let owner = lease.object
         let out = try required(out, "out")
-        let handle = try SessionHandle(owner: owner, options: try SessionFlags.options(flags))
+        let handle = try SessionHandle(owner: owner, flags: flags)
         out.pointee = try handle.retainedPointer()
     }
 }
@@ -30,7 +30,7 @@ public func dscSessionCreateInArena(_ model: UnsafePointer<dsc_model>?, _ flags:
         let owner = lease.object
         let arena = try required(arena, "arena")
         let out = try required(out, "out")
-        let handle = try SessionHandle(owner: owner, options: try SessionFlags.options(flags), arena: arena, size: arenaSize)
+        let handle = try SessionHandle(owner: owner, flags: flags, arena: arena, size: arenaSize)
         out.pointee = try handle.retainedPointer()
     }
 }

@@ -15,17 +15,19 @@ final class SessionHandle: CHandleObject {
     /// Whether a run has completed, so outputs hold values.
     var hasRun = false
 
-    /// A session in an arena the library allocates; allocation failures are `DSC_ERR_OUT_OF_MEMORY`.
-    init(owner: ModelHandle, options: SessionOptions) throws {
-        session = try Session(model: owner.model, options: options)
+    /// A session in an arena the library allocates, of the model's prepared form for `flags` (shared
+    /// with the model's other sessions of those flags); allocation failures and a session above the
+    /// memory limit are `DSC_ERR_OUT_OF_MEMORY`.
+    init(owner: ModelHandle, flags: UInt32) throws {
+        session = try Session(prepared: try owner.prepared(flags: flags))
         self.owner = owner
     }
 
     /// A session in the caller's arena (not freed by the session).
-    init(owner: ModelHandle, options: SessionOptions, arena: UnsafeMutableRawPointer, size: UInt) throws {
+    init(owner: ModelHandle, flags: UInt32, arena: UnsafeMutableRawPointer, size: UInt) throws {
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("arena_size \(size) is too large") }
-        session = try Session(model: owner.model, arena: UnsafeMutableRawBufferPointer(start: arena, count: Int(size)),
-                              options: options)
+        session = try Session(prepared: try owner.prepared(flags: flags),
+                              arena: UnsafeMutableRawBufferPointer(start: arena, count: Int(size)))
         self.owner = owner
     }
 

@@ -12,7 +12,9 @@ struct BenchCommand: ParsableCommand {
             The model is loaded and the input (random bytes, fixed seed) is in place before timing \
             starts; each timed run is one Session.run(). Per-operator figures come from a second, \
             profiling session (its clock reads add a little overhead per operator). With --json, the \
-            top-level median_us is the median latency of one inference in microseconds.
+            top-level median_us is the median latency of one inference in microseconds. For an accelerator \
+            program (dscflow import ismart3) a run is one batch of 4 images from a fresh state (at most 50 runs, \
+            3 warm-up), reported with images per second and the time of each primitive.
             """
     )
 
@@ -54,6 +56,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let m = try loadModel(model)
         let path = KernelPath(rawValue: kernels)!
+        if m.acceleratorProgramDesign != nil {
+            try ISmart3Bench.run(model: m, path: path, runs: min(runs, 50), warmup: min(warmup, 3))
+            return
+        }
         let rounding: RoundingMode = singleRounding ? .single : .double
         let session = try Session(model: m, options: SessionOptions(rounding: rounding, kernels: path, threads: threads))
         var rng = BenchRandom(state: 0x5EED)

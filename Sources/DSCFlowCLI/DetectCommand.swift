@@ -16,7 +16,10 @@ struct DetectCommand: ParsableCommand {
             skrskr head (the DAC-SDC board reports every box) and 0.5 for the others. --out writes the image with \
             the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input. With \
             several images the next one is read and preprocessed while the current one is inferred, and \
-            --threads N detects N images at once (one session each); boxes are printed in the order given.
+            --threads N detects N images at once (one session each); boxes are printed in the order given. \
+            An accelerator program (dscflow import ismart3) detects as its board does: images 4 at a time in the \
+            order given, stitched on the gray canvas, the PL's box selection and the host's decode (every box is \
+            reported); raw = [anchor, x, y, tx, ty, tw, th, conf] (ACC codes).
             """
     )
 
@@ -51,6 +54,8 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var preprocess: PreprocessOverrideOptions
 
+    @OptionGroup var program: ProgramOptions
+
     func validate() throws {
         if out != nil && images.count != 1 { throw ValidationError("--out takes one image; use --out-dir for several") }
         if out != nil && outDir != nil { throw ValidationError("give --out or --out-dir, not both") }
@@ -62,39 +67,52 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let rgb = boxColor.split(separator: ",").compactMap { UInt8(String($0).trimmingCharacters(in: .whitespaces)) }
         guard rgb.count == 3 else { throw ValidationError("--box-color must be R,G,B with values 0-255") }
-        var extra: [String: String] = [:]
-        extra[DetectionHeads.minScoreKey] = minScore.map { String($0) }
-        let pipeline = try detection.pipeline(for: try loadModel(model), name: model, preprocess: preprocess,
-                                              extra: extra, threads: threads)
-        let detector = pipeline.detectors[0]
+        let m = try loadModel(model)
+        try program.requireProgram(m)
         if let outDir { try makeDirectory(outDir) }
         let paths = images
+        if m.acceleratorProgramDesign != nil {
+            // Accelerator programs (iSmart3) detect in the board's batches of 4, in the order given.
+            let batched = try ISmart3BatchedDetector(model: m, paths: paths, options: program)
+            for k in paths.indices {
+                let r = try batched.detect(k)
+                try emit(paths[k], r.box, found: true, minScore: 0, image: r.image, rgb)
+            }
+            return
+        }
+        var extra: [String: String] = [:]
+        extra[DetectionHeads.minScoreKey] = minScore.map { String($0) }
+        let pipeline = try detection.pipeline(for: m, name: model, preprocess: preprocess, extra: extra, threads: threads)
+        let detector = pipeline.detectors[0]
         var failure: Error?
         try pipeline.run(count: paths.count, read: { try ImageFile.read(path: paths[$0]) }) { result in
             guard failure == nil else { return }
             do {
-                let path = paths[result.index]
                 let box = try result.box.get()
-                let found = detector.isObject(box)
-                if json {
-                    print(found ? Self.json(path, box) : Self.jsonNoObject(path, box, detector.minScore))
-                } else if found {
-                    print("\(path): xmin \(Self.number(box.xmin)) xmax \(Self.number(box.xmax)) ymin \(Self.number(box.ymin)) ymax \(Self.number(box.ymax)) score \(String(format: "%.4f", box.score)) (anchor \(box.anchor), cell x \(box.gridX) y \(box.gridY))")
-                } else {
-                    print("\(path): no object (best score \(String(format: "%.4f", box.score)) is below the minimum score \(detector.minScore))")
-                }
-                let target = out ?? outDir.map { $0 + "/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".png" }
-                if let target {
-                    let img = try ImageFile.read(path: path)
-                    var annotated = img.channels == 1 ? try img.converted(toChannels: 3) : img
-                    if found { annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness) }
-                    try PNGCodec.write(annotated, path: target)
-                }
+                try emit(paths[result.index], box, found: detector.isObject(box), minScore: detector.minScore, image: nil, rgb)
             } catch {
                 failure = error
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Prints one image's result and writes its annotated copy if asked (`image`: the decoded image, if at hand).
+    private func emit(_ path: String, _ box: DetectedBox, found: Bool, minScore: Double, image: Image?, _ rgb: [UInt8]) throws {
+        if json {
+            print(found ? Self.json(path, box) : Self.jsonNoObject(path, box, minScore))
+        } else if found {
+            print("\(path): xmin \(Self.number(box.xmin)) xmax \(Self.number(box.xmax)) ymin \(Self.number(box.ymin)) ymax \(Self.number(box.ymax)) score \(String(format: "%.4f", box.score)) (anchor \(box.anchor), cell x \(box.gridX) y \(box.gridY))")
+        } else {
+            print("\(path): no object (best score \(String(format: "%.4f", box.score)) is below the minimum score \(minScore))")
+        }
+        let target = out ?? outDir.map { $0 + "/" + URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".png" }
+        if let target {
+            let img = try image ?? ImageFile.read(path: path)
+            var annotated = img.channels == 1 ? try img.converted(toChannels: 3) : img
+            if found { annotated.draw(box, color: (rgb[0], rgb[1], rgb[2]), thickness: thickness) }
+            try PNGCodec.write(annotated, path: target)
+        }
     }
 
     /// Whole numbers without decimals, others with two.

@@ -21,7 +21,9 @@ struct EvalDACSDCCommand: ParsableCommand {
             split into reading (PNG/JPEG decode), preprocessing, inference and box decoding. The next image is read \
             and preprocessed while the current one is inferred; --threads N runs N images at once (one session \
             each). A progress bar goes to stderr when it is a terminal; the summary (and per-image lines with \
-            --per-image) to stdout.
+            --per-image) to stdout. An accelerator program (dscflow import ismart3) runs the images in the board's \
+            batches of 4 in the order of GT (a last partial batch gets gray empty slots unless \
+            --refuse-partial-batch), each from a fresh all-zero state unless --carry-state; --threads does not apply.
             """
     )
 
@@ -56,6 +58,8 @@ struct EvalDACSDCCommand: ParsableCommand {
 
     @OptionGroup var preprocess: PreprocessOverrideOptions
 
+    @OptionGroup var programOptions: ProgramOptions
+
     func validate() throws {
         guard (1...SessionOptions.maxThreads).contains(threads) else {
             throw ValidationError("--threads must be 1...\(SessionOptions.maxThreads)")
@@ -63,8 +67,10 @@ struct EvalDACSDCCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try detection.pipeline(for: try loadModel(model), name: model, preprocess: preprocess,
-                                              threads: threads)
+        let m = try loadModel(model)
+        try programOptions.requireProgram(m)
+        let isProgram = m.acceleratorProgramDesign != nil
+        let pipeline = isProgram ? nil : try detection.pipeline(for: m, name: model, preprocess: preprocess, threads: threads)
         let gtText = String(decoding: try readFile(gt), as: UTF8.self)
         var truth = try DACSDCScore.parse(gtText, name: gt)
         if let limit { truth = Array(truth.prefix(max(limit, 0))) }
@@ -77,16 +83,10 @@ struct EvalDACSDCCommand: ParsableCommand {
         let start = Date()
         let progress = ProgressBar(total: truth.count, enabled: !quiet && standardErrorIsTerminal)
         var failure: DSCError?
-        try pipeline.run(count: truth.count, read: { try ImageFile.read(path: paths[$0]) }) { result in
-            guard failure == nil else { return }
-            let entry = truth[result.index]
-            let box: DetectedBox
-            switch result.box {
-            case .success(let b): box = b
-            case .failure(let e): failure = e; return
-            }
-            total.read &+= result.timing.read; total.preprocess &+= result.timing.preprocess
-            total.inference &+= result.timing.inference; total.boxDecode &+= result.timing.boxDecode
+        func score(_ index: Int, _ box: DetectedBox, _ timing: DetectionTiming) {
+            let entry = truth[index]
+            total.read &+= timing.read; total.preprocess &+= timing.preprocess
+            total.inference &+= timing.inference; total.boxDecode &+= timing.boxDecode
             let p = DACSDCScore.Entry(name: entry.name, xmin: Int(box.xmin.rounded()), xmax: Int(box.xmax.rounded()),
                                       ymin: Int(box.ymin.rounded()), ymax: Int(box.ymax.rounded()))
             predicted.append(p)
@@ -102,6 +102,25 @@ struct EvalDACSDCCommand: ParsableCommand {
             }
             progress.advance()
         }
+        var kernels = ""
+        if let pipeline {
+            kernels = pipeline.detectors[0].session.kernelPath.rawValue
+            try pipeline.run(count: truth.count, read: { try ImageFile.read(path: paths[$0]) }) { result in
+                guard failure == nil else { return }
+                switch result.box {
+                case .success(let box): score(result.index, box, result.timing)
+                case .failure(let e): failure = e
+                }
+            }
+        } else {
+            // Accelerator programs (iSmart3): the board's batches of 4 in GT order.
+            let batched = try ISmart3BatchedDetector(model: m, paths: paths, options: programOptions)
+            kernels = batched.accelerator.machine.kernelPath.rawValue
+            for k in truth.indices {
+                let r = try batched.detect(k)
+                score(k, r.box, r.timing)
+            }
+        }
         progress.finish()
         if let failure { throw failure }
         if let predictions {
@@ -113,10 +132,10 @@ struct EvalDACSDCCommand: ParsableCommand {
         let wall = Date().timeIntervalSince(start)
         func ms(_ ns: UInt64) -> Double { Double(ns) / n / 1e6 }
         if json {
-            print("{\"images\": \(truth.count), \"threads\": \(threads), \"mean_iou\": \(mean), \"iou_at_least_0_5\": \(share), \"seconds_per_image\": \(wall / n), \"read_ms\": \(ms(total.read)), \"preprocess_ms\": \(ms(total.preprocess)), \"inference_ms\": \(ms(total.inference)), \"box_decode_ms\": \(ms(total.boxDecode)), \"kernels\": \(JSONValue.quoted(pipeline.detectors[0].session.kernelPath.rawValue))}")
+            print("{\"images\": \(truth.count), \"threads\": \(threads), \"mean_iou\": \(mean), \"iou_at_least_0_5\": \(share), \"seconds_per_image\": \(wall / n), \"read_ms\": \(ms(total.read)), \"preprocess_ms\": \(ms(total.preprocess)), \"inference_ms\": \(ms(total.inference)), \"box_decode_ms\": \(ms(total.boxDecode)), \"kernels\": \(JSONValue.quoted(kernels))}")
         } else {
             print("mean IoU: \(String(format: "%.6f", mean)) over \(truth.count) images; IoU >= 0.5: \(String(format: "%.1f", 100 * share)) % (\(hits)/\(truth.count))")
-            print("time: \(String(format: "%.3f", wall * 1000 / n)) ms/image wall with \(threads) thread\(threads == 1 ? "" : "s") (\(String(format: "%.2f", wall)) s in all); per image: read \(String(format: "%.3f", ms(total.read))) ms, preprocess \(String(format: "%.3f", ms(total.preprocess))) ms, inference \(String(format: "%.3f", ms(total.inference))) ms, box decode \(String(format: "%.3f", ms(total.boxDecode))) ms (\(pipeline.detectors[0].session.kernelPath.rawValue) kernels)")
+            print("time: \(String(format: "%.3f", wall * 1000 / n)) ms/image wall with \(threads) thread\(threads == 1 ? "" : "s") (\(String(format: "%.2f", wall)) s in all); per image: read \(String(format: "%.3f", ms(total.read))) ms, preprocess \(String(format: "%.3f", ms(total.preprocess))) ms, inference \(String(format: "%.3f", ms(total.inference))) ms, box decode \(String(format: "%.3f", ms(total.boxDecode))) ms (\(kernels) kernels)")
         }
     }
 

@@ -7,7 +7,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Build a .dscm model from an accelerator's parameter files.",
-        subcommands: [ImportSkrSkrCommand.self]
+        subcommands: [ImportSkrSkrCommand.self, ImportISmart3Command.self]
     )
 }
 
@@ -53,6 +53,34 @@ struct ImportSkrSkrCommand: ParsableCommand {
         }
         try DSCMWriter.write(model, to: output)
         print("wrote \(output): \(model.operations.count) operators, \(grouped(model.totalMACs)) MACs, \(model.tensors[model.inputs[0]].signature) -> \(model.tensors[model.outputs[0]].signature)")
+    }
+}
+
+struct ImportISmart3Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ismart3",
+        abstract: "Import iSmart3-SkyNet (DAC-SDC 2019) from the accelerator's parameter file.",
+        discussion: """
+            --weights is FPGA/Deploy/SkyNet.bin (or FPGA/HLS/weights_fixed.bin): 889472 bytes of 11-bit \
+            ap_fixed<11,4> codes in 16-bit lanes. The .dscm is an accelerator program: it holds the parameters and \
+            says how to run them (dscflow.program), and `dscflow run / detect / eval-dacsdc` execute the design's \
+            schedule on its buffers, byte for byte. Input: the stitched batch uint8 [3,324,644] (4 images on the \
+            gray canvas); output: the 4 heads, int16 ACC codes [4,10,20,40]. The file records the weights' base name \
+            and SHA-256, not their path.
+            """
+    )
+
+    @Option(name: .long, help: "The parameter file (SkyNet.bin or weights_fixed.bin).")
+    var weights: String
+
+    @Option(name: [.short, .long], help: "Where to write the .dscm model.")
+    var output: String
+
+    func run() throws {
+        let storage = try ByteStorage(contentsOfFile: weights, maxBytes: ISmart3Importer.fileBytes, what: "parameter file")
+        let model = try ISmart3Importer.importModel(bytes: storage.buffer, name: weights)
+        try DSCMWriter.write(model, to: output)
+        print("wrote \(output): iSmart3-SkyNet accelerator program, \(grouped(model.constantBytes)) bytes of parameters, input \(model.tensors[model.inputs[0]].signature), 4 heads int16[4,10,20,40]")
     }
 }
 

@@ -24,6 +24,10 @@ struct InfoCommand: ParsableCommand {
         }
         let limit = try memoryLimitBytes(mib: memoryLimit)
         let m = try loadModel(model)
+        if m.acceleratorProgramDesign != nil {
+            print(try ISmart3ProgramInfo.text(model: m, name: model, kernels: path))
+            return
+        }
         // Prepared without a limit, to say what a session needs even when the limit would refuse it.
         let prepared = try PreparedModel(model: m, options: SessionOptions(kernels: path, memoryLimit: Int.max))
         print("model: \(model) (\(m.format))")

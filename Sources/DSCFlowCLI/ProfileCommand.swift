@@ -9,7 +9,7 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Predict a model's cycles, roofline, throughput and energy on an FPGA accelerator.",
         discussion: """
-            MODEL is a model file or a built-in topology (skynet, ultranet, paper-a, mobilenet-v1-0.25-96; random weights — cycles depend only on the topology). --accel is a preset (ismart3, skrskr, seuer-a, seuer-b, ultranet, gowin-pipeline) or a JSON configuration file (members as in `--dump-config`, grouped into dataflow, memory, host, power and resources; "base": PRESET starts from a preset and the file overrides only the members it gives, at any depth; the flat keys of earlier versions still load; schema in docs/ACCELERATORS.md). --emulate runs the model through the emulator (bit-exact execution in the accelerator's loop order, random input) and reports the cycles it counted instead of the prediction. --board-bandwidth prices loads and exports at the board's memory bandwidth (the slave port's width × the clock, bounded by the DRAM's peak) instead of the HLS schedule's one bus word per cycle.
+            MODEL is a model file or a built-in topology (skynet, ultranet, paper-a, mobilenet-v1-0.25-96; random weights — cycles depend only on the topology). --accel is a preset (ismart3, skrskr, seuer-a, seuer-b, ultranet, gowin-pipeline) or a JSON configuration file (members as in `--dump-config`, grouped into dataflow, memory, host, power and resources; "base": PRESET starts from a preset and the file overrides only the members it gives, at any depth; the flat keys of earlier versions still load; schema in docs/ACCELERATORS.md). --emulate runs the model through the emulator (bit-exact execution in the accelerator's loop order, random input) and reports the cycles it counted instead of the prediction. --board-bandwidth prices loads and exports at the board's memory bandwidth (the slave port's width × the clock, bounded by the DRAM's peak) instead of the HLS schedule's one bus word per cycle. An accelerator program (dscflow import ismart3) prints the cycles of its schedule, event by event, next to the cost model's prediction for the same layers and the published figure.
             """
     )
 
@@ -39,6 +39,10 @@ struct ProfileCommand: ParsableCommand {
         if boardBandwidth { config = config.withBoardBandwidth() }
         if dumpConfig { print(config.json().serialized()); return }
         let m = try resolveModel(model)
+        if m.acceleratorProgramDesign != nil {
+            print(try ISmart3CycleTable.text(config: config))
+            return
+        }
         let name = BuiltinTopology(rawValue: model) != nil ? model : URL(fileURLWithPath: model).lastPathComponent
         let report: AcceleratorReport
         if emulate {

@@ -11,6 +11,11 @@ struct RunCommand: ParsableCommand {
             IN.bin holds the raw bytes of the model's input tensor (NHWC, C order). OUT.bin receives the raw \
             bytes of its output tensor. --dump-dir writes each operator's output as opNNN_<OPNAME>.bin, the \
             naming of the shared goldens.
+
+            An accelerator program (dscflow import ismart3) reads the stitched batch (uint8 [3,324,644]) and writes \
+            the 4 heads (int16 ACC codes [4,10,20,40], slot order); it prints the PL's 4 box results; --dump-dir \
+            writes slotQ.<layer>.bb per image and <layer>.cv canvases in the formats of ../shared/ismart3/blobs and \
+            canvas000.
             """
     )
 
@@ -35,8 +40,15 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: memoryLimitHelp)
     var memoryLimit = SessionOptions.defaultMemoryLimit >> 20
 
+    @OptionGroup var program: ProgramOptions
+
     func run() throws {
         let m = try loadModel(model)
+        try program.requireProgram(m)
+        if m.acceleratorProgramDesign != nil {
+            try ISmart3RunCommand.run(model: m, input: input, output: output, dumpDir: dumpDir, print: print, options: program)
+            return
+        }
         let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double,
                                                                    memoryLimit: try memoryLimitBytes(mib: memoryLimit)))
         let inBuf = session.inputBytes()

@@ -286,14 +286,17 @@ static void test_mutations(const unsigned char *file, size_t size) {
     free(copy);
 }
 
-/* Every operator's output of one run, concatenated, from a preserving session of `model`. */
+/* Every operator's output of one run, concatenated, from a preserving session of `model` on the
+ * reference kernels (they read the model's constants where they lie; the fast paths read packed
+ * copies, which the model keeps per flags). */
 static unsigned char *all_op_outputs(dsc_model *model, const fixture *f, size_t *total) {
     dsc_session *s = NULL;
     unsigned char *bytes = NULL, *out = malloc(f->out_size);
     *total = 0;
     fixture g = *f;
     g.model = model;
-    if (out && dsc_session_create_ex(model, DSC_SESSION_PRESERVE_ALL_TENSORS, &s) == DSC_OK && run_once(s, &g, 1, out) == DSC_OK) {
+    if (out && dsc_session_create_ex(model, DSC_SESSION_PRESERVE_ALL_TENSORS | DSC_SESSION_KERNELS(DSC_KERNELS_REFERENCE), &s) == DSC_OK &&
+        run_once(s, &g, 1, out) == DSC_OK) {
         for (size_t i = 0; i < f->ops; i++) {
             const void *p = NULL;
             size_t n = 0;

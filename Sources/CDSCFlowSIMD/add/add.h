@@ -48,6 +48,12 @@ static inline __attribute__((always_inline)) __m512i mbqm_apply(__m512i x, const
 }
 #endif
 
+/// 16 input bytes widened to int32 lanes, as uint8 or int8.
+static inline __attribute__((always_inline)) v16si add_widen(const uint8_t *p, int input_unsigned) {
+    return input_unsigned ? __builtin_convertvector(load_v16qu(p), v16si)
+                          : __builtin_convertvector((v16qi)load_v16qu(p), v16si);
+}
+
 /// The double-rounding input rescale of Add, MultiplyByQuantizedMultiplier((x + offset) << ls, m, -r),
 /// in 32-bit lanes: with t = x + offset (|t| <= 510), e = 31 - ls and m = mh * 2^e + ml, SRDHM is
 /// t*mh + floor((t*ml + 2^(e-1)) / 2^e) exactly, and every term stays below 2^30 when
@@ -74,28 +80,16 @@ static void add_narrow(const dscsimd_add *a, int e, int ro, int sat) {
     const uint8_t *pa = a->a, *pb = a->b;
     uint8_t *out = a->output;
     const int32_t m1 = a->input1_multiplier, m2 = a->input2_multiplier;
-    const v16si mh1 = splat_v16si(m1 >> e), ml1 = splat_v16si(m1 & ((1 << e) - 1));
-    const v16si mh2 = splat_v16si(m2 >> e), ml2 = splat_v16si(m2 & ((1 << e) - 1));
-    const v16si off1 = splat_v16si(a->input1_offset), off2 = splat_v16si(a->input2_offset);
+    const int32_t off1 = a->input1_offset, off2 = a->input2_offset;
     const int r1 = -a->input1_shift, r2 = -a->input2_shift;
     const dscsimd_rq_block rqo = dscsimd_rq_block_uniform(a->output_multiplier, ro, a->output_offset);
     const __m512i lo = _mm512_set1_epi32(a->lo), hi = _mm512_set1_epi32(a->hi);
     const int input_unsigned = a->input_unsigned;
     const int relu = a->lo >= a->output_offset;
     for (int64_t i = 0; i < count; i += 16) {
-        v16si x1, x2;
-        if (input_unsigned) {
-            x1 = __builtin_convertvector(load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector(load_v16qu(pb + i), v16si);
-        } else {
-            x1 = __builtin_convertvector((v16qi)load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector((v16qi)load_v16qu(pb + i), v16si);
-        }
-        const v16si t1 = x1 + off1, t2 = x2 + off2;
-        v16si s1 = t1 * mh1 + ((t1 * ml1 + (1 << (e - 1))) >> e);
-        v16si s2 = t2 * mh2 + ((t2 * ml2 + (1 << (e - 1))) >> e);
-        if (r1 > 0) s1 = (s1 + (1 << (r1 - 1)) + (s1 >> 31)) >> r1;
-        if (r2 > 0) s2 = (s2 + (1 << (r2 - 1)) + (s2 >> 31)) >> r2;
+        v16si x1 = add_widen(pa + i, input_unsigned), x2 = add_widen(pb + i, input_unsigned);
+        const v16si s1 = add_rescale(x1 + off1, m1 >> e, m1 & ((1 << e) - 1), e, r1);
+        const v16si s2 = add_rescale(x2 + off2, m2 >> e, m2 & ((1 << e) - 1), e, r2);
         __m512i v = _mm512_max_epi32(dscsimd_rq_narrow512((__m512i)(s1 + s2), &rqo, relu), lo);
         __m128i bytes = sat ? _mm512_cvtsepi32_epi8(v) : _mm512_cvtepi32_epi8(_mm512_min_epi32(v, hi));
         __asm__("" : "+v"(bytes));
@@ -147,14 +141,7 @@ static void add_exact(const dscsimd_add *a) {
 #endif
     for (int64_t i = 0; i < count; i += 16) {
         int64_t n = count - i < 16 ? count - i : 16;
-        v16si x1, x2;
-        if (input_unsigned) {
-            x1 = __builtin_convertvector(load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector(load_v16qu(pb + i), v16si);
-        } else {
-            x1 = __builtin_convertvector((v16qi)load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector((v16qi)load_v16qu(pb + i), v16si);
-        }
+        v16si x1 = add_widen(pa + i, input_unsigned), x2 = add_widen(pb + i, input_unsigned);
         v16si s1, s2, v;
         if (narrow) {
             s1 = add_rescale(x1 + off1, m1 >> e, m1 & ((1 << e) - 1), e, -s1s);
@@ -217,14 +204,7 @@ static void add_float(const dscsimd_add *a, const dscsimd_add_float *k) {
     const v16si lo = splat_v16si(base.lo), hi = splat_v16si(base.hi);
     int64_t i = 0;
     for (; count - i >= 16; i += 16) {
-        v16si x1, x2;
-        if (input_unsigned) {
-            x1 = __builtin_convertvector(load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector(load_v16qu(pb + i), v16si);
-        } else {
-            x1 = __builtin_convertvector((v16qi)load_v16qu(pa + i), v16si);
-            x2 = __builtin_convertvector((v16qi)load_v16qu(pb + i), v16si);
-        }
+        v16si x1 = add_widen(pa + i, input_unsigned), x2 = add_widen(pb + i, input_unsigned);
         const v16sf f = __builtin_convertvector(x1, v16sf) * c1 + (__builtin_convertvector(x2, v16sf) * c2 + c0);
         const v16sf fl = __builtin_elementwise_floor(f);
         const v16sf d = f - fl;

@@ -14,6 +14,25 @@
 #include "gemm-tile-portable.h"
 #endif
 
+/// The output pixels of this call (all of them, or this thread's share of whole blocks): blocks of
+/// DSCSIMD_RB pixels from `begin` while below `end`, the last one possibly short (`conv_block_rows`).
+typedef struct {
+    size_t begin, end;
+} conv_span;
+
+static inline conv_span conv_span_of(const dscsimd_conv *a) {
+    const size_t total = (size_t)a->batches * a->out_h * a->out_w;
+    size_t b_begin, b_end;
+    dscsimd_share((total + DSCSIMD_RB - 1) / DSCSIMD_RB, a->part, a->parts, &b_begin, &b_end);
+    conv_span sp = {b_begin * DSCSIMD_RB, b_end * DSCSIMD_RB < total ? b_end * DSCSIMD_RB : total};
+    return sp;
+}
+
+/// The pixels of the block starting at p0 (DSCSIMD_RB, or fewer at the end of the span).
+static inline int conv_block_rows(conv_span sp, size_t p0) {
+    return (int)(sp.end - p0 < DSCSIMD_RB ? sp.end - p0 : DSCSIMD_RB);
+}
+
 /// Runs tiles of MR rows over `rows` rows of one block of NV channel blocks.
 static inline __attribute__((always_inline)) void gemm_rows(
     const int MR, const int NV, int rows, const uint8_t *const *ind, int taps, int cq,

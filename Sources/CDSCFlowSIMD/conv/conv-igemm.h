@@ -60,12 +60,9 @@ void KFN(dscsimd_conv_igemm)(const dscsimd_op *op) {
         xr = 0;
     }
     if (a->prologue) return;
-    const size_t total = (size_t)a->batches * a->out_h * a->out_w;
-    const size_t blocks = (total + DSCSIMD_RB - 1) / DSCSIMD_RB;
-    size_t b_begin, b_end;
-    dscsimd_share(blocks, a->part, a->parts, &b_begin, &b_end);
-    for (size_t p0 = b_begin * DSCSIMD_RB; p0 < b_end * DSCSIMD_RB && p0 < total; p0 += DSCSIMD_RB) {
-        int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
+    const conv_span span = conv_span_of(a);
+    for (size_t p0 = span.begin; p0 < span.end; p0 += DSCSIMD_RB) {
+        const int rows = conv_block_rows(span, p0);
         const uint8_t **ind = a->indirection ? a->indirection + (p0 / DSCSIMD_RB) * DSCSIMD_RB * (size_t)taps : scratch_ind;
         if (!a->indirection) dscsimd_conv_block_indirection(a, input, padrow, p0, rows, scratch_ind);
         conv_blocks(a, &rq, ind, taps, cq, xr, rows, a->output + p0 * conv_out_stride(a, &rq));

@@ -58,12 +58,9 @@ void KFN(dscsimd_conv_rowruns)(const dscsimd_op *op) {
     }
     if (prepare) memset(img + (size_t)a->batches * pimg, 0, 64);  // read past the last run (weights 0 there)
     if (a->prologue) return;
-    const size_t total = (size_t)a->batches * a->out_h * a->out_w;
-    const size_t blocks = (total + DSCSIMD_RB - 1) / DSCSIMD_RB;
-    size_t b_begin, b_end;
-    dscsimd_share(blocks, a->part, a->parts, &b_begin, &b_end);
-    for (size_t p0 = b_begin * DSCSIMD_RB; p0 < b_end * DSCSIMD_RB && p0 < total; p0 += DSCSIMD_RB) {
-        int rows = (int)(total - p0 < DSCSIMD_RB ? total - p0 : DSCSIMD_RB);
+    const conv_span span = conv_span_of(a);
+    for (size_t p0 = span.begin; p0 < span.end; p0 += DSCSIMD_RB) {
+        const int rows = conv_block_rows(span, p0);
         const uint8_t *const *ind = a->indirection ? a->indirection + (p0 / DSCSIMD_RB) * DSCSIMD_RB * (size_t)kh : scratch_ind;
         if (!a->indirection) dscsimd_conv_runs_indirection(a, img, p0, rows, scratch_ind);
 #if KVNNI

@@ -14,6 +14,24 @@ typedef struct {
     int cache;
 } dw_slots;
 
+/// What every depthwise driver walks: the width of the padded input row span an output row reads,
+/// the bytes of an output row, and the output rows of this call (all of them, or this thread's share)
+/// with the first one's address.
+typedef struct {
+    int width;
+    size_t n, row_begin, row_end;
+    uint8_t *out;
+} dw_span;
+
+static inline __attribute__((always_inline)) dw_span dw_span_of(const dscsimd_dwconv *a) {
+    dw_span sp;
+    sp.width = (a->out_w - 1) * a->stride_w + (a->kernel_w - 1) * a->dilation_w + 1;
+    sp.n = (size_t)a->out_w * a->channels;
+    dscsimd_share((size_t)a->batches * a->out_h, a->part, a->parts, &sp.row_begin, &sp.row_end);
+    sp.out = a->output + sp.row_begin * sp.n;
+    return sp;
+}
+
 static inline __attribute__((always_inline)) void dw_slots_init(dw_slots *c, const dscsimd_dwconv *a) {
     c->cache = a->dilation_h == 1 && a->kernel_h <= 64;
     for (int i = 0; i < 64; i++) c->held[i] = -1;

@@ -12,7 +12,8 @@ void KFN(dscsimd_dwconv_generic)(const dscsimd_op *op) {
     const int32_t *bias = a->bias;
     const int unsigned_input = a->input_unsigned;
     const int C = a->channels, L = a->period, taps = a->kernel_h * a->kernel_w, s = a->stride_w;
-    const int width = (a->out_w - 1) * s + (a->kernel_w - 1) * a->dilation_w + 1;
+    const dw_span span = dw_span_of(a);  // this call's output rows
+    const int width = span.width;
     const size_t phase_stride = dscsimd_dw_phase_stride(C, a->out_w, s, a->kernel_w, a->dilation_w);
     const size_t row_bytes = phase_stride * s;
     // Scratch: [pad row][kernel_h rows].
@@ -26,11 +27,9 @@ void KFN(dscsimd_dwconv_generic)(const dscsimd_op *op) {
     dw_tap_offsets(a, phase_stride, toff);
     const uint8_t *base[64];
     const int32_t *w = a->weights;
-    const size_t n = (size_t)a->out_w * C;
-    size_t row_begin, row_end;  // output rows: all of them, or this thread's share
-    dscsimd_share((size_t)a->batches * a->out_h, a->part, a->parts, &row_begin, &row_end);
-    uint8_t *out = a->output + row_begin * n;
-    for (size_t row = row_begin; row < row_end; row++) {
+    const size_t n = span.n;
+    uint8_t *out = span.out;
+    for (size_t row = span.row_begin; row < span.row_end; row++) {
         const int bi = (int)(row / a->out_h), oy = (int)(row % a->out_h);
         dw_cached_rows(a, &cache, bi, oy, a->input + (size_t)bi * image, rows, padrow, padrow, NULL, toff, width,
                        phase_stride, row_bytes, 0, 0, base);

@@ -11,7 +11,8 @@ void KFN(dscsimd_dwconv_ic1)(const dscsimd_op *op) {
     const int32_t *vbias = a->vnni_bias;
     const int8_t *vweights = a->vnni_weights;
     const int C = a->channels, L = a->period, kh = a->kernel_h;
-    const int width = (a->out_w - 1) * a->stride_w + (a->kernel_w - 1) * a->dilation_w + 1;
+    const dw_span span = dw_span_of(a);  // this call's output rows
+    const int width = span.width;
     const size_t prow = ((size_t)width + 64 + 63) / 64 * 64;
     const size_t wrow = ((size_t)a->out_w * 4 + 64 + 63) / 64 * 64;
     // Scratch: [padded row][tap words of a padding row][kernel_h rows of tap words].
@@ -24,16 +25,14 @@ void KFN(dscsimd_dwconv_ic1)(const dscsimd_op *op) {
     dw_slots cache;
     dw_slots_init(&cache, a);
     const uint32_t *rowp[64];
-    const size_t n = (size_t)a->out_w * C;
+    const size_t n = span.n;
     const int left = a->pad_left < width ? a->pad_left : width;
     const int inside = a->in_w < width - left ? a->in_w : width - left;
     // Lane l of an output vector reads the word of pixel l / C of its first pixel's 16 (C < 16).
     int32_t lane_pixel[16];
     for (int l = 0; l < 16; l++) lane_pixel[l] = l / C;
-    size_t row_begin, row_end;  // output rows: all of them, or this thread's share
-    dscsimd_share((size_t)a->batches * a->out_h, a->part, a->parts, &row_begin, &row_end);
-    uint8_t *out = a->output + row_begin * n;
-    for (size_t row = row_begin; row < row_end; row++) {
+    uint8_t *out = span.out;
+    for (size_t row = span.row_begin; row < span.row_end; row++) {
         const int bi = (int)(row / a->out_h), oy = (int)(row % a->out_h);
         dw_single_rows(a, &cache, bi, oy, a->input + (size_t)bi * image, P, padwords, (uint8_t *)slots, wrow, width,
                        left, inside, rowp);

@@ -12,7 +12,8 @@ void KFN(dscsimd_dwconv_phase)(const dscsimd_op *op) {
     const int32_t *pbias = a->phase_bias;
     const int8_t *pw = a->phase_weights;
     const int C = a->channels, P = a->phase_period, taps = a->kernel_h * a->kernel_w, s = a->stride_w;
-    const int width = (a->out_w - 1) * s + (a->kernel_w - 1) * a->dilation_w + 1;
+    const dw_span span = dw_span_of(a);  // this call's output rows
+    const int width = span.width;
     const size_t phase_stride = dscsimd_dw_phase_stride(C, a->out_w, s, a->kernel_w, a->dilation_w);
     const size_t row_bytes = phase_stride * s;
     // Scratch: [raw pad row (dw_row reads it)][flipped pad row (rows outside the image)][tmp][kernel_h rows].
@@ -31,12 +32,10 @@ void KFN(dscsimd_dwconv_phase)(const dscsimd_op *op) {
     size_t toff[64];
     dw_tap_offsets(a, phase_stride, toff);
     const uint8_t *base[64];
-    const size_t n = (size_t)a->out_w * C;
+    const size_t n = span.n;
     const size_t wstride = (size_t)P * 4;
-    size_t row_begin, row_end;  // output rows: all of them, or this thread's share
-    dscsimd_share((size_t)a->batches * a->out_h, a->part, a->parts, &row_begin, &row_end);
-    uint8_t *out = a->output + row_begin * n;
-    for (size_t row = row_begin; row < row_end; row++) {
+    uint8_t *out = span.out;
+    for (size_t row = span.row_begin; row < span.row_end; row++) {
         const int bi = (int)(row / a->out_h), oy = (int)(row % a->out_h);
         dw_cached_rows(a, &cache, bi, oy, a->input + (size_t)bi * image, rows, padrow, padflip, tmp, toff, width,
                        phase_stride, row_bytes, (uint8_t)a->vnni_xor, split2, base);

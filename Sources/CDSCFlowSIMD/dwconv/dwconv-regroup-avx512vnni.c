@@ -69,7 +69,8 @@ void dscsimd_dwconv_regroup_avx512vnni(const dscsimd_op *op) {
     const int32_t *vbias = a->vnni_bias;
     const int8_t *vweights = a->vnni_weights;
     const int C = a->channels, L = a->period, kh = a->kernel_h;
-    const int width = (a->out_w - 1) * a->stride_w + (a->kernel_w - 1) * a->dilation_w + 1;
+    const dw_span span = dw_span_of(a);  // this call's output rows
+    const int width = span.width;
     const size_t prow = ((size_t)width * C + 64 + 63) / 64 * 64;
     const size_t grow = ((size_t)a->out_w * C * 4 + 256 + 63) / 64 * 64;
     uint8_t *padrow = a->scratch;
@@ -82,11 +83,9 @@ void dscsimd_dwconv_regroup_avx512vnni(const dscsimd_op *op) {
     dw_slots cache;
     dw_slots_init(&cache, a);
     const uint8_t *rowp[64];
-    const size_t n = (size_t)a->out_w * C;
-    size_t row_begin, row_end;  // output rows: all of them, or this thread's share
-    dscsimd_share((size_t)a->batches * a->out_h, a->part, a->parts, &row_begin, &row_end);
-    uint8_t *out = a->output + row_begin * n;
-    for (size_t row = row_begin; row < row_end; row++) {
+    const size_t n = span.n;
+    uint8_t *out = span.out;
+    for (size_t row = span.row_begin; row < span.row_end; row++) {
         const int bi = (int)(row / a->out_h), oy = (int)(row % a->out_h);
         const uint8_t *img = a->input + (size_t)bi * image;
         for (int ky = 0; ky < kh; ky++) {

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dscsimd_apfixed.h"
 
 #ifdef __cplusplus
 extern "C" {

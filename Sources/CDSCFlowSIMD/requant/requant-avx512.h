@@ -3,6 +3,10 @@
 #ifndef DSCSIMD_REQUANT_AVX512_H
 #define DSCSIMD_REQUANT_AVX512_H
 
+/// M(0) ... M(15): the 16 vector registers of a block written out (the unroller gives up on the larger
+/// bodies and would leave the vectors in memory).
+#define DSC_RQ_EACH16(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
+
 /// 16 channels' requantization parameters in registers. Double rounding: m, l (left shifts), r, mask
 /// (2^r - 1). Single rounding: m and t (total shifts). Narrow form: m, r, t = the multipliers of the
 /// odd lanes (m >> 32 per qword), l / mask = the 64-bit nudges of the even / odd lanes.
@@ -195,10 +199,7 @@ static inline __attribute__((always_inline)) void rq_block_store(
         o[r] = _mm512_cvtepi32_epi8(_mm512_max_epi32(_mm512_min_epi32(x, hi), lo));                          \
         __asm__("" : "+v"(o[r]));                                                                            \
     }
-        DSC_RQ_MULSHIFT_NARROW(0) DSC_RQ_MULSHIFT_NARROW(1) DSC_RQ_MULSHIFT_NARROW(2) DSC_RQ_MULSHIFT_NARROW(3)
-        DSC_RQ_MULSHIFT_NARROW(4) DSC_RQ_MULSHIFT_NARROW(5) DSC_RQ_MULSHIFT_NARROW(6) DSC_RQ_MULSHIFT_NARROW(7)
-        DSC_RQ_MULSHIFT_NARROW(8) DSC_RQ_MULSHIFT_NARROW(9) DSC_RQ_MULSHIFT_NARROW(10) DSC_RQ_MULSHIFT_NARROW(11)
-        DSC_RQ_MULSHIFT_NARROW(12) DSC_RQ_MULSHIFT_NARROW(13) DSC_RQ_MULSHIFT_NARROW(14) DSC_RQ_MULSHIFT_NARROW(15)
+        DSC_RQ_EACH16(DSC_RQ_MULSHIFT_NARROW)
 #undef DSC_RQ_MULSHIFT_NARROW
     } else if (mode == 6) {
         const __m128i shift = _mm_cvtsi32_si128(rq->mulshift_shift);
@@ -208,19 +209,13 @@ static inline __attribute__((always_inline)) void rq_block_store(
         o[r] = _mm512_cvtepi32_epi8(rq_mulshift512(acc[r], p.m, shift, rq->mulshift_relu, lo64, hi64));  \
         __asm__("" : "+v"(o[r]));                                                                       \
     }
-        DSC_RQ_MULSHIFT(0) DSC_RQ_MULSHIFT(1) DSC_RQ_MULSHIFT(2) DSC_RQ_MULSHIFT(3)
-        DSC_RQ_MULSHIFT(4) DSC_RQ_MULSHIFT(5) DSC_RQ_MULSHIFT(6) DSC_RQ_MULSHIFT(7)
-        DSC_RQ_MULSHIFT(8) DSC_RQ_MULSHIFT(9) DSC_RQ_MULSHIFT(10) DSC_RQ_MULSHIFT(11)
-        DSC_RQ_MULSHIFT(12) DSC_RQ_MULSHIFT(13) DSC_RQ_MULSHIFT(14) DSC_RQ_MULSHIFT(15)
+        DSC_RQ_EACH16(DSC_RQ_MULSHIFT)
 #undef DSC_RQ_MULSHIFT
     } else {
         // Written out rather than `unroll(full)`: the unroller gives up on the larger modes (16 copies
         // of the rare-case requantization) and would leave o[] in memory.
-#define DSC_RQ_APPLY(r) if ((r) < vectors) o[r] = rq_block_apply(acc[r], &p, mode, flags, zp, lo, hi)
-        DSC_RQ_APPLY(0); DSC_RQ_APPLY(1); DSC_RQ_APPLY(2); DSC_RQ_APPLY(3);
-        DSC_RQ_APPLY(4); DSC_RQ_APPLY(5); DSC_RQ_APPLY(6); DSC_RQ_APPLY(7);
-        DSC_RQ_APPLY(8); DSC_RQ_APPLY(9); DSC_RQ_APPLY(10); DSC_RQ_APPLY(11);
-        DSC_RQ_APPLY(12); DSC_RQ_APPLY(13); DSC_RQ_APPLY(14); DSC_RQ_APPLY(15);
+#define DSC_RQ_APPLY(r) if ((r) < vectors) o[r] = rq_block_apply(acc[r], &p, mode, flags, zp, lo, hi);
+        DSC_RQ_EACH16(DSC_RQ_APPLY)
 #undef DSC_RQ_APPLY
     }
     if (pairs) {

@@ -13,7 +13,7 @@ public final class ByteStorage: @unchecked Sendable {
 
     /// Allocates `count` bytes, 64-byte aligned (zeroed when `zeroed`), or throws
     /// `DSCError.outOfMemory` when the memory is not available: never a trap, whatever the size.
-    init(allocating count: Int, zeroed: Bool) throws {
+    init(allocating count: Int, zeroed: Bool) throws(DSCError) {
         guard count >= 0, let p = dsc_aligned_alloc(count, 64, zeroed ? 1 : 0) else {
             throw DSCError.outOfMemory("cannot allocate \(count) bytes")
         }
@@ -23,12 +23,12 @@ public final class ByteStorage: @unchecked Sendable {
     }
 
     /// Allocates `count` zeroed bytes, 64-byte aligned, or throws `DSCError.outOfMemory`.
-    public convenience init(zeroedCount count: Int) throws {
+    public convenience init(zeroedCount count: Int) throws(DSCError) {
         try self.init(allocating: count, zeroed: true)
     }
 
     /// Copies `bytes` into owned storage, or throws `DSCError.outOfMemory`.
-    public convenience init(copying bytes: UnsafeRawBufferPointer) throws {
+    public convenience init(copying bytes: UnsafeRawBufferPointer) throws(DSCError) {
         try self.init(allocating: bytes.count, zeroed: false)
         if let src = bytes.baseAddress, bytes.count > 0 {
             UnsafeMutableRawPointer(mutating: base).copyMemory(from: src, byteCount: bytes.count)

@@ -10,7 +10,7 @@ public struct MetadataRecord: Sendable, Equatable {
     }
 
     /// Parses `text`; a line without `=` is an error naming it.
-    public init(parsing text: String, name: String) throws {
+    public init(parsing text: String, name: String) throws(DSCError) {
         var v: [String: String] = [:]
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
@@ -36,18 +36,18 @@ public struct MetadataRecord: Sendable, Equatable {
     }
 
     /// A comma-separated list of numbers, or an error naming the key.
-    public func doubles(_ key: String) throws -> [Double]? {
+    public func doubles(_ key: String) throws(DSCError) -> [Double]? {
         guard let s = values[key] else { return nil }
-        return try s.split(separator: ",").map {
-            guard let d = Double(String($0).trimmingSpaces()) else {
-                throw DSCError.invalidArgument("metadata key \(key): '\($0)' is not a number")
+        return try s.split(separator: ",").map { (part) throws(DSCError) -> Double in
+            guard let d = Double(String(part).trimmingSpaces()) else {
+                throw DSCError.invalidArgument("metadata key \(key): '\(part)' is not a number")
             }
             return d
         }
     }
 
     /// "WxH" as (width, height), or an error naming the key.
-    public func size(_ key: String) throws -> (width: Int, height: Int)? {
+    public func size(_ key: String) throws(DSCError) -> (width: Int, height: Int)? {
         guard let s = values[key] else { return nil }
         let parts = s.split(separator: "x")
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w >= 1, h >= 1 else {

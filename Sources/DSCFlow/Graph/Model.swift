@@ -18,7 +18,7 @@ public final class Model: @unchecked Sendable {
     /// A model of these parts, validated (`ModelValidator`: indices, execution order, sizes, and every
     /// operator's own checks); throws a `DSCError` naming what is wrong.
     public init(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
-                metadata: [String: String] = [:], format: String) throws {
+                metadata: [String: String] = [:], format: String) throws(DSCError) {
         self.tensors = tensors
         self.operations = operations
         self.inputs = inputs

@@ -239,7 +239,7 @@ public struct ModelBuilder {
     }
 
     /// The model, validated; `outputs` are tensor indices returned by the builder calls.
-    public func build(outputs: [Int], metadata: [String: String] = [:]) throws -> Model {
+    public func build(outputs: [Int], metadata: [String: String] = [:]) throws(DSCError) -> Model {
         try Model(tensors: tensors, operations: operations, inputs: inputs, outputs: outputs, metadata: metadata,
                   format: "builtin")
     }

@@ -7,7 +7,7 @@ enum ModelValidator {
     static let maxTensorBytes = 1 << 31
     static let maxRank = 6
 
-    static func validate(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int]) throws {
+    static func validate(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int]) throws(DSCError) {
         for (i, t) in tensors.enumerated() {
             if t.shape.count > maxRank {
                 throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "rank \(t.shape.count) exceeds \(maxRank)")
@@ -27,7 +27,7 @@ enum ModelValidator {
                 throw DSCError.malformedModel("constant data of tensor '\(t.name)' lies outside its storage")
             }
         }
-        func checkIndex(_ t: Int, op: Int) throws {
+        func checkIndex(_ t: Int, op: Int) throws(DSCError) {
             guard t >= 0 && t < tensors.count else {
                 throw DSCError.malformedModel(op >= 0 ? "operator \(op) refers to tensor \(t); the model has \(tensors.count)"
                                                       : "model input/output refers to tensor \(t); the model has \(tensors.count)")
@@ -63,7 +63,7 @@ enum ModelValidator {
         }
     }
 
-    static func validateOperation(_ i: Int, _ op: Operator, _ tensors: [Tensor]) throws {
+    static func validateOperation(_ i: Int, _ op: Operator, _ tensors: [Tensor]) throws(DSCError) {
         var v = OperatorValidation(context: OperatorContext(index: i, op: op, tensors: tensors))
         try op.kind.visit(&v)
     }

@@ -41,7 +41,7 @@ public enum DSCMFormat {
 
     /// Reads a `.dscm` model held in `storage`; constant tensors point into `storage` (no copy).
     /// `verifyChecksums: false` skips the CRCs (for testing the structural checks; every other check runs).
-    public static func importModel(_ storage: ByteStorage, verifyChecksums: Bool = true) throws -> Model {
+    public static func importModel(_ storage: ByteStorage, verifyChecksums: Bool = true) throws(DSCError) -> Model {
         let bytes = storage.buffer
         guard bytes.count >= headerSize else {
             throw DSCError.malformedModel(".dscm: \(bytes.count) bytes is shorter than the \(headerSize)-byte header")
@@ -210,7 +210,7 @@ struct DSCMCursor {
         self.what = what
     }
 
-    private mutating func take(_ n: Int) throws -> Int {
+    private mutating func take(_ n: Int) throws(DSCError) -> Int {
         guard n >= 0, end - position >= n else {
             throw DSCError.malformedModel(".dscm: \(what) is truncated (needs \(n) more bytes at offset \(position), \(end - position) left)")
         }
@@ -219,19 +219,19 @@ struct DSCMCursor {
         return p
     }
 
-    mutating func u8() throws -> UInt8 { bytes[try take(1)] }
-    mutating func u32() throws -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self)) }
-    mutating func i32() throws -> Int32 { Int32(bitPattern: try u32()) }
-    mutating func u64() throws -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: try take(8), as: UInt64.self)) }
-    mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
-    mutating func bool() throws -> Bool {
+    mutating func u8() throws(DSCError) -> UInt8 { bytes[try take(1)] }
+    mutating func u32() throws(DSCError) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: try take(4), as: UInt32.self)) }
+    mutating func i32() throws(DSCError) -> Int32 { Int32(bitPattern: try u32()) }
+    mutating func u64() throws(DSCError) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: try take(8), as: UInt64.self)) }
+    mutating func i64() throws(DSCError) -> Int64 { Int64(bitPattern: try u64()) }
+    mutating func bool() throws(DSCError) -> Bool {
         let b = try u8()
         guard b <= 1 else { throw DSCError.malformedModel(".dscm: \(what): boolean byte \(b) at offset \(position - 1)") }
         return b == 1
     }
 
     /// An element count, checked against the bytes left (each element needs at least `minimumBytesEach`).
-    mutating func count(minimumBytesEach: Int) throws -> Int {
+    mutating func count(minimumBytesEach: Int) throws(DSCError) -> Int {
         let n = try u32()
         guard Int(n) <= (end - position) / max(minimumBytesEach, 1) else {
             throw DSCError.malformedModel(".dscm: \(what): count \(n) at offset \(position - 4) exceeds the remaining \(end - position) bytes")
@@ -240,18 +240,18 @@ struct DSCMCursor {
     }
 
     /// A 64-bit value that must fit a non-negative Int below 2^40.
-    func int(from v: Int64, _ field: String) throws -> Int {
+    func int(from v: Int64, _ field: String) throws(DSCError) -> Int {
         guard v >= 0, v < 1 << 40 else { throw DSCError.malformedModel(".dscm: \(what): \(field) \(v) out of range") }
         return Int(v)
     }
 
-    mutating func string() throws -> String {
+    mutating func string() throws(DSCError) -> String {
         let n = try count(minimumBytesEach: 1)
         let p = try take(n)
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[p..<(p + n)]), as: UTF8.self)
     }
 
-    mutating func int32s() throws -> [Int32] {
+    mutating func int32s() throws(DSCError) -> [Int32] {
         let n = try count(minimumBytesEach: 4)
         var a: [Int32] = []
         a.reserveCapacity(n)
@@ -260,12 +260,12 @@ struct DSCMCursor {
     }
 
     /// A list of tensor indices (bounds are checked by the model validator).
-    mutating func indices(_ field: String) throws -> [Int] {
+    mutating func indices(_ field: String) throws(DSCError) -> [Int] {
         try int32s().map { Int($0) }
     }
 
     /// Every byte of the region must have been consumed.
-    func finish() throws {
+    func finish() throws(DSCError) {
         guard position == end else {
             throw DSCError.malformedModel(".dscm: \(what) has \(end - position) unexpected trailing bytes")
         }

@@ -16,7 +16,7 @@ enum DSCMOperationCodec {
         s = encoding.sink
     }
 
-    static func read(_ c: inout DSCMCursor, index i: Int) throws -> Operator {
+    static func read(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Operator {
         let name = try c.string()
         let code = try c.u32()
         let inputs = try c.indices("operator \(i) input")
@@ -69,7 +69,7 @@ enum DSCMOperationCodec {
         }
     }
 
-    static func activation(_ c: inout DSCMCursor, _ i: Int) throws -> ActivationFunction {
+    static func activation(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> ActivationFunction {
         let code = try c.u8()
         guard let a = ActivationFunction(rawValue: code) else {
             throw DSCError.malformedModel(".dscm: operator \(i): unknown activation \(code)")
@@ -77,7 +77,7 @@ enum DSCMOperationCodec {
         return a
     }
 
-    static func window(_ c: inout DSCMCursor, _ i: Int) throws -> Window2D {
+    static func window(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> Window2D {
         var v: [Int] = []
         for _ in 0..<6 { v.append(Int(try c.i32())) }
         let modeCode = try c.u8()
@@ -91,7 +91,7 @@ enum DSCMOperationCodec {
                         padRight: pads[3])
     }
 
-    static func convolution(_ c: inout DSCMCursor, _ i: Int) throws -> ConvolutionParameters {
+    static func convolution(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> ConvolutionParameters {
         let w = try window(&c, i)
         let multiplier = Int(try c.i32()), inputOffset = try c.i32(), paddingValue = try c.i32()
         let bias = try c.int32s()
@@ -100,13 +100,13 @@ enum DSCMOperationCodec {
                                      requantizer: try requantizer(&c, i), activation: try activation(&c, i))
     }
 
-    static func pool(_ c: inout DSCMCursor, _ i: Int) throws -> PoolParameters {
+    static func pool(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> PoolParameters {
         let w = try window(&c, i)
         return PoolParameters(window: w, activationMin: try c.i32(), activationMax: try c.i32(),
                               activation: try activation(&c, i))
     }
 
-    static func accumulator(_ c: inout DSCMCursor, _ i: Int) throws -> Accumulator {
+    static func accumulator(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> Accumulator {
         switch try c.u8() {
         case 0: return .int32
         case 1: return .saturating(bits: Int(try c.i32()), channelBlock: Int(try c.i32()))
@@ -114,7 +114,7 @@ enum DSCMOperationCodec {
         }
     }
 
-    static func requantizer(_ c: inout DSCMCursor, _ i: Int) throws -> Requantizer {
+    static func requantizer(_ c: inout DSCMCursor, _ i: Int) throws(DSCError) -> Requantizer {
         switch try c.u8() {
         case 0: return .none
         case 1:

@@ -4,7 +4,7 @@
 /// output bytes on every input.
 public enum DSCMWriter {
     /// The `.dscm` bytes of `model`.
-    public static func serialize(_ model: Model) throws -> [UInt8] {
+    public static func serialize(_ model: Model) throws(DSCError) -> [UInt8] {
         // DATA: every constant tensor, 64-byte aligned, in tensor order.
         var data = DSCMSink()
         var dataOffsets: [Int?] = []
@@ -92,9 +92,9 @@ public enum DSCMWriter {
     }
 
     /// Writes `model` to `path` as `.dscm`.
-    public static func write(_ model: Model, to path: String) throws {
+    public static func write(_ model: Model, to path: String) throws(DSCError) {
         let bytes = try serialize(model)
-        try bytes.withUnsafeBytes { try writeBytes($0, to: path) }
+        try bytes.withUnsafeBufferPointer { (b) throws(DSCError) in try writeBytes(UnsafeRawBufferPointer(b), to: path) }
     }
 }
 

@@ -11,8 +11,8 @@ extension Model {
     /// model owns. A file above `maxFileBytes` bytes is refused (`DSCError.io`) without being read, a
     /// file whose first bytes are neither `.tflite` nor `.dscm` after reading just those bytes
     /// (`DSCError.malformedModel`), and memory that is not available is `DSCError.outOfMemory`.
-    public static func load(path: String, maxFileBytes: Int = defaultMaxFileBytes) throws -> Model {
-        let storage = try ByteStorage(contentsOfFile: path, maxBytes: maxFileBytes, what: "model file") { header in
+    public static func load(path: String, maxFileBytes: Int = defaultMaxFileBytes) throws(DSCError) -> Model {
+        let storage = try ByteStorage(contentsOfFile: path, maxBytes: maxFileBytes, what: "model file") { (header) throws(DSCError) in
             if !TFLiteImporter.recognizes(header) && !DSCMFormat.recognizes(header) { throw formatError(header.count) }
         }
         return try load(storage: storage)
@@ -20,12 +20,12 @@ extension Model {
 
     /// Loads a model from memory. With `copy: false` the model borrows `bytes` (weights are not copied):
     /// the caller must keep them alive and unchanged while the model exists.
-    public static func load(bytes: UnsafeRawBufferPointer, copy: Bool = true) throws -> Model {
+    public static func load(bytes: UnsafeRawBufferPointer, copy: Bool = true) throws(DSCError) -> Model {
         try load(storage: copy ? ByteStorage(copying: bytes) : ByteStorage(borrowing: bytes))
     }
 
     /// Loads a model from storage, detecting its format.
-    public static func load(storage: ByteStorage) throws -> Model {
+    public static func load(storage: ByteStorage) throws(DSCError) -> Model {
         if TFLiteImporter.recognizes(storage.buffer) {
             return try TFLiteImporter.importModel(storage)
         }
@@ -53,7 +53,7 @@ extension ByteStorage {
     /// buffer comes from an allocation that reports failure (`DSCError.outOfMemory`), never one that
     /// traps. Size and bytes come from one open file descriptor.
     public convenience init(contentsOfFile path: String, maxBytes: Int, what: String = "file",
-                            check: (UnsafeRawBufferPointer) throws -> Void = { _ in }) throws {
+                            check: (UnsafeRawBufferPointer) throws(DSCError) -> Void = { _ in }) throws(DSCError) {
         var file: OpaquePointer?
         var size: UInt64 = 0
         let err = dsc_file_open(path, &file, &size)
@@ -66,7 +66,11 @@ extension ByteStorage {
         var header = [UInt8](repeating: 0, count: min(count, ByteStorage.headerBytes))
         let r0 = header.withUnsafeMutableBytes { dsc_file_read_exact(file, $0.baseAddress, UInt64($0.count)) }
         if r0 != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(r0))) }
-        try header.withUnsafeBytes { try check($0) }
+        let refused: DSCError? = header.withUnsafeBytes { h in
+            do throws(DSCError) { try check(h) } catch { return error }
+            return nil
+        }
+        if let refused { throw refused }
         try self.init(allocating: count, zeroed: false)
         let p = UnsafeMutableRawPointer(mutating: base)
         header.withUnsafeBytes { if let h = $0.baseAddress { p.copyMemory(from: h, byteCount: $0.count) } }
@@ -76,7 +80,7 @@ extension ByteStorage {
 }
 
 /// Writes bytes to a file (created or truncated), or throws `DSCError.io`.
-public func writeBytes(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+public func writeBytes(_ bytes: UnsafeRawBufferPointer, to path: String) throws(DSCError) {
     let err = dsc_file_write(path, bytes.baseAddress, UInt64(bytes.count))
     if err != 0 { throw DSCError.io(path: path, reason: String(cString: dsc_strerror(err))) }
 }

@@ -23,7 +23,7 @@ struct SkrSkrGraphBuilder {
     /// The accelerator's accumulator: 19 bits, saturated after every 16 input channels (FACTS §5.2).
     private static let accumulator = Accumulator.saturating(bits: 19, channelBlock: 16)
 
-    mutating func build() throws -> Model {
+    mutating func build() throws(DSCError) -> Model {
         let L = SkrSkrLayer.all
         let rgb = try firstLayerLanes()
         let conv2Out = secondLayerChannels()
@@ -59,7 +59,7 @@ struct SkrSkrGraphBuilder {
     /// conv1 reads lanes 0–2 (R, G, B); lanes 3–31 of the accelerator's tile buffer hold stale data
     /// (FACTS §9). Dropping them is exact only if conv2 ignores them (zero weights, as in SkrSkr and
     /// SEUer B) or conv1 outputs a constant 0 on them whatever they hold.
-    private func firstLayerLanes() throws -> Int {
+    private func firstLayerLanes() throws(DSCError) -> Int {
         let conv1 = SkrSkrLayer.all[0], conv2 = SkrSkrLayer.all[1]
         for c in 3..<32 {
             if params.pointwiseWeightsAreZero(conv2, inputs: c..<(c + 1), outputs: 0..<conv2.outChannels) { continue }
@@ -91,7 +91,7 @@ struct SkrSkrGraphBuilder {
 
     /// One accelerator convolution layer over the first `inReal` input and `outReal` output lanes.
     private mutating func conv(_ l: SkrSkrLayer, _ input: Int, inReal: Int, outReal: Int, padding: Int32 = 0,
-                               raw: Bool = false) throws -> Int {
+                               raw: Bool = false) throws(DSCError) -> Int {
         let shape = tensors[input].shape
         var filter: [UInt8]
         let filterShape: [Int]

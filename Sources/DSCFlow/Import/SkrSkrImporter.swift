@@ -22,7 +22,7 @@ public enum SkrSkrImporter {
     /// Imports `SkyNet.bin` (the `.wt` bytes followed by the `.bm` bytes). `name` is the file's name;
     /// the model's `dscflow.source` records its last path component and the bytes' SHA-256 (never a
     /// directory), so the same file gives the same `.dscm` bytes on every machine.
-    public static func importModel(combined bytes: UnsafeRawBufferPointer, name: String = "SkyNet.bin") throws -> Model {
+    public static func importModel(combined bytes: UnsafeRawBufferPointer, name: String = "SkyNet.bin") throws(DSCError) -> Model {
         guard bytes.count == combinedFileBytes else {
             throw DSCError.malformedModel("\(name): \(bytes.count) bytes; a SkrSkr SkyNet.bin has exactly \(combinedFileBytes) (\(weightFileBytes) of weights + \(biasMultiplierFileBytes) of biases and multipliers)")
         }
@@ -34,7 +34,7 @@ public enum SkrSkrImporter {
     /// Imports a `.wt` (weights) and `.bm` (biases, multipliers) pair, SkrSkr's or SEUer B's. The names
     /// are recorded as for `importModel(combined:name:)`: last path component and SHA-256.
     public static func importModel(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
-                                   weightsName: String = "SkyNet.wt", biasMultipliersName: String = "SkyNet.bm") throws -> Model {
+                                   weightsName: String = "SkyNet.wt", biasMultipliersName: String = "SkyNet.bm") throws(DSCError) -> Model {
         try build(weights: wt, biasMultipliers: bm,
                   source: provenance(weightsName, wt) + " + " + provenance(biasMultipliersName, bm))
     }
@@ -46,7 +46,7 @@ public enum SkrSkrImporter {
     }
 
     private static func build(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
-                              source: String) throws -> Model {
+                              source: String) throws(DSCError) -> Model {
         guard wt.count == weightFileBytes else {
             throw DSCError.malformedModel("SkrSkr weight file: \(wt.count) bytes; expected exactly \(weightFileBytes) (13792 words of 32 weights)")
         }

@@ -10,7 +10,7 @@ public enum TFLiteImporter {
     }
 
     /// Imports the model held in `storage`. Constant tensors point into `storage` (no copy).
-    public static func importModel(_ storage: ByteStorage) throws -> Model {
+    public static func importModel(_ storage: ByteStorage) throws(DSCError) -> Model {
         var reader = try TFLiteOperatorReader(storage: storage)
         return try reader.run()
     }
@@ -58,7 +58,7 @@ struct TFLiteOperatorReader {
     var index = 0
     var raw = TFLiteRawOperator(code: 0, name: "", inputs: [], outputs: [], optionsType: 0, options: nil)
 
-    init(storage: ByteStorage) throws {
+    init(storage: ByteStorage) throws(DSCError) {
         self.storage = storage
         self.fb = FlatBufferReader(storage.buffer, what: "TFLite model")
         guard storage.count >= 8 else { throw DSCError.malformedModel("TFLite model: \(storage.count) bytes is too short") }
@@ -67,7 +67,7 @@ struct TFLiteOperatorReader {
         }
     }
 
-    mutating func run() throws -> Model {
+    mutating func run() throws(DSCError) -> Model {
         let S = TFLiteSchema.self
         let model = try fb.root()
         let version = try model.u32(S.ModelField.version)
@@ -144,7 +144,7 @@ struct TFLiteOperatorReader {
                                             options: try op.table(S.OperatorField.builtinOptions)))
         }
 
-        let inputs = try graphInputs.map { try tensor(Int($0), op: -1, role: "model input") }
+        let inputs = try graphInputs.map { (t) throws(DSCError) in try tensor(Int(t), op: -1, role: "model input") }
         for (i, op) in rawOperators.enumerated() {
             index = i
             raw = op
@@ -155,7 +155,7 @@ struct TFLiteOperatorReader {
             converted.name = op.name
             operations.append(converted)
         }
-        let outputs = try graphOutputs.map { try tensor(Int($0), op: -1, role: "model output") }
+        let outputs = try graphOutputs.map { (t) throws(DSCError) in try tensor(Int(t), op: -1, role: "model output") }
         var md = metadata
         md["source.format"] = "tflite"
         return try Model(tensors: tensors, operations: operations, inputs: inputs, outputs: outputs,
@@ -164,14 +164,14 @@ struct TFLiteOperatorReader {
 
     // MARK: tensors
 
-    func rawTensor(_ t: Int, op: Int, name: String) throws -> TFLiteRawTensor {
+    func rawTensor(_ t: Int, op: Int, name: String) throws(DSCError) -> TFLiteRawTensor {
         guard t >= 0 && t < rawTensors.count else {
             throw DSCError.malformedModel("TFLite model: operator \(op) (\(name)) refers to tensor \(t); the subgraph has \(rawTensors.count)")
         }
         return rawTensors[t]
     }
 
-    func constantBytes(_ raw: TFLiteRawTensor) throws -> (offset: Int, count: Int)? {
+    func constantBytes(_ raw: TFLiteRawTensor) throws(DSCError) -> (offset: Int, count: Int)? {
         guard raw.buffer != 0 else { return nil }
         guard raw.buffer < bufferData.count else {
             throw DSCError.malformedModel("TFLite model: tensor '\(raw.name)' uses buffer \(raw.buffer); the model has \(bufferData.count)")
@@ -180,8 +180,8 @@ struct TFLiteOperatorReader {
         return d.count > 0 ? d : nil
     }
 
-    func shape(_ raw: TFLiteRawTensor, op: Int) throws -> [Int] {
-        try raw.shape.map { d -> Int in
+    func shape(_ raw: TFLiteRawTensor, op: Int) throws(DSCError) -> [Int] {
+        try raw.shape.map { (d) throws(DSCError) -> Int in
             guard d >= 1 else { throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "dimension \(d) in shape \(raw.shape)") }
             return Int(d)
         }
@@ -189,7 +189,7 @@ struct TFLiteOperatorReader {
 
     /// The IR index of TFLite tensor `t`, converting it on first use.
     mutating func tensor(_ t: Int, op: Int, role: String, allowPerChannel: Bool = false,
-                         elementType: ElementType = .int8) throws -> Int {
+                         elementType: ElementType = .int8) throws(DSCError) -> Int {
         if let i = irIndex[t] { return i }
         let opName = op >= 0 ? rawOperators[op].name : "model"
         let raw = try rawTensor(t, op: op, name: opName)
@@ -218,7 +218,7 @@ struct TFLiteOperatorReader {
             for s in raw.scales where !(s.isFinite && s > 0) {
                 throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "scale \(s) is not a positive finite number")
             }
-            let zps = try raw.zeroPoints.map { z -> Int32 in
+            let zps = try raw.zeroPoints.map { (z) throws(DSCError) -> Int32 in
                 guard let v = Int32(exactly: z), elementType.range.contains(v) || elementType == .int32 else {
                     throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "zero point \(z) outside \(elementType.name)")
                 }
@@ -237,7 +237,7 @@ struct TFLiteOperatorReader {
     }
 
     /// Per-tensor (scale, zero point) of an activation, required.
-    func quantization(_ i: Int, op: Int) throws -> (scale: Float, zeroPoint: Int32) {
+    func quantization(_ i: Int, op: Int) throws(DSCError) -> (scale: Float, zeroPoint: Int32) {
         guard let q = tensors[i].quantization else {
             throw DSCError.unsupported(op: op, name: rawOperators[op].name, reason: "tensor '\(tensors[i].name)' has no quantization parameters")
         }
@@ -245,7 +245,7 @@ struct TFLiteOperatorReader {
     }
 
     /// Reads a small constant int32/int64 tensor (axes, paddings, shapes).
-    func constantIntegers(_ t: Int32, op: Int, role: String) throws -> [Int] {
+    func constantIntegers(_ t: Int32, op: Int, role: String) throws(DSCError) -> [Int] {
         let name = rawOperators[op].name
         let raw = try rawTensor(Int(t), op: op, name: name)
         guard let d = try constantBytes(raw) else {
@@ -260,7 +260,7 @@ struct TFLiteOperatorReader {
         guard d.count % size == 0, d.count / size <= 64 else {
             throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "\(d.count) bytes is not a small \(size * 8)-bit integer vector")
         }
-        return try (0..<(d.count / size)).map { k in
+        return try (0..<(d.count / size)).map { (k) throws(DSCError) in
             let v: Int64 = size == 4 ? Int64(try fb.i32(d.offset + 4 * k)) : try fb.i64(d.offset + 8 * k)
             guard abs(v) < (1 << 31) else { throw DSCError.invalidTensor(op: op, tensor: raw.name, reason: "value \(v) out of range") }
             return Int(v)

@@ -9,31 +9,31 @@ extension TFLiteOperatorReader {
     func malformed(_ reason: String) -> DSCError { .malformedModel("operator \(index) (\(raw.name)): \(reason)") }
 
     /// Input `k` of the operator, converted (per-channel quantization allowed for weights).
-    mutating func input(_ k: Int, _ role: String, perChannel: Bool = false) throws -> Int {
+    mutating func input(_ k: Int, _ role: String, perChannel: Bool = false) throws(DSCError) -> Int {
         guard k < raw.inputs.count, raw.inputs[k] >= 0 else { throw unsupported("missing \(role)") }
         return try tensor(Int(raw.inputs[k]), op: index, role: role, allowPerChannel: perChannel)
     }
 
     /// The operator's one output, converted.
-    mutating func output() throws -> Int {
+    mutating func output() throws(DSCError) -> Int {
         guard raw.outputs.count == 1 else { throw unsupported("\(raw.outputs.count) outputs; exactly 1 is supported") }
         return try tensor(Int(raw.outputs[0]), op: index, role: "output")
     }
 
     /// Per-tensor (scale, zero point) of an activation of this operator, required.
-    func quantization(_ i: Int) throws -> (scale: Float, zeroPoint: Int32) {
+    func quantization(_ i: Int) throws(DSCError) -> (scale: Float, zeroPoint: Int32) {
         try quantization(i, op: index)
     }
 
     /// The builtin options table, which must be of type `expected` when present.
-    func options(_ expected: UInt8) throws -> FlatBufferReader.Table? {
+    func options(_ expected: UInt8) throws(DSCError) -> FlatBufferReader.Table? {
         if raw.options != nil && raw.optionsType != expected {
             throw DSCError.malformedModel("TFLite model: operator \(index) (\(raw.name)) has builtin options of type \(raw.optionsType); expected \(expected)")
         }
         return raw.options
     }
 
-    func activation(_ code: UInt8) throws -> ActivationFunction {
+    func activation(_ code: UInt8) throws(DSCError) -> ActivationFunction {
         guard let a = ActivationFunction(rawValue: code) else {
             let names: [UInt8: String] = [4: "TANH", 5: "SIGN_BIT"]
             throw unsupported("fused activation \(names[code] ?? String(code))")
@@ -41,7 +41,7 @@ extension TFLiteOperatorReader {
         return a
     }
 
-    func paddingMode(_ code: UInt8) throws -> PaddingMode {
+    func paddingMode(_ code: UInt8) throws(DSCError) -> PaddingMode {
         switch code {
         case 0: return .same
         case 1: return .valid
@@ -51,7 +51,7 @@ extension TFLiteOperatorReader {
 
     /// The resolved window of a conv or pool over `input` (TFLite `ComputePaddingHeightWidth`).
     func window(input: Tensor, kernelH: Int, kernelW: Int, strideH: Int32, strideW: Int32, dilationH: Int32,
-                dilationW: Int32, padding: PaddingMode) throws -> Window2D {
+                dilationW: Int32, padding: PaddingMode) throws(DSCError) -> Window2D {
         guard input.shape.count == 4 else {
             throw DSCError.invalidTensor(op: index, tensor: input.name, reason: "rank \(input.shape.count); expected 4 (NHWC)")
         }
@@ -67,14 +67,14 @@ extension TFLiteOperatorReader {
                         padTop: h.before, padLeft: w.before, padBottom: h.after, padRight: w.after)
     }
 
-    func requireInputs(_ range: ClosedRange<Int>) throws {
+    func requireInputs(_ range: ClosedRange<Int>) throws(DSCError) {
         guard range.contains(raw.inputs.count), raw.outputs.count == 1 else {
             throw unsupported("\(raw.inputs.count) inputs and \(raw.outputs.count) outputs")
         }
     }
 
     /// The optional constant int32 bias (input 2) of `channels` values, and its IR tensor.
-    mutating func bias(channels: Int) throws -> (values: [Int32], tensor: Int?) {
+    mutating func bias(channels: Int) throws(DSCError) -> (values: [Int32], tensor: Int?) {
         guard raw.inputs.count > 2, raw.inputs[2] >= 0 else { return ([], nil) }
         let b = try tensor(Int(raw.inputs[2]), op: index, role: "bias", allowPerChannel: true, elementType: .int32)
         let t = tensors[b]
@@ -86,7 +86,7 @@ extension TFLiteOperatorReader {
     }
 
     /// Per-channel weight scales (one per output channel, or one broadcast).
-    func weightScales(_ w: Tensor, channels: Int, dimension: Int) throws -> [Float] {
+    func weightScales(_ w: Tensor, channels: Int, dimension: Int) throws(DSCError) -> [Float] {
         guard let q = w.quantization else {
             throw unsupported("weights '\(w.name)' are not quantized (hybrid models are not supported)")
         }
@@ -101,7 +101,7 @@ extension TFLiteOperatorReader {
     }
 
     /// Data-movement operators copy bytes: their input and output must be quantized alike.
-    func requireSameQuantization(_ x: Int, _ y: Int) throws {
+    func requireSameQuantization(_ x: Int, _ y: Int) throws(DSCError) {
         let a = try quantization(x), b = try quantization(y)
         guard a.scale == b.scale, a.zeroPoint == b.zeroPoint else {
             throw unsupported("input '\(tensors[x].name)' (scale \(a.scale), zp \(a.zeroPoint)) and output (scale \(b.scale), zp \(b.zeroPoint)) are quantized differently; requantizing \(raw.name) is not supported")

@@ -7,7 +7,7 @@ enum Add: OperatorDefinition {
     static let dscmKind: UInt32 = 7
 
     /// TFLite `PrepareGeneralAddSub` for int8.
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(2...2)
         let opts = try r.options(TFLiteSchema.Options.add)
         let a = try r.input(0, "input 1"), b = try r.input(1, "input 2"), y = try r.output()
@@ -150,7 +150,7 @@ enum Add: OperatorDefinition {
         DSCMOperationCodec.activation(p.activation, &s)
     }
 
-    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Parameters {
         var v: [Int32] = []
         for _ in 0..<12 { v.append(try c.i32()) }
         return AddParameters(input1Offset: v[0], input2Offset: v[1], leftShift: v[2], input1Multiplier: v[3],

@@ -6,7 +6,7 @@ enum Concatenation: OperatorDefinition {
     typealias Parameters = Int
     static let dscmKind: UInt32 = 8
 
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         guard !r.raw.inputs.isEmpty else { throw r.unsupported("no inputs") }
         let opts = try r.options(TFLiteSchema.Options.concatenation)
         let y = try r.output()
@@ -71,5 +71,5 @@ enum Concatenation: OperatorDefinition {
 
     static func encode(_ axis: Int, into s: inout DSCMSink) { s.i32(Int32(truncatingIfNeeded: axis)) }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Int { Int(try c.i32()) }
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Int { Int(try c.i32()) }
 }

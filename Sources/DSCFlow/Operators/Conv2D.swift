@@ -1,16 +1,12 @@
 /// CONV_2D: any kernel, stride, dilation and padding, with groups (filter OHWI, I = input channels /
 /// groups); acc = Σ w · (x̃ + inputOffset) per output channel, then bias and the requantizer.
-enum Conv2D: OperatorDefinition {
-    typealias Parameters = ConvolutionParameters
+enum Conv2D: ConvolutionDefinition {
     static let dscmKind: UInt32 = 1
+    static let depthwise = false
 
     /// TFLite CONV_2D (and DEPTHWISE_CONV_2D, whose options differ only in field numbers): per-channel
     /// multipliers from the input, weight and output scales, the fused activation as the clamp range.
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
-        try importConvolution(&r, depthwise: false)
-    }
-
-    static func importConvolution(_ r: inout TFLiteOperatorReader, depthwise: Bool) throws -> Operator {
+    static func importConvolution(_ r: inout TFLiteOperatorReader, depthwise: Bool) throws(DSCError) -> Operator {
         let S = TFLiteSchema.self
         try r.requireInputs(2...3)
         let opts = try r.options(depthwise ? S.Options.depthwiseConv2D : S.Options.conv2D)
@@ -84,20 +80,33 @@ enum Conv2D: OperatorDefinition {
         ConvolutionPacking.pack(p, c, target)
     }
 
+    static func macs(_ p: Parameters, _ c: OperatorContext) -> Int {
+        let f = c.input(1).shape
+        return c.output.elementCount &* f[1] &* f[2] &* f[3]
+    }
+}
+
+/// Conv2D and DepthwiseConv2D: the same parameters, import (TFLite's options differ only in field
+/// numbers), reference kernel and encoding, told apart by `depthwise`.
+protocol ConvolutionDefinition: OperatorDefinition where Parameters == ConvolutionParameters {
+    /// DepthwiseConv2D (true) or Conv2D (false).
+    static var depthwise: Bool { get }
+}
+
+extension ConvolutionDefinition {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
+        try Conv2D.importConvolution(&r, depthwise: depthwise)
+    }
+
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
-        ConvolutionReference(p: p, depthwise: false, rounding: rounding, binding: b)
+        ConvolutionReference(p: p, depthwise: depthwise, rounding: rounding, binding: b)
             .dispatch(b.inputType, b.outputType, b.inputs[0], b.output)
     }
 
     static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.convolution(p, &s) }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         try DSCMOperationCodec.convolution(&c, index)
-    }
-
-    static func macs(_ p: Parameters, _ c: OperatorContext) -> Int {
-        let f = c.input(1).shape
-        return c.output.elementCount &* f[1] &* f[2] &* f[3]
     }
 }
 

@@ -1,12 +1,8 @@
 /// DEPTHWISE_CONV_2D: any window and depth multiplier; output channel ic·m + k reads input channel ic
 /// (filter [1, KH, KW, IC·m]); the whole window is one accumulation block.
-enum DepthwiseConv2D: OperatorDefinition {
-    typealias Parameters = ConvolutionParameters
+enum DepthwiseConv2D: ConvolutionDefinition {
     static let dscmKind: UInt32 = 2
-
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
-        try Conv2D.importConvolution(&r, depthwise: true)
-    }
+    static let depthwise = true
 
     static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) {
         let (x, f) = try Conv2D.validateConvolution(p, c)
@@ -19,17 +15,6 @@ enum DepthwiseConv2D: OperatorDefinition {
 
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
         DepthwisePacking.pack(p, c, target)
-    }
-
-    static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
-        ConvolutionReference(p: p, depthwise: true, rounding: rounding, binding: b)
-            .dispatch(b.inputType, b.outputType, b.inputs[0], b.output)
-    }
-
-    static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.convolution(p, &s) }
-
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
-        try DSCMOperationCodec.convolution(&c, index)
     }
 
     static func macs(_ p: Parameters, _ c: OperatorContext) -> Int {

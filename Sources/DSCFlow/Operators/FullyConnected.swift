@@ -4,7 +4,7 @@ enum FullyConnected: OperatorDefinition {
     static let dscmKind: UInt32 = 3
 
     /// TFLite FULLY_CONNECTED (default weights format, symmetric int8 weights, per-tensor or per-channel).
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(2...3)
         let opts = try r.options(TFLiteSchema.Options.fullyConnected)
         if let format = try opts?.u8(1), format != 0 { throw r.unsupported("shuffled weights format \(format)") }
@@ -75,7 +75,7 @@ enum FullyConnected: OperatorDefinition {
         DSCMOperationCodec.activation(p.activation, &s)
     }
 
-    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Parameters {
         let inputOffset = try c.i32(), weightOffset = try c.i32(), bias = try c.int32s()
         return FullyConnectedParameters(inputOffset: inputOffset, weightOffset: weightOffset, bias: bias,
                                         accumulator: try DSCMOperationCodec.accumulator(&c, i),

@@ -5,7 +5,7 @@ enum Mean: OperatorDefinition {
     typealias Parameters = MeanParameters
     static let dscmKind: UInt32 = 6
 
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(2...2)
         let opts = try r.options(TFLiteSchema.Options.reducer)
         let x = try r.input(0, "input"), y = try r.output()
@@ -89,7 +89,7 @@ enum Mean: OperatorDefinition {
         s.i32(p.inputZeroPoint); s.i32(p.outputZeroPoint); s.i32(p.multiplier); s.i32(p.shift)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let axes = try c.int32s().map { Int($0) }
         let keep = try c.bool()
         return MeanParameters(axes: axes, keepDims: keep, inputZeroPoint: try c.i32(), outputZeroPoint: try c.i32(),

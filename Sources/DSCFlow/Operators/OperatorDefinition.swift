@@ -28,7 +28,7 @@ protocol OperatorDefinition {
     static func encode(_ p: Parameters, into s: inout DSCMSink)
 
     /// Reads parameters written by `encode` (operator `index`, for messages).
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters
 
     /// Multiply-accumulates of one inference (0 for operators without MACs).
     static func macs(_ p: Parameters, _ c: OperatorContext) -> Int

@@ -31,7 +31,7 @@ extension OperatorKind {
 /// The operators by their codes in the two file formats DSCFlow reads.
 enum OperatorRegistry {
     /// The IR case of a `.dscm` kind code with its parameters read from `c`, or nil for an unknown code.
-    static func decodeDSCM(kind: UInt32, _ c: inout DSCMCursor, index: Int) throws -> OperatorKind? {
+    static func decodeDSCM(kind: UInt32, _ c: inout DSCMCursor, index: Int) throws(DSCError) -> OperatorKind? {
         switch kind {
         case Conv2D.dscmKind: return .conv2D(try Conv2D.decode(&c, index: index))
         case DepthwiseConv2D.dscmKind: return .depthwiseConv2D(try DepthwiseConv2D.decode(&c, index: index))
@@ -51,7 +51,7 @@ enum OperatorRegistry {
 
     /// The IR operator a TFLite builtin operator becomes (its file's `importTFLite`), or nil when
     /// DSCFlow does not implement the builtin.
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator? {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator? {
         let Op = TFLiteSchema.Op.self
         switch r.raw.code {
         case Op.conv2D: return try Conv2D.importTFLite(&r)

@@ -6,7 +6,7 @@ enum Pad: OperatorDefinition {
     static let dscmKind: UInt32 = 9
 
     /// TFLite PAD (the value is the output zero point) and PADV2 (a constant int8 value).
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(2...3)
         let x = try r.input(0, "input"), y = try r.output()
         try r.requireSameQuantization(x, y)
@@ -78,7 +78,7 @@ enum Pad: OperatorDefinition {
         s.i32(p.value)
     }
 
-    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Parameters {
         let n = try c.count(minimumBytesEach: 16)
         var paddings: [(before: Int, after: Int)] = []
         for _ in 0..<n {

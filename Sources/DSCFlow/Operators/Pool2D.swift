@@ -1,40 +1,39 @@
 import CDSCFlowSIMD
 
 /// AVERAGE_POOL_2D: the mean of the window clipped to the image (TFLite's rounding division).
-enum AveragePool2D: OperatorDefinition {
-    typealias Parameters = PoolParameters
+enum AveragePool2D: Pool2DDefinition {
     static let dscmKind: UInt32 = 4
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator { try Pool2D.importTFLite(&r, average: true) }
-    static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) { try Pool2D.validate(p, c) }
-    static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        Pool2D.prepareFast(p, c, target, average: true)
-    }
-    static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
-        PoolReference(p: p, average: true, binding: b).dispatch(b.inputType, b.inputs[0], b.output)
-    }
-    static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.pool(p, &s) }
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters { try DSCMOperationCodec.pool(&c, index) }
+    static let average = true
 }
 
 /// MAX_POOL_2D: the maximum of the window clipped to the image.
-enum MaxPool2D: OperatorDefinition {
-    typealias Parameters = PoolParameters
+enum MaxPool2D: Pool2DDefinition {
     static let dscmKind: UInt32 = 5
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator { try Pool2D.importTFLite(&r, average: false) }
+    static let average = false
+}
+
+/// The two pooling operators: the same parameters, import, checks and kernels, told apart by `average`.
+protocol Pool2DDefinition: OperatorDefinition where Parameters == PoolParameters {
+    /// Mean (true) or maximum (false) of the window.
+    static var average: Bool { get }
+}
+
+extension Pool2DDefinition {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator { try Pool2D.importTFLite(&r, average: average) }
     static func validate(_ p: Parameters, _ c: OperatorContext) throws(DSCError) { try Pool2D.validate(p, c) }
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
-        Pool2D.prepareFast(p, c, target, average: false)
+        Pool2D.prepareFast(p, c, target, average: average)
     }
     static func runReference(_ p: Parameters, _ b: OperatorBinding, rounding: RoundingMode) {
-        PoolReference(p: p, average: false, binding: b).dispatch(b.inputType, b.inputs[0], b.output)
+        PoolReference(p: p, average: average, binding: b).dispatch(b.inputType, b.inputs[0], b.output)
     }
     static func encode(_ p: Parameters, into s: inout DSCMSink) { DSCMOperationCodec.pool(p, &s) }
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters { try DSCMOperationCodec.pool(&c, index) }
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters { try DSCMOperationCodec.pool(&c, index) }
 }
 
 /// What the two pooling operators share (as TFLite's pooling.cc holds both).
 enum Pool2D {
-    static func importTFLite(_ r: inout TFLiteOperatorReader, average: Bool) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader, average: Bool) throws(DSCError) -> Operator {
         try r.requireInputs(1...1)
         let opts = try r.options(TFLiteSchema.Options.pool2D)
         let x = try r.input(0, "input"), y = try r.output()

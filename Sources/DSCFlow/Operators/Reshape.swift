@@ -5,7 +5,7 @@ enum Reshape: OperatorDefinition {
     typealias Parameters = Void
     static let dscmKind: UInt32 = 10
 
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(1...2)
         let x = try r.input(0, "input"), y = try r.output()
         try r.requireSameQuantization(x, y)
@@ -37,5 +37,5 @@ enum Reshape: OperatorDefinition {
 
     static func encode(_ p: Void, into s: inout DSCMSink) {}
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws {}
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) {}
 }

@@ -6,7 +6,7 @@ enum Softmax: OperatorDefinition {
     typealias Parameters = SoftmaxParameters
     static let dscmKind: UInt32 = 12
 
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(1...1)
         let opts = try r.options(TFLiteSchema.Options.softmax)
         let x = try r.input(0, "input"), y = try r.output()
@@ -73,7 +73,7 @@ enum Softmax: OperatorDefinition {
         s.u32(p.beta.bitPattern); s.i32(p.inputMultiplier); s.i32(p.inputLeftShift); s.i32(p.diffMin)
     }
 
-    static func decode(_ c: inout DSCMCursor, index: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index: Int) throws(DSCError) -> Parameters {
         let beta = Float(bitPattern: try c.u32())
         return SoftmaxParameters(beta: beta, inputMultiplier: try c.i32(), inputLeftShift: try c.i32(), diffMin: try c.i32())
     }

@@ -5,7 +5,7 @@ enum SpaceToDepth: OperatorDefinition {
     typealias Parameters = SpaceToDepthParameters
     static let dscmKind: UInt32 = 11
 
-    static func importTFLite(_ r: inout TFLiteOperatorReader) throws -> Operator {
+    static func importTFLite(_ r: inout TFLiteOperatorReader) throws(DSCError) -> Operator {
         try r.requireInputs(1...1)
         let opts = try r.options(TFLiteSchema.Options.spaceToDepth)
         let x = try r.input(0, "input"), y = try r.output()
@@ -56,7 +56,7 @@ enum SpaceToDepth: OperatorDefinition {
         s.i32(Int32(truncatingIfNeeded: p.blockSize)); s.u8(p.order.rawValue)
     }
 
-    static func decode(_ c: inout DSCMCursor, index i: Int) throws -> Parameters {
+    static func decode(_ c: inout DSCMCursor, index i: Int) throws(DSCError) -> Parameters {
         let block = Int(try c.i32())
         let orderCode = try c.u8()
         guard let order = SpaceToDepthOrder(rawValue: orderCode) else {

@@ -14,7 +14,7 @@ public struct ArenaPlan: Sendable {
 public enum ArenaPlanner {
     /// The arena plan of `model`; with `preserveAll` every activation keeps its own bytes (for reading
     /// any operator's output after a run), otherwise buffers whose lifetimes do not meet share bytes.
-    public static func plan(_ model: Model, preserveAll: Bool) throws -> ArenaPlan {
+    public static func plan(_ model: Model, preserveAll: Bool) throws(DSCError) -> ArenaPlan {
         try plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs, outputs: model.outputs,
                  preserveAll: preserveAll)
     }
@@ -24,7 +24,7 @@ public enum ArenaPlanner {
     /// directly into the concatenated tensor): it gets no bytes of its own, and its host lives from the
     /// first time either is written.
     package static func plan(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int],
-                             preserveAll: Bool, aliases: [Int: (into: Int, offset: Int)] = [:]) throws -> ArenaPlan {
+                             preserveAll: Bool, aliases: [Int: (into: Int, offset: Int)] = [:]) throws(DSCError) -> ArenaPlan {
         let n = tensors.count
         let end = operations.count
         var first = [Int](repeating: Int.max, count: n)
@@ -50,7 +50,7 @@ public enum ArenaPlanner {
             live.append(t)
         }
         let align = ArenaPlan.alignment
-        func aligned(_ bytes: Int) throws -> Int {
+        func aligned(_ bytes: Int) throws(DSCError) -> Int {
             let padded = try checkedAdd(bytes, align - 1, "arena size")
             return padded / align * align
         }

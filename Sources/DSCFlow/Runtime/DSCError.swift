@@ -34,21 +34,21 @@ public enum DSCError: Error, CustomStringConvertible, Equatable, Sendable {
 
 /// Overflow-checked size arithmetic: every size derived from a file goes through these.
 @inlinable
-package func checkedMul(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
+package func checkedMul(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws(DSCError) -> Int {
     let (r, o) = a.multipliedReportingOverflow(by: b)
     if o || r < 0 { throw DSCError.outOfMemory("\(what()) overflows") }
     return r
 }
 
 @inlinable
-func checkedAdd(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
+func checkedAdd(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws(DSCError) -> Int {
     let (r, o) = a.addingReportingOverflow(b)
     if o || r < 0 { throw DSCError.outOfMemory("\(what()) overflows") }
     return r
 }
 
 /// Product of dimensions, overflow-checked; every dimension must be ≥ 0.
-package func checkedElementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
+package func checkedElementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws(DSCError) -> Int {
     var n = 1
     for d in shape {
         if d < 0 { throw DSCError.invalidArgument("\(what()) has a negative dimension") }

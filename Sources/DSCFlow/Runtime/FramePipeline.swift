@@ -28,12 +28,12 @@ public final class FramePipeline {
     public private(set) var lastInferenceNanoseconds: UInt64 = 0
 
     /// A pipeline over a new session of `model`. Its input 0 is what `prepare` writes.
-    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
         try self.init(session: Session(model: model, options: options))
     }
 
     /// A pipeline over `session` (which it then runs; nothing else may use the session meanwhile).
-    public init(session: Session) throws {
+    public init(session: Session) throws(DSCError) {
         self.session = session
         let n = session.inputBytes(0).count
         func buffer() -> UnsafeMutableRawBufferPointer {
@@ -54,7 +54,7 @@ public final class FramePipeline {
     /// runs on the calling thread right after frame i's inference (output 0, valid during the call).
     /// Returns after the last frame is consumed and the worker has finished.
     public func run(frames: Int, prepare: @escaping (Int, UnsafeMutableRawBufferPointer) -> Void,
-                    consume: (Int, UnsafeRawBufferPointer) -> Void) throws -> FramePipelineReport {
+                    consume: (Int, UnsafeRawBufferPointer) -> Void) throws(DSCError) -> FramePipelineReport {
         guard frames >= 0 else { throw DSCError.invalidArgument("frame count \(frames) is negative") }
         let empty = (dscsimd_semaphore_create(1), dscsimd_semaphore_create(1))
         let full = (dscsimd_semaphore_create(0), dscsimd_semaphore_create(0))

@@ -43,10 +43,14 @@ public final class PreparedModel: @unchecked Sendable {
     let scratchBytesPerThread: Int
 
     /// Prepares `model` for `options`. Throws when the kernel path cannot run on this CPU, the thread
-    /// count is out of range, the arena cannot be planned, or a session would need more memory than
-    /// `options.memoryLimit` (`DSCError.outOfMemory`, checked before the arena, and before the packed
-    /// constants grow past the limit).
-    public init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    /// count is out of range, the arena cannot be planned, the model is an accelerator program
+    /// (`Model.acceleratorProgramKey`), or a session would need more memory than `options.memoryLimit`
+    /// (`DSCError.outOfMemory`, checked before the arena, and before the packed constants grow past
+    /// the limit).
+    public init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
+        if let design = model.acceleratorProgramDesign {
+            throw DSCError.unsupported(op: -1, name: "accelerator program \(design)", reason: "its bytes come from the accelerator's schedule, not from a graph; run it with DSCFlowAccelerator (dscflow run / detect / eval-dacsdc)")
+        }
         guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
             throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
         }
@@ -127,7 +131,7 @@ public struct SessionMemory: Sendable, Equatable, CustomStringConvertible {
     /// All of it.
     public let total: Int
 
-    init(arena: Int, packedConstants: Int, tables: Int) throws {
+    init(arena: Int, packedConstants: Int, tables: Int) throws(DSCError) {
         self.arena = arena
         self.packedConstants = packedConstants
         self.tables = tables

@@ -31,19 +31,19 @@ public final class Session {
 
     /// Bytes a caller-provided arena must have for `model` with `options` (includes alignment slack).
     /// Prepares the model to know its kernels' scratch; throws what `PreparedModel.init` throws.
-    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) throws -> Int {
+    public static func requiredArenaSize(for model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) -> Int {
         try PreparedModel(model: model, options: options).requiredArenaSize
     }
 
     /// A session whose arena DSCFlow allocates (and frees with the session).
-    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws {
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
         try self.init(prepared: PreparedModel(model: model, options: options))
     }
 
     /// A session of a prepared model whose arena DSCFlow allocates (and frees with the session). The
     /// allocation reports failure: memory that is not available is `DSCError.outOfMemory`, never a trap
     /// (`prepared` has already checked the options' memory limit).
-    public convenience init(prepared: PreparedModel) throws {
+    public convenience init(prepared: PreparedModel) throws(DSCError) {
         let size = prepared.requiredArenaSize
         guard let p = dsc_aligned_alloc(size, ArenaPlan.alignment, 1) else {
             throw DSCError.outOfMemory("cannot allocate a \(size)-byte arena")
@@ -54,19 +54,19 @@ public final class Session {
     /// A session in caller-provided memory: no heap allocation for tensors. The caller keeps the
     /// memory alive for the session's lifetime. Throws if it is smaller than `requiredArenaSize`.
     public convenience init(model: Model, arena: UnsafeMutableRawBufferPointer,
-                            options: SessionOptions = SessionOptions()) throws {
+                            options: SessionOptions = SessionOptions()) throws(DSCError) {
         try self.init(prepared: PreparedModel(model: model, options: options), arena: arena, owned: nil)
     }
 
     /// A session of a prepared model in caller-provided memory (see `init(model:arena:options:)`).
-    public convenience init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer) throws {
+    public convenience init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer) throws(DSCError) {
         try self.init(prepared: prepared, arena: arena, owned: nil)
     }
 
     /// `owned`, if given, is `arena`'s allocation: the session frees it, also when creation fails.
     /// Every allocation here reports failure (`DSCError.outOfMemory`) and is undone when a later step
     /// fails; the worker threads start last.
-    private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws {
+    private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws(DSCError) {
         let plan = prepared.plan
         let share = prepared.scratchBytesPerThread
         let threads = prepared.options.threads
@@ -74,7 +74,7 @@ public final class Session {
         let model = prepared.model
         var allocated: [UnsafeMutableRawPointer] = owned.map { [$0] } ?? []
         func undo() { for p in allocated { dsc_aligned_free(p) } }
-        func allocate(_ bytes: Int, _ what: String) throws -> UnsafeMutableRawPointer {
+        func allocate(_ bytes: Int, _ what: String) throws(DSCError) -> UnsafeMutableRawPointer {
             guard let p = dsc_aligned_alloc(bytes, 64, 1) else {
                 throw DSCError.outOfMemory("cannot allocate \(bytes) bytes for the session's \(what)")
             }
@@ -85,7 +85,7 @@ public final class Session {
         let timings: UnsafeMutableRawPointer, partScratch: UnsafeMutableRawPointer, staging: UnsafeMutableRawPointer?
         let fast: FastKernelBinding
         let bindings: [OperatorBinding]
-        do {
+        do throws(DSCError) {
             guard let raw = arena.baseAddress else { throw DSCError.invalidArgument("the arena is NULL") }
             let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
             guard arena.count >= misalign, arena.count - misalign >= needed else {
@@ -95,7 +95,7 @@ public final class Session {
             timings = try allocate(8 * max(model.operations.count, 1), "timings")
             partScratch = try allocate(MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride * threads, "thread scratch table")
             let staged = prepared.inPlace.outputPixelStrides.keys.map { model.tensors[model.operations[$0].outputs[0]].byteCount }
-            staging = try staged.max().map { try allocate($0, "staging buffer") }
+            if let most = staged.max() { staging = try allocate(most, "staging buffer") } else { staging = nil }
             bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
             fast = try FastKernelBinding(prepared, bindings: bindings, scratch: base + plan.size)
         } catch {
@@ -214,7 +214,7 @@ public final class Session {
     }
 
     /// Copies `input` into input 0, runs, and copies output 0 into `output`. Sizes must match exactly.
-    public func run(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws {
+    public func run(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(DSCError) {
         let inBuf = inputBytes(0)
         guard input.count == inBuf.count else {
             throw DSCError.invalidArgument("input has \(input.count) bytes; \(model.tensors[model.inputs[0]].signature) needs \(inBuf.count)")

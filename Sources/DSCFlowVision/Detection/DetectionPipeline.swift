@@ -170,7 +170,7 @@ private final class DetectionWorker: @unchecked Sendable {
                 deliver(PipelinedDetection(index: first + k * step, box: box, timing: p.timing))
             })
         } catch {
-            let e = error as? DSCError ?? .invalidArgument("\(error)")
+            let e = error
             while produced < frames {
                 deliver(PipelinedDetection(index: first + produced * step, box: .failure(e), timing: DetectionTiming()))
             }

@@ -52,7 +52,7 @@ public struct Image: Sendable, Equatable {
     /// Reads an image file of at most `maxFileBytes` whose first bytes pass `signature` (which returns
     /// the error for bytes of another format, or nil) into memory, safely against hostile sizes.
     static func readFile(_ path: String, signature: (UnsafeRawBufferPointer) -> DSCError?) throws -> ByteStorage {
-        try ByteStorage(contentsOfFile: path, maxBytes: maxFileBytes, what: "image file") { header in
+        try ByteStorage(contentsOfFile: path, maxBytes: maxFileBytes, what: "image file") { (header) throws(DSCError) in
             if let e = signature(header) { throw e }
         }
     }

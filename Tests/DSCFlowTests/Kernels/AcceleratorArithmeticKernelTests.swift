@@ -129,4 +129,43 @@ final class AcceleratorArithmeticKernelTests: KernelTestCase {
         }
         XCTAssertGreaterThan(saturated, 100, "only \(saturated) cases saturated the window sum")
     }
+
+    /// The narrow mul-shift form (DSCSIMD_RQ_MULSHIFT_NARROW: ReLU first, range [0, hi], M >= 0): the
+    /// kernel clamps acc to [0, cap], cap = ceil((hi + 1) * 2^s / M), before a 32-bit multiply. A 1x1
+    /// conv of one uint8 channel with weight 1 and bias cap - 128 makes acc = x + cap - 128, so the
+    /// inputs 0...255 put accumulators on both sides of every channel's cap (and M = 0 channels too).
+    func testMulShiftNarrowMatchesReferenceAroundEveryCap() throws {
+        var g = SeededGenerator(seed: 0xCA9)
+        for index in 0..<60 {
+            let outC = Int.random(in: 1...40, using: &g)
+            let shift = Int32.random(in: 0...24, using: &g)
+            let hi = Int32([255, 127, 200, 15, 1].randomElement(using: &g)!)
+            let multipliers: [Int32] = (0..<outC).map { c in
+                c % 7 == 3 ? 0 : Int32.random(in: 1...Int32(min(Int64(32767), (Int64(1) << 30) / (Int64(hi) + 1))), using: &g)
+            }
+            let caps = multipliers.map { m -> Int64 in m == 0 ? 0 : ((Int64(hi) + 1) << Int64(shift) + Int64(m) - 1) / Int64(m) }
+            guard caps.allSatisfy({ $0 * 32767 < Int64(1) << 31 && $0 < Int64(Int32.max) - 256 }) else { continue }
+            let bias = caps.map { Int32($0 - 128) }
+            let p = ConvolutionParameters(window: Window2D(kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1, padding: .valid),
+                                          inputOffset: 0, paddingValue: 0,
+                                          bias: bias, accumulator: .int32,
+                                          requantizer: .mulShift(MulShiftRequantizer(multipliers: multipliers, shift: shift,
+                                                                                     reluBeforeMultiply: true, outputMin: 0, outputMax: hi)))
+            let w = 16
+            let model = try oneOp(.conv2D(p), input: Tensor(name: "x", type: .uint8, shape: [1, 1, w, 1]),
+                                  constants: [Tensor(name: "f", type: .int8, shape: [outC, 1, 1, 1],
+                                                     data: ConstantData(bytes: [UInt8](repeating: 1, count: outC)))],
+                                  output: Tensor(name: "y", type: .uint8, shape: [1, 1, w, outC]))
+            for path in fastPaths {
+                let packed = try XCTUnwrap(PreparedModel(model: model, options: SessionOptions(kernels: path)).packed[0])
+                XCTAssertNotEqual(packed.template.conv.rq.flags & Int32(DSCSIMD_RQ_MULSHIFT_NARROW), 0,
+                                  "case \(index) on \(path.rawValue): the narrow mul-shift form was not chosen")
+            }
+            // Every input byte, 16 per run: accumulators cap - 128 ... cap + 127 in every channel.
+            for start in stride(from: 0, to: 256, by: w) {
+                try assertSame(model, [(start..<start + w).map { UInt8($0) }], rounding: .double,
+                               "narrow mul-shift case \(index) s \(shift) hi \(hi) inputs from \(start)")
+            }
+        }
+    }
 }

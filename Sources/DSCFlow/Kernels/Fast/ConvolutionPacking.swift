@@ -115,7 +115,7 @@ enum ConvolutionPacking {
         let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
         // Proved per operator from the weights: no block can saturate, so no clamps are needed.
-        if let sat = saturation, sat.cannotSaturate(channels: outC, weights: { oc in (0..<k).lazy.map { src[oc &* k &+ $0] } }) {
+        if let sat = saturation, sat.cannotSaturate(channels: outC, weights: { oc in StridedWeights(base: src + oc &* k, count: k, stride: 1) }) {
             saturation = nil
         }
         guard k >= 1, kh * kw * c4 <= maxDepth, inS.n * inS.h * inS.w <= 1 << 28 else {
@@ -179,7 +179,7 @@ enum ConvolutionPacking {
         }
         if let q = o.tflite, saturation == nil {
             let accBound = (0..<outC).map { oc in
-                FastPacking.accumulatorBound(bias: tables.bias[oc], weights: (0..<k).lazy.map { src[oc &* k &+ $0] })
+                FastPacking.accumulatorBound(bias: tables.bias[oc], weights: StridedWeights(base: src + oc &* k, count: k, stride: 1))
             }
             tables.markNarrow(count: outC, zeroPoint: q.outputZeroPoint) { accBound[$0] }
         }

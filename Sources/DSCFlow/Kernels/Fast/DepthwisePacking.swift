@@ -63,13 +63,13 @@ enum DepthwisePacking {
         let src = o.fdata.pointer.assumingMemoryBound(to: Int8.self)
         // Per channel: the sum of its taps, and the bias with the zero-point correction of the kernels
         // that flip int8 input to u8 (input offset - 128 instead of the input offset).
-        let tapSums = (0..<channels).map { c in (0..<taps).reduce(Int32(0)) { $0 &+ Int32(src[$1 &* channels &+ c]) } }
+        let tapSums = (0..<channels).map { c in Int32(truncatingIfNeeded: StridedWeights(base: src + c, count: taps, stride: channels).sum) }
         let delta: Int32 = input.type == .uint8 ? 0 : 128
         // A saturating accumulator starts at 0 (its correction is 0, `FastSaturation`); its bias comes
         // after the clamp (`postBias`).
         // Proved per operator from the weights: the window's sum cannot saturate, so no clamp is needed.
         var saturation = o.saturation
-        if let s = saturation, s.cannotSaturate(channels: channels, weights: { c in (0..<taps).lazy.map { src[$0 &* channels &+ c] } }) {
+        if let s = saturation, s.cannotSaturate(channels: channels, weights: { c in StridedWeights(base: src + c, count: taps, stride: channels) }) {
             saturation = nil
         }
         let sat = saturation != nil
@@ -83,7 +83,7 @@ enum DepthwisePacking {
         // Every depthwise kernel computes the same accumulator value (wrapping like the reference; the
         // bound says it does not wrap), so the u8-domain bias bounds them all.
         let accBound = (0..<channels).map { c in
-            FastPacking.accumulatorBound(bias: u8Bias[c], weights: (0..<taps).lazy.map { src[$0 &* channels &+ c] })
+            FastPacking.accumulatorBound(bias: u8Bias[c], weights: StridedWeights(base: src + c, count: taps, stride: channels))
         }
         if let q = o.tflite, !sat { tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] } }
         var d = dscsimd_dwconv()

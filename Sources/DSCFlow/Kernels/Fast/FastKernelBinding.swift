@@ -20,7 +20,7 @@ struct FastKernelBinding {
     /// Bytes a session allocates besides its arena: the bound operators, the indirection and concat
     /// tables `init` builds, the observer's staging buffer and the timings (`SessionMemory.tables`).
     static func sessionTableBytes(model: Model, packed: [PackedOperator?], inPlace: ConcatenationInPlace,
-                                  tuning: KernelTuning) throws -> Int {
+                                  tuning: KernelTuning) throws(DSCError) -> Int {
         let pointer = MemoryLayout<UnsafeRawPointer>.stride
         let n = max(model.operations.count, 1)
         var total = try checkedMul(n, MemoryLayout<dscsimd_op>.stride + 8, "session tables")
@@ -39,7 +39,7 @@ struct FastKernelBinding {
     /// Binds every packed operator of `prepared` to the addresses of `bindings` and to `scratch`
     /// (operators' scratch, one thread's share). Throws `DSCError.outOfMemory` when a table cannot be
     /// allocated (nothing is left allocated then).
-    init(_ prepared: PreparedModel, bindings: [OperatorBinding], scratch: UnsafeMutableRawPointer) throws {
+    init(_ prepared: PreparedModel, bindings: [OperatorBinding], scratch: UnsafeMutableRawPointer) throws(DSCError) {
         let n = max(prepared.model.operations.count, 1)
         guard let opsMemory = dsc_aligned_alloc(n * MemoryLayout<dscsimd_op>.stride, 64, 0) else {
             throw DSCError.outOfMemory("cannot allocate the session's \(n) bound operators")
@@ -47,7 +47,7 @@ struct FastKernelBinding {
         ops = opsMemory.bindMemory(to: dscsimd_op.self, capacity: n)
         ops.initialize(repeating: dscsimd_op(), count: n)
         var tables: [UnsafeMutableRawPointer] = []
-        func table(_ bytes: Int) throws -> UnsafeMutableRawPointer {
+        func table(_ bytes: Int) throws(DSCError) -> UnsafeMutableRawPointer {
             guard let t = dsc_aligned_alloc(bytes, 64, 0) else {
                 for t in tables { dsc_aligned_free(t) }
                 dsc_aligned_free(opsMemory)

@@ -35,7 +35,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
 
     /// The concrete path `self` stands for: `auto` resolved through the environment and the CPU.
     /// Throws if the path (requested or named by the environment) cannot run on this CPU.
-    public func resolved() throws -> KernelPath {
+    public func resolved() throws(DSCError) -> KernelPath {
         var path = self
         if path == .auto {
             if let raw = dscsimd_getenv(KernelPath.environmentVariable) {
@@ -55,7 +55,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
     }
 
     /// The ISA code of the C kernels (nil for `reference` and `auto`).
-    var isa: Int32? {
+    package var isa: Int32? {
         switch self {
         case .portable: return Int32(DSCSIMD_ISA_PORTABLE)
         case .avx2: return Int32(DSCSIMD_ISA_AVX2)

@@ -171,15 +171,37 @@ struct FastSaturation {
     /// positive weights times 255 (the accumulated values x + offset are in 0...255, padding included,
     /// since the correction is 0), and for every channel both bounds lie inside [lo, hi].
     /// `weights(c)` are channel c's weights.
-    func cannotSaturate<W: Sequence>(channels: Int, weights: (Int) -> W) -> Bool where W.Element == Int8 {
+    func cannotSaturate(channels: Int, weights: (Int) -> StridedWeights) -> Bool {
         for c in 0..<channels {
-            var positive = 0, negative = 0
-            for w in weights(c) {
-                if w > 0 { positive += Int(w) } else { negative += Int(w) }
-            }
+            let (positive, negative) = weights(c).signedSums
             if 255 * positive > Int(hi) || 255 * negative < Int(lo) { return false }
         }
         return true
+    }
+}
+
+/// One output channel's weights in a filter: `count` bytes `stride` apart from `base` (a conv channel's
+/// kh·kw·inC contiguous bytes, or a depthwise channel's taps, `channels` apart).
+struct StridedWeights {
+    let base: UnsafePointer<Int8>
+    let count: Int
+    let stride: Int
+
+    /// The sums of the positive and of the negative weights.
+    var signedSums: (positive: Int, negative: Int) {
+        var positive = 0, negative = 0
+        for i in 0..<count {
+            let w = Int(base[i &* stride])
+            if w > 0 { positive &+= w } else { negative &+= w }
+        }
+        return (positive, negative)
+    }
+
+    /// The sum of the weights.
+    var sum: Int {
+        var total = 0
+        for i in 0..<count { total &+= Int(base[i &* stride]) }
+        return total
     }
 }
 
@@ -187,11 +209,8 @@ struct FastSaturation {
 enum FastPacking {
     /// The largest magnitude of a fast kernel's accumulator `bias + sum(u8 * w)` over inputs u8 in 0...255
     /// (the bias with the zero-point correction folded in), for DSCSIMD_RQ_NARROW.
-    static func accumulatorBound<W: Sequence>(bias: Int32, weights: W) -> Int where W.Element == Int8 {
-        var positive = 0, negative = 0
-        for w in weights {
-            if w > 0 { positive += Int(w) } else { negative += Int(w) }
-        }
+    static func accumulatorBound(bias: Int32, weights: StridedWeights) -> Int {
+        let (positive, negative) = weights.signedSums
         return max(abs(Int(bias) + 255 * positive), abs(Int(bias) + 255 * negative))
     }
 

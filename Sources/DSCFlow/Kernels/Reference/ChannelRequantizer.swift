@@ -37,11 +37,11 @@ package struct ChannelRequantizer {
     }
 
     /// Calls `body` with the requantizer's tables pinned.
-    package static func with<R>(_ r: Requantizer, rounding: RoundingMode, _ body: (ChannelRequantizer) throws -> R) rethrows -> R {
+    package static func with<R, E: Error>(_ r: Requantizer, rounding: RoundingMode, _ body: (ChannelRequantizer) throws(E) -> R) throws(E) -> R {
         switch r {
         case .fixedPoint(let q):
-            return try q.multipliers.withUnsafeBufferPointer { m in
-                try q.shifts.withUnsafeBufferPointer { s in
+            return try q.multipliers.withUnsafeBufferPointer { (m) throws(E) in
+                try q.shifts.withUnsafeBufferPointer { (s) throws(E) in
                     try body(ChannelRequantizer(mode: .fixedPoint, multipliers: m.baseAddress!,
                                                 multiplierStride: m.count == 1 ? 0 : 1, shifts: s.baseAddress!,
                                                 shiftStride: s.count == 1 ? 0 : 1, zeroPoint: q.outputZeroPoint,
@@ -50,8 +50,8 @@ package struct ChannelRequantizer {
                 }
             }
         case .mulShift(let q):
-            return try q.multipliers.withUnsafeBufferPointer { m in
-                try zeroTable.withUnsafeBufferPointer { z in
+            return try q.multipliers.withUnsafeBufferPointer { (m) throws(E) in
+                try zeroTable.withUnsafeBufferPointer { (z) throws(E) in
                     try body(ChannelRequantizer(mode: .mulShift, multipliers: m.baseAddress!,
                                                 multiplierStride: m.count == 1 ? 0 : 1, shifts: z.baseAddress!,
                                                 shiftStride: 0, zeroPoint: 0, lo: q.outputMin, hi: q.outputMax,
@@ -60,7 +60,7 @@ package struct ChannelRequantizer {
                 }
             }
         case .none:
-            return try zeroTable.withUnsafeBufferPointer { z in
+            return try zeroTable.withUnsafeBufferPointer { (z) throws(E) in
                 try body(ChannelRequantizer(mode: .raw, multipliers: z.baseAddress!, multiplierStride: 0,
                                             shifts: z.baseAddress!, shiftStride: 0, zeroPoint: 0, lo: Int32.min,
                                             hi: Int32.max, mulShiftShift: 0, relu: false, rounding: rounding))

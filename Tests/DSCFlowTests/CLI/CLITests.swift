@@ -90,15 +90,26 @@ final class CLITests: XCTestCase {
     func testEvalDACSDCTakesTheDefaultDetectorWithItsOwnPreprocessing() throws {
         let r = try runDSCFlow(["eval-dacsdc", detector, samples, "--gt", samples + "/ground_truth.txt"])
         XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertTrue(r.out.hasPrefix("mean IoU: 0.691476 over 6 images; IoU >= 0.5: 83.3 % (5/6); "), r.out)
-        XCTAssertTrue(r.out.contains(" s/image (detection "), r.out)
+        XCTAssertTrue(r.out.hasPrefix("mean IoU: 0.691476 over 6 images; IoU >= 0.5: 83.3 % (5/6)\n"), r.out)
+        XCTAssertTrue(r.out.contains(" ms/image wall with 1 thread ("), r.out)
+        XCTAssertTrue(r.out.contains("per image: read "), r.out)
         // stderr is a pipe here, not a terminal: no progress frames.
         XCTAssertFalse(r.err.contains("\r"), "progress bar frames in a log: \(r.err.debugDescription)")
         let json = try runDSCFlow(["eval-dacsdc", detector, samples, "--gt", samples + "/ground_truth.txt", "--json"])
         let summary = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
         XCTAssertEqual(summary?["images"] as? Int, 6)
         XCTAssertEqual((summary?["iou_at_least_0_5"] as? Double).map { ($0 * 6).rounded() }, 5)
-        XCTAssertNotNil(summary?["seconds_per_image"]); XCTAssertNotNil(summary?["detect_seconds_per_image"])
+        XCTAssertNotNil(summary?["seconds_per_image"])
+        for key in ["read_ms", "preprocess_ms", "inference_ms", "box_decode_ms"] {
+            XCTAssertGreaterThan(summary?[key] as? Double ?? -1, 0, key)
+        }
+        // Two threads: the same boxes, in the same order.
+        let two = try runDSCFlow(["eval-dacsdc", detector, samples, "--gt", samples + "/ground_truth.txt", "--threads", "2", "--per-image"])
+        let one = try runDSCFlow(["eval-dacsdc", detector, samples, "--gt", samples + "/ground_truth.txt", "--per-image"])
+        XCTAssertEqual(two.status, 0, two.err)
+        let boxes = { (out: String) in out.split(separator: "\n").filter { !$0.hasPrefix("time:") } }
+        XCTAssertEqual(boxes(two.out), boxes(one.out))
+        XCTAssertTrue(two.out.contains("with 2 threads"), two.out)
     }
 
     /// The ground truth names NAME.jpg: eval-dacsdc reads the JPGs in dacsdc/jpg and, in dacsdc/

@@ -7,11 +7,12 @@ import XCTest
 /// The 4 end-to-end cases produced by the original SkrSkr C model (../shared/skrskr/cases): last-layer
 /// accumulators, the PL's 7 bbox words and the host-decoded box; and SEUer B's channel-enhanced files.
 final class SkrSkrCaseTests: XCTestCase {
-    /// Runs the model on RGBA HWC case input and returns the int32 output (NHWC [1,20,40,10]).
-    private func run(_ model: Model, rgba: [UInt8]) throws -> [Int32] {
+    /// Runs the model on RGBA HWC case input with one kernel path and returns the int32 output
+    /// (NHWC [1,20,40,10]).
+    private func run(_ model: Model, rgba: [UInt8], path: KernelPath = .auto) throws -> [Int32] {
         XCTAssertEqual(rgba.count, 160 * 320 * 4)
         let rgb = SkrSkrTestData.rgb(fromRGBA: rgba)
-        let session = try Session(model: model)
+        let session = try Session(model: model, options: SessionOptions(kernels: path))
         rgb.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
         session.run()
         let out = session.outputBytes()
@@ -37,8 +38,14 @@ final class SkrSkrCaseTests: XCTestCase {
         let model = try SkrSkrTestData.model()
         let head = try DetectionHeads.make(for: model)
         for n in ["000", "001", "002", "003"] {
-            let out = try run(model, rgba: try SkrSkrTestData.bytes("\(dir)/\(n).input.bin"))
-            checkConv13(out, try SkrSkrTestData.bytes("\(dir)/\(n).conv13.bin"), n)
+            let rgba = try SkrSkrTestData.bytes("\(dir)/\(n).input.bin")
+            let expected = try SkrSkrTestData.bytes("\(dir)/\(n).conv13.bin")
+            // Every fast path (the reference kernels are checked layer by layer in SkrSkrGoldenTests; in a
+            // debug build they take about 10 s an image).
+            for path in fastPaths {
+                checkConv13(try run(model, rgba: rgba, path: path), expected, "\(n) on \(path.rawValue)")
+            }
+            let out = try run(model, rgba: rgba)
             let box = try out.withUnsafeBytes {
                 try head.decode(output: $0, tensor: model.tensors[model.outputs[0]], imageWidth: 640, imageHeight: 360)
             }
@@ -83,6 +90,9 @@ final class SkrSkrCaseTests: XCTestCase {
             XCTAssertEqual(p.bias, q.bias, a.name)
         }
         let input = try SkrSkrTestData.bytes(shared + "/skrskr/cases/002.input.bin")
-        checkConv13(try run(seuer, rgba: input), try SkrSkrTestData.bytes(shared + "/skrskr/cases/002.conv13.bin"), "SEUer 002")
+        let expected = try SkrSkrTestData.bytes(shared + "/skrskr/cases/002.conv13.bin")
+        for path in fastPaths {
+            checkConv13(try run(seuer, rgba: input, path: path), expected, "SEUer 002 on \(path.rawValue)")
+        }
     }
 }

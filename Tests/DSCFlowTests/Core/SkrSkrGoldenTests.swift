@@ -7,15 +7,21 @@ import XCTest
 /// SkyNet in the SkrSkr accelerator's arithmetic against the golden per-layer blobs of the
 /// accelerator's own C model (../shared/skrskr/*.bb: one image, CHW, padded to 32-lane groups).
 final class SkrSkrGoldenTests: XCTestCase {
-    /// Every operator's output equals its blob byte for byte (conv13: value for value); the blob's
-    /// padding channels, which the IR drops, are all zero.
+    /// Every operator's output equals its blob byte for byte (conv13: value for value) on every
+    /// kernel path this CPU runs; the blob's padding channels, which the IR drops, are all zero.
     func testEveryLayerMatchesItsGoldenBlob() throws {
         let dir = try SkrSkrTestData.sharedOrSkip() + "/skrskr"
         let model = try SkrSkrTestData.model()
         XCTAssertEqual(model.operations.count, 18)
         let conv0 = try SkrSkrTestData.bytes(dir + "/conv0.bb")
         XCTAssertEqual(conv0.count, 32 * 160 * 320)
-        let session = try Session(model: model, options: SessionOptions(preserveAllTensors: true))
+        for path in KernelPath.supported {
+            try checkLayers(model, conv0: conv0, dir: dir, path: path)
+        }
+    }
+
+    private func checkLayers(_ model: Model, conv0: [UInt8], dir: String, path: KernelPath) throws {
+        let session = try Session(model: model, options: SessionOptions(preserveAllTensors: true, kernels: path))
         let input = SkrSkrTestData.chwToHWC(conv0, channels: 32, height: 160, width: 320, keep: 3)
         input.withUnsafeBytes { session.inputBytes().copyMemory(from: $0) }
         var results: [String] = []
@@ -51,8 +57,8 @@ final class SkrSkrGoldenTests: XCTestCase {
                 }
             }
             results.append("\(op.name): \(differing) of \(padded * h * w) differ (\(c) real of \(padded) lanes)")
-            XCTAssertEqual(differing, 0, "\(op.name) differs from \(op.name).bb in \(differing) values")
+            XCTAssertEqual(differing, 0, "\(path.rawValue): \(op.name) differs from \(op.name).bb in \(differing) values")
         }
-        print(results.joined(separator: "\n"))
+        print("\(path.rawValue):\n" + results.joined(separator: "\n"))
     }
 }

@@ -7,7 +7,7 @@ import XCTest
 /// `eval-dacsdc` on ../shared/dacsdc reproduces the SkrSkr C model's boxes for images 000–049
 /// (../shared/skrskr/cases/skrskr_predict_000-049.txt) box for box, and its mean IoU 0.7709.
 ///
-/// The full 50 images run through the release CLI (`make test` builds it first; about 1 s per image).
+/// The full 50 images run through the release CLI (`make test` builds it first) on every fast kernel path.
 /// Without a release binary, a debug in-process subset runs instead (set DSCFLOW_FULL_EVAL=1 to run
 /// all 50 in-process, ~15 s per image in debug).
 final class SkrSkrEvalTests: XCTestCase {
@@ -30,57 +30,33 @@ final class SkrSkrEvalTests: XCTestCase {
         XCTAssertEqual(DACSDCScore.iou(a, DACSDCScore.Entry(name: "c", xmin: 10, xmax: 20, ymin: 0, ymax: 10)), 0)
     }
 
-    /// The release CLI, unless it is missing or older than a source file (then it would test stale code).
-    private var releaseCLI: String? {
-        if let p = ProcessInfo.processInfo.environment["DSCFLOW_CLI"] { return p }
-        let p = SkrSkrTestData.packageRoot + "/.build/release/dscflow"
-        let fm = FileManager.default
-        guard fm.isExecutableFile(atPath: p),
-              let built = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date else { return nil }
-        let sources = SkrSkrTestData.packageRoot + "/Sources"
-        for file in fm.enumerator(atPath: sources)?.compactMap({ $0 as? String }) ?? [] {
-            if let m = (try? fm.attributesOfItem(atPath: sources + "/" + file))?[.modificationDate] as? Date, m > built {
-                print("eval-dacsdc: \(p) is older than Sources/\(file); not using it")
-                return nil
-            }
-        }
-        return p
-    }
-
-    private func cli(_ exe: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "\(exe) \(args.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self)
-    }
-
     func testEvalDACSDCReproducesTheCModelBoxes() throws {
         let shared = try SkrSkrTestData.sharedOrSkip()
         let expectedBoxes = try expected(shared)
         let full = ProcessInfo.processInfo.environment["DSCFLOW_FULL_EVAL"] == "1"
-        let cliPath = full ? nil : releaseCLI
+        let cliPath = full ? nil : ReleaseCLI.path
         if let exe = cliPath {
             let tmp = NSTemporaryDirectory() + "/dscflow-skrskr-\(getpid())"
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: tmp) }
-            _ = try cli(exe, ["import", "skrskr", "--weights", shared + "/skrskr/SkyNet.bin", "-o", tmp + "/skynet.dscm"])
-            let summary = try cli(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
-                                        shared + "/dacsdc/ground_truth.txt", "--predictions", tmp + "/pred.txt", "--json", "--quiet"])
-            print("eval-dacsdc (\(exe)): \(summary)")
-            let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
-            XCTAssertEqual(predicted.count, 50)
-            for (p, e) in zip(predicted, expectedBoxes) { XCTAssertEqual(p, e, "box of \(e.name)") }
-            XCTAssertTrue(summary.contains("\"mean_iou\": 0.7709"), summary)
+            _ = try ReleaseCLI.run(exe, ["import", "skrskr", "--weights", shared + "/skrskr/SkyNet.bin", "-o", tmp + "/skynet.dscm"])
+            // Every fast path (the reference kernels are checked layer by layer in SkrSkrGoldenTests).
+            for path in KernelPath.supported where path != .reference {
+                let summary = try ReleaseCLI.run(exe, ["eval-dacsdc", tmp + "/skynet.dscm", shared + "/dacsdc", "--gt",
+                                                       shared + "/dacsdc/ground_truth.txt", "--predictions", tmp + "/pred.txt",
+                                                       "--json", "--quiet"],
+                                                 environment: [KernelPath.environmentVariable: path.rawValue])
+                print("eval-dacsdc (\(exe), \(path.rawValue)): \(summary)")
+                XCTAssertTrue(summary.contains("\"kernels\": \"\(path.rawValue)\""), summary)
+                let predicted = try DACSDCScore.parse(String(decoding: try SkrSkrTestData.bytes(tmp + "/pred.txt"), as: UTF8.self), name: "pred")
+                XCTAssertEqual(predicted.count, 50)
+                for (p, e) in zip(predicted, expectedBoxes) { XCTAssertEqual(p, e, "box of \(e.name) on \(path.rawValue)") }
+                XCTAssertTrue(summary.contains("\"mean_iou\": 0.7709"), summary)
+            }
             // `dscflow run` on the .dscm: case 000's RGB input gives the C model's conv13 (NHWC vs CHW).
             let rgba = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.input.bin")
             try Data(SkrSkrTestData.rgb(fromRGBA: rgba)).write(to: URL(fileURLWithPath: tmp + "/in.bin"))
-            _ = try cli(exe, ["run", tmp + "/skynet.dscm", "--input", tmp + "/in.bin", "--output", tmp + "/out.bin",
+            _ = try ReleaseCLI.run(exe, ["run", tmp + "/skynet.dscm", "--input", tmp + "/in.bin", "--output", tmp + "/out.bin",
                               "--dump-dir", tmp + "/dump"])
             let out = try SkrSkrTestData.bytes(tmp + "/out.bin"), chw = try SkrSkrTestData.bytes(shared + "/skrskr/cases/000.conv13.bin")
             XCTAssertEqual(out.count, 800 * 10 * 4)
