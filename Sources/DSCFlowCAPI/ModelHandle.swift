@@ -32,7 +32,9 @@ final class ModelHandle: CHandleObject {
         operationNames = model.operations.map { CString.make($0.name) }
         operationKinds = model.operations.map { CString.make($0.kind.name) }
         metadata = model.metadata.keys.sorted().map { (CString.make($0), CString.make(model.metadata[$0] ?? "")) }
-        let count = model.outputs.first.map { model.tensors[$0].elementCount } ?? 0
+        // Default labels ("class i") for at most `maxDefaultLabels` classes: an output of a billion
+        // elements (a hostile or non-classifier model) must not make a billion strings at load.
+        let count = min(model.outputs.first.map { model.tensors[$0].elementCount } ?? 0, ModelHandle.maxDefaultLabels)
         do {
             let all = LabelList.completed(try LabelList.labels(of: model), count: count)
             var offsets: [Int] = [], text = ""
@@ -71,10 +73,15 @@ final class ModelHandle: CHandleObject {
         if case .success(let l) = labels { l.storage.deallocate() }
     }
 
+    /// The most classes that get a default label ("class i") where the model names none.
+    static let maxDefaultLabels = 1 << 16
+
     /// The label of element `index` of output 0 (valid until the handle dies).
     func label(_ index: Int) throws -> UnsafePointer<CChar> {
         let l = try labels.get()
-        guard l.offsets.indices.contains(index) else { throw DSCError.invalidArgument("no label \(index) (there are \(l.offsets.count))") }
+        guard l.offsets.indices.contains(index) else {
+            throw DSCError.invalidArgument("no label \(index) (there are \(l.offsets.count); classes beyond \(ModelHandle.maxDefaultLabels) need labels in the model's metadata)")
+        }
         return UnsafePointer(l.storage + l.offsets[index])
     }
 
