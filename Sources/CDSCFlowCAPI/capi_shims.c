@@ -98,6 +98,11 @@ static slot *decode(const void *handle, uint64_t *gen) {
     return slot_at(low - 1);
 }
 
+/* Whether `state` is the live, not closing, slot of generation `gen` and kind `kind`. */
+static inline int live(uint64_t state, uint64_t gen, int kind) {
+    return generation(state) == gen && (int)((state >> KIND_SHIFT) & 3) == kind && !(state & CLOSING);
+}
+
 void *dsc_capi_handle_acquire(const void *handle, int kind, int exclusive, int *why) {
     uint64_t gen;
     slot *s = decode(handle, &gen);
@@ -105,7 +110,7 @@ void *dsc_capi_handle_acquire(const void *handle, int kind, int exclusive, int *
     if (s == NULL) return NULL;
     uint64_t state = atomic_load_explicit(&s->state, memory_order_acquire);
     for (;;) {
-        if (generation(state) != gen || (int)((state >> KIND_SHIFT) & 3) != kind || (state & CLOSING)) return NULL;
+        if (!live(state, gen, kind)) return NULL;
         uint64_t users = state & USERS_MASK;
         if ((exclusive && users != 0) || users == USERS_MASK) {
             *why = DSC_CAPI_BUSY;
@@ -130,7 +135,7 @@ void *dsc_capi_handle_free(const void *handle, int kind) {
     uint64_t state = atomic_load_explicit(&s->state, memory_order_acquire);
     /* Mark it closing (one freeing call wins; later ones, and new users, see it as gone). */
     for (;;) {
-        if (generation(state) != gen || (int)((state >> KIND_SHIFT) & 3) != kind || (state & CLOSING)) return NULL;
+        if (!live(state, gen, kind)) return NULL;
         if (atomic_compare_exchange_weak_explicit(&s->state, &state, state | CLOSING, memory_order_acq_rel,
                                                   memory_order_acquire))
             break;

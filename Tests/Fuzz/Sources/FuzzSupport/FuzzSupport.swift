@@ -1,4 +1,5 @@
 import DSCFlow
+import DSCFlowVision
 
 /// What every fuzz target does with what it loaded, and the one rule it checks: hostile input ends in a
 /// `DSCError`, never in a trap, a crash, a sanitizer report or another error type.
@@ -56,6 +57,21 @@ public enum FuzzPreprocessing {
             fatalError("the fuzz targets need models/dscflow_detector.tflite: \(error)")
         }
     }()
+
+    /// Decodes the input with `decode` (which reports the header's size), checks the image has that
+    /// size, and preprocesses it for the default detector with the override set the input's size picks.
+    public static func check(_ data: UnsafePointer<UInt8>, _ size: Int,
+                             decode: (UnsafeRawBufferPointer, @escaping (Int, Int, Int) -> Void) throws -> Image) {
+        Fuzz.expectingOnlyDSCErrors {
+            var seen: (Int, Int, Int)?
+            let image = try decode(UnsafeRawBufferPointer(start: data, count: size)) { seen = ($0, $1, $2) }
+            guard let s = seen, s == (image.width, image.height, image.channels),
+                  image.pixels.count == image.width * image.height * image.channels else {
+                fatalError("decoded size \(image.width)×\(image.height)×\(image.channels) differs from the header's \(String(describing: seen))")
+            }
+            _ = try Preprocessor(model: detector, overrides: overrides[size % overrides.count]).preprocess(image)
+        }
+    }
 
     /// The override sets, picked by the input's size.
     public static let overrides: [[String: String]] = [

@@ -1,4 +1,3 @@
-import DSCFlow
 import DSCFlowVision
 import FuzzSupport
 
@@ -6,15 +5,6 @@ import FuzzSupport
 /// preprocessing for the default detector (`FuzzPreprocessing`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPNG(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    Fuzz.expectingOnlyDSCErrors {
-        var seen: (Int, Int, Int)?
-        let image = try PNGCodec.decode(UnsafeRawBufferPointer(start: data, count: size)) { seen = ($0, $1, $2) }
-        guard let s = seen, s == (image.width, image.height, image.channels),
-              image.pixels.count == image.width * image.height * image.channels else {
-            fatalError("decoded size \(image.width)×\(image.height)×\(image.channels) differs from the header's \(String(describing: seen))")
-        }
-        let options = FuzzPreprocessing.overrides[size % FuzzPreprocessing.overrides.count]
-        _ = try Preprocessor(model: FuzzPreprocessing.detector, overrides: options).preprocess(image)
-    }
+    FuzzPreprocessing.check(data, size) { try PNGCodec.decode($0, sizeSeen: $1) }
     return 0
 }
