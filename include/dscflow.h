@@ -69,6 +69,10 @@ extern "C" {
 #define DSC_TYPE_UINT8 2
 #define DSC_TYPE_INT16 3
 #define DSC_TYPE_INT32 4
+/** 4-bit signed (-8...7) and unsigned (0...15) values, one per byte (sign- or zero-extended), as
+ *  UltraNet's weights and activations; never a model input. */
+#define DSC_TYPE_INT4 5
+#define DSC_TYPE_UINT4 6
 
 /** Session creation flags (bitwise OR; 0 gives the defaults). */
 /** Keep every operator's output in its own arena bytes so dsc_session_op_output() can read any of
@@ -141,7 +145,8 @@ struct dsc_session { unsigned char opaque_; };
 typedef struct dsc_tensor_info {
     /** The tensor's name in the model file. Valid until the model is freed. */
     const char *name;
-    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16 or DSC_TYPE_INT32. */
+    /** DSC_TYPE_INT8, DSC_TYPE_UINT8, DSC_TYPE_INT16, DSC_TYPE_INT32, DSC_TYPE_INT4 or DSC_TYPE_UINT4 (the
+     *  4-bit types take one byte per element). */
     int32_t type;
     /** Number of dimensions (0 ... DSC_MAX_RANK). */
     int32_t rank;
@@ -186,7 +191,7 @@ const char *dsc_last_error(void);
  *  values that are not status codes). Never NULL; a static string. Thread-safe. */
 const char *dsc_status_name(int status);
 
-/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32"; "unknown type" for other
+/** The name of a DSC_TYPE_* element type ("int8", "uint8", "int16", "int32", "int4", "uint4"; "unknown type" for other
  *  values). Never NULL; a static string. Thread-safe. */
 const char *dsc_type_name(int32_t type);
 

@@ -32,7 +32,7 @@ public final class AcceleratorEmulator {
         self.model = model
         self.config = config
         let plans = try LayerPlanner.plan(model, config)
-        self.plans = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
+        self.plans = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config, model: model)
         let plan = try ArenaPlanner.plan(model, preserveAll: true)
         arenaPlan = plan
         let arenaSize = max(plan.size + ArenaPlan.alignment, 1)

@@ -72,7 +72,7 @@ public struct AcceleratorReport: Sendable {
     public static func make(model: Model, config: AcceleratorConfig, name: String? = nil,
                             usage: ChannelUsage? = nil) throws -> AcceleratorReport {
         let plans = try LayerPlanner.plan(model, config, usage: usage)
-        let folded = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config)
+        let folded = config.tiledEngine != nil ? plans : StreamFolding.fold(plans, config, model: model)
         let ledgers = CostModel.evaluate(plans: folded, model: model, config)
         return AcceleratorReport(model: model, config: config, plans: folded, ledgers: ledgers,
                                  name: name ?? model.metadata["topology"] ?? "model")

@@ -7,9 +7,11 @@ public enum BuiltinTopology: String, CaseIterable, Sendable {
     /// (512) → bundle 6 (1280→96) → 1×1 head with 10 outputs (2 anchors × 5), raw 19-bit accumulators.
     /// SkrSkr arithmetic; real (unpadded) channel counts — the accelerator pads to its lane width.
     case skynet
-    /// UltraNet (heheda365/ultra_net `config.h`): 3×160×320 input, eight 3×3 convs (16, 32, 64, 64,
-    /// 64, 64, 64, 64) with 2×2 max-pools after the first four, then a 1×1 conv to 36 outputs.
-    /// TFLite int8 arithmetic stands in for UltraNet's 4-bit BN-activation.
+    /// UltraNet (heheda365/ultra_net `config.h`, `ultranet.cpp`): the 360×640×3 camera frame, the
+    /// on-chip bilinear resize to 160×320, eight 3×3 convs (16, 32, 64, 64, 64, 64, 64, 64) with 2×2
+    /// max-pools after the first four, then a 1×1 conv to 36 outputs: the operators `UltraNetImporter`
+    /// builds from the design's param.h. TFLite int8 arithmetic and random weights stand in for
+    /// UltraNet's 4-bit ones (the cycles depend only on the topology; import param.h for its bytes).
     case ultranet
     /// Paper A's network: a 384×384×3 frame, 4× feature-map compression (average pool) to 96×96,
     /// a 3×3/2 stem and 7 DSC layers of pruned MobileNetV1, global pool, 10 classes. The paper gives
@@ -55,7 +57,10 @@ public enum BuiltinTopology: String, CaseIterable, Sendable {
 
     static func ultranet(seed: UInt64) throws -> Model {
         var b = ModelBuilder(arithmetic: .tflite, seed: seed)
-        var x = b.input("image", shape: [1, 160, 320, 3])
+        let frame = b.input("image", shape: [1, UltraNetImporter.frameHeight, UltraNetImporter.frameWidth, 3])
+        guard var x = b.resizeBilinear(frame, height: 160, width: 320, name: "resize") else {
+            throw DSCError.unsupported(op: 0, name: "resize", reason: "360x640 -> 160x320 is not exact")
+        }
         let channels = [16, 32, 64, 64, 64, 64, 64, 64]
         for (i, c) in channels.enumerated() {
             x = b.conv(x, outChannels: c, kernel: 3, name: "conv_\(i)")

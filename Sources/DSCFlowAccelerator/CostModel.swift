@@ -14,7 +14,7 @@ public enum CostModel {
     /// Per-op ledgers from plans already made (folded again for streaming and layer-pipeline designs).
     public static func evaluate(plans: [LayerPlan], model: Model, _ c: AcceleratorConfig) -> [CycleLedger] {
         if let rules = TiledCycleRules(c) { return plans.map { tiled($0, rules, model) } }
-        return StreamFolding.fold(plans, c).map { folded($0, model) }
+        return StreamFolding.fold(plans, c, model: model).map { folded($0, model) }
     }
 
     /// One layer on a tiled engine (the loop nests of iSmart3 `net_hls.cc` / SkrSkr `SkyNet.cpp`).
@@ -50,7 +50,7 @@ public enum CostModel {
             l = group.times(tiles &* p.outGroups)
         case .concat:
             break
-        case .convolution, .fullyConnected, .other:
+        case .convolution, .fullyConnected, .other, .resize:
             let bytes = operandBytesPerImage(model.operations[p.op], model)
             r.recordMatrixProduct(macs: p.usefulMACs &* batch, bytes: (bytes.input &+ bytes.output) &* batch, into: &l)
         }

@@ -15,6 +15,9 @@ public enum LayerRole: String, Sendable {
     case concat
     /// A fully connected layer: a matrix product (tiled engines), an MVAU (folded).
     case fullyConnected
+    /// An image resize: a streaming stage taking one input pixel per cycle on a folded design
+    /// (UltraNet's on-chip `Resize_opr_linear`), its operands over the bus on a tiled one.
+    case resize
     /// Anything else (softmax, add, reshape, ...): its operands streamed over the bus.
     case other
 }

@@ -115,6 +115,7 @@ public enum LayerPlanner {
         case .maxPool2D, .averagePool2D: role = .pool
         case .spaceToDepth: role = .reorg
         case .concatenation: role = .concat
+        case .resizeBilinear: role = .resize
         case .fullyConnected:
             // Each output reads the whole input vector (however the input tensor is shaped).
             role = .fullyConnected

@@ -14,10 +14,10 @@ extension AcceleratorEmulator {
         var depth = 0
         if case .fullyConnected = op.kind { depth = model.tensors[op.inputs[1]].shape.last ?? 0 }
         guard let r = rules else {
-            // A folded design: a pool takes one input pixel per step; a fully connected engine takes
-            // PE outputs × SIMD inputs per step.
+            // A folded design: a pool or a resize takes one input pixel per step; a fully connected engine
+            // takes PE outputs × SIMD inputs per step.
             switch p.role {
-            case .pool:
+            case .pool, .resize:
                 for _ in 0..<inShape.h { for _ in 0..<inShape.w { StreamFolding.recordSteps(1, into: &l) } }
             case .fullyConnected:
                 for _ in stride(from: 0, to: outShape.c, by: max(1, p.foldPE)) {

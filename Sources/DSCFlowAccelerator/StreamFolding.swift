@@ -24,13 +24,15 @@ public enum StreamFolding {
         }
     }
 
-    /// Assigns SIMD × PE to each compute layer: the config's lists for `streaming`; for the layer
+    /// Assigns SIMD × PE to each compute layer: the config's lists for `streaming` (when both lists are
+    /// empty, the model's own folding, `modelFolding`, if it records one); for the layer
     /// pipeline a greedy balance under `LayerPipeline.multipliers` (repeatedly double the lanes of the slowest
     /// layer while the budget allows — Paper A's design-space exploration of compute against resources).
-    public static func fold(_ plans: [LayerPlan], _ c: AcceleratorConfig) -> [LayerPlan] {
+    public static func fold(_ plans: [LayerPlan], _ c: AcceleratorConfig, model: Model? = nil) -> [LayerPlan] {
         var out = plans
         let compute = plans.indices.filter { isCompute(plans[$0]) }
-        if let s = c.streaming {
+        if var s = c.streaming {
+            if s.simd.isEmpty && s.pe.isEmpty, let m = model, let own = modelFolding(m) { s = own }
             for (k, i) in compute.enumerated() {
                 out[i].foldSIMD = k < s.simd.count ? s.simd[k] : 1
                 out[i].foldPE = k < s.pe.count ? s.pe[k] : 1
@@ -69,6 +71,25 @@ public enum StreamFolding {
         return withIssuedMACs(out, compute)
     }
 
+    /// The metadata key of a model's own folding: `simd=` and `pe=` lists, one entry per compute layer in
+    /// model order (`UltraNetImporter` writes the design's, read from the PE × SIMD shapes of param.h's
+    /// weight arrays and config.h's `CONV_N_SIMD` / `CONV_N_PE`).
+    public static let metadataKey = "dscflow.folding"
+
+    /// The folding `model` records (`metadataKey`), or nil when it has none or the lists are not
+    /// positive integers of equal length.
+    public static func modelFolding(_ model: Model) -> AcceleratorConfig.Streaming? {
+        guard let text = model.metadata[metadataKey], let r = try? MetadataRecord(parsing: text, name: metadataKey) else { return nil }
+        func list(_ key: String) -> [Int]? {
+            guard let v = r[key] else { return nil }
+            let items = v.split(separator: ",").map { Int(String($0).trimmingSpaces()) }
+            guard !items.isEmpty, items.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+            return items.map { $0! }
+        }
+        guard let simd = list("simd"), let pe = list("pe"), simd.count == pe.count else { return nil }
+        return AcceleratorConfig.Streaming(simd: simd, pe: pe)
+    }
+
     /// A folded engine issues SIMD × PE multiply-accumulates every cycle, used or not.
     private static func withIssuedMACs(_ plans: [LayerPlan], _ compute: [Int]) -> [LayerPlan] {
         var out = plans
@@ -77,10 +98,11 @@ public enum StreamFolding {
     }
 
     /// Cycles of one frame through layer `p` as folded: its engine's `cycles`, or one input pixel per
-    /// cycle for a streaming pool (all channels of it); 0 for ops without an engine.
+    /// cycle for a streaming pool or resize (all channels of it; UltraNet's resize loop runs over the
+    /// 360×640 source at II = 1); 0 for ops without an engine.
     static func frameCycles(_ p: LayerPlan) -> Int {
         if isCompute(p) { return cycles(p, simd: p.foldSIMD, pe: p.foldPE) }
-        return p.role == .pool ? p.inPixels : 0
+        return p.role == .pool || p.role == .resize ? p.inPixels : 0
     }
 
     // MARK: events — what the cost model multiplies out and the emulator records as it executes.

@@ -11,10 +11,11 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             The model is loaded and the input (random bytes, fixed seed) is in place before timing \
             starts; each timed run is one Session.run(). Per-operator figures come from a second, \
-            profiling session (its clock reads add a little overhead per operator). With --json, the \
-            top-level median_us is the median latency of one inference in microseconds. For an accelerator \
-            program (dscflow import ismart3) a run is one batch of 4 images from a fresh state (at most 50 runs, \
-            3 warm-up), reported with images per second and the time of each primitive.
+            profiling session (its clock reads add a little overhead per operator). The rate is 10^6 / \
+            median µs: inferences (images, for a detector) per second on --threads threads. With --json, the \
+            top-level median_us is the median latency of one inference in microseconds, inferences_per_s the rate. \
+            For an accelerator program (dscflow import ismart3) a run is one batch of 4 images from a fresh state \
+            (at most 50 runs, 3 warm-up), reported with images per second and the time of each primitive.
             """
     )
 
@@ -113,7 +114,8 @@ struct BenchCommand: ParsableCommand {
             var doc: [String: Any] = ["model": model, "kernels": session.kernelPath.rawValue, "runs": runs, "threads": threads,
                                       "median_us": total.median, "min_us": total.min, "p10_us": total.p10,
                                       "p90_us": total.p90, "max_us": total.max, "macs": macs,
-                                      "gmacs_per_s": Double(macs) / total.median / 1000, "ops": ops]
+                                      "gmacs_per_s": Double(macs) / total.median / 1000, "ops": ops,
+                                      "inferences_per_s": total.median > 0 ? 1e6 / total.median : 0]
             if let p = pipelined {
                 doc["pipeline"] = ["frames": p.frames, "preprocess_us": p.preprocessMicroseconds,
                                    "sequential_fps": p.sequentialFPS, "pipelined_fps": p.pipelinedFPS]
@@ -126,6 +128,7 @@ struct BenchCommand: ParsableCommand {
         print("kernels:  \(session.kernelPath.rawValue)   runs: \(runs)   threads: \(threads)")
         print("latency:  median \(fmt(total.median)) µs   min \(fmt(total.min))   p10 \(fmt(total.p10))   p90 \(fmt(total.p90))   max \(fmt(total.max))")
         print("MACs:     \(grouped(macs))   \(fmt(Double(macs) / total.median / 1000)) GMAC/s")
+        print("rate:     \(fmt(1e6 / total.median)) inferences/s at the median (\(fmt(1e6 / total.min)) at the fastest run), one inference after the other")
         if let p = pipelined {
             print("pipeline: \(p.frames) frames, preprocessing \(fmt(p.preprocessMicroseconds)) µs/frame: one after the other \(fmt(p.sequentialFPS)) frames/s, pipelined \(fmt(p.pipelinedFPS)) frames/s")
         }

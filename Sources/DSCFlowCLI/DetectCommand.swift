@@ -13,7 +13,7 @@ struct DetectCommand: ParsableCommand {
             metadata which head decodes the output (e.g. head=skynet, anchors=...). Options override both. Boxes are \
             [xmin, xmax) x [ymin, ymax) in pixels of the original image. A box scoring below --min-score is printed \
             as "no object" (with --json: "object": false); the default is the metadata's min-score=, else 0 for the \
-            skrskr head (the DAC-SDC board reports every box) and 0.5 for the others. --out writes the image with \
+            skrskr and ultranet heads (the DAC-SDC boards report every box) and 0.5 for the others. --out writes the image with \
             the box drawn (one image); --out-dir writes one annotated PNG per image, named like the input. With \
             several images the next one is read and preprocessed while the current one is inferred, and \
             --threads N detects N images at once (one session each); boxes are printed in the order given. \
@@ -38,7 +38,7 @@ struct DetectCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per image: image, object (true), xmin, xmax, ymin, ymax, score, raw; or image, object (false), score, min_score.")
     var json = false
 
-    @Option(help: "Boxes scoring below this (0-1) are \"no object\" (default: the metadata's min-score=, else 0 for skrskr, 0.5 otherwise).")
+    @Option(help: "Boxes scoring below this (0-1) are \"no object\" (default: the metadata's min-score=, else 0 for skrskr and ultranet, 0.5 otherwise).")
     var minScore: Double?
 
     @Option(help: "Box colour R,G,B (0-255).")

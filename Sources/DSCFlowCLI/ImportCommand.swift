@@ -7,7 +7,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Build a .dscm model from an accelerator's parameter files.",
-        subcommands: [ImportSkrSkrCommand.self, ImportISmart3Command.self]
+        subcommands: [ImportSkrSkrCommand.self, ImportISmart3Command.self, ImportUltraNetCommand.self]
     )
 }
 
@@ -51,6 +51,45 @@ struct ImportSkrSkrCommand: ParsableCommand {
         default:
             throw ValidationError("give either --weights SkyNet.bin, or both --wt X.wt and --bm X.bm")
         }
+        try DSCMWriter.write(model, to: output)
+        print("wrote \(output): \(model.operations.count) operators, \(grouped(model.totalMACs)) MACs, \(model.tensors[model.inputs[0]].signature) -> \(model.tensors[model.outputs[0]].signature)")
+    }
+}
+
+struct ImportUltraNetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ultranet",
+        abstract: "Import UltraNet (DAC-SDC 2020 winner) from its accelerator's param.h.",
+        discussion: """
+            param.h (hls/ultra_net_accelerator_code/) is read as data: its hex strings are the 4-bit weights \
+            (unpacked from the PE x SIMD words), the BN multipliers and addends. The model computes the \
+            accelerator's integer arithmetic bit for bit: input the 360x640x3 BGR uint8 camera frame (as \
+            cv2.imread gives it), the on-chip bilinear resize to 160x320, eight 4-bit 3x3 convs, output the \
+            head's raw sums int32 [1,10,20,36]. --config config.h replaces the built-in layer table (checked); \
+            --last-bias deploy/last_bias.npy adds the host's box decode (head=ultranet), which detect and \
+            eval-dacsdc need. dscflow.source records each file's name and SHA-256, never a local path.
+            """
+    )
+
+    @Option(name: .long, help: "The design's parameter header (param.h).")
+    var params: String
+
+    @Option(name: .long, help: "The design's layer table (config.h); default: the published design's.")
+    var config: String?
+
+    @Option(name: .long, help: "The host decode's constants (deploy/last_bias.npy); needed by detect and eval-dacsdc.")
+    var lastBias: String?
+
+    @Option(name: [.short, .long], help: "Where to write the .dscm model.")
+    var output: String
+
+    func run() throws {
+        let p = try ByteStorage(contentsOfFile: params)
+        let c = try config.map { try ByteStorage(contentsOfFile: $0) }
+        let b = try lastBias.map { try ByteStorage(contentsOfFile: $0) }
+        let model = try UltraNetImporter.importModel(parameters: p.buffer, parametersName: params, config: c?.buffer,
+                                                     configName: config ?? "config.h", lastBias: b?.buffer,
+                                                     lastBiasName: lastBias ?? "last_bias.npy")
         try DSCMWriter.write(model, to: output)
         print("wrote \(output): \(model.operations.count) operators, \(grouped(model.totalMACs)) MACs, \(model.tensors[model.inputs[0]].signature) -> \(model.tensors[model.outputs[0]].signature)")
     }

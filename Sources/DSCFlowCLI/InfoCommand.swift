@@ -104,6 +104,8 @@ enum OperatorDescription {
             return "block \(p.blockSize) \(p.order.name) " + out
         case .softmax(let p):
             return "beta \(p.beta) " + out
+        case .resizeBilinear(let p):
+            return "\(p.rows.count)x\(p.columns.count) weights 2^-\(p.rowFractionBits) x 2^-\(p.columnFractionBits) " + out
         }
     }
 }

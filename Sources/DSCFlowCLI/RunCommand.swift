@@ -86,8 +86,8 @@ enum OutputFormatting {
         let n = bytes.count / type.byteSize
         return (0..<n).map { i in
             switch type {
-            case .int8: return Int(bytes.load(fromByteOffset: i, as: Int8.self))
-            case .uint8: return Int(bytes[i])
+            case .int8, .int4: return Int(bytes.load(fromByteOffset: i, as: Int8.self))
+            case .uint8, .uint4: return Int(bytes[i])
             case .int16: return Int(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
             case .int32: return Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
             }

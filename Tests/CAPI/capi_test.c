@@ -94,6 +94,8 @@ static void test_library(void) {
     CHECK(strcmp(dsc_type_name(DSC_TYPE_INT8), "int8") == 0 && strcmp(dsc_type_name(DSC_TYPE_UINT8), "uint8") == 0 &&
               strcmp(dsc_type_name(DSC_TYPE_INT16), "int16") == 0 && strcmp(dsc_type_name(DSC_TYPE_INT32), "int32") == 0,
           "dsc_type_name");
+    CHECK(strcmp(dsc_type_name(DSC_TYPE_INT4), "int4") == 0 && strcmp(dsc_type_name(DSC_TYPE_UINT4), "uint4") == 0,
+          "dsc_type_name of the 4-bit types");
     CHECK(strcmp(dsc_type_name(0), "unknown type") == 0 && strcmp(dsc_type_name(-7), "unknown type") == 0, "dsc_type_name(0)");
     CHECK(strcmp(dsc_status_name(-1000), "unknown status") == 0, "dsc_status_name(-1000)");
     CHECK(strcmp(dsc_status_name(INT32_MIN), "unknown status") == 0, "dsc_status_name(INT32_MIN)");

@@ -15,7 +15,8 @@ from .handle import Handle
 if TYPE_CHECKING:
     from .session import Session
 
-DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32}
+# 5 (int4) and 6 (uint4) hold one 4-bit value per byte, so their arrays are int8 / uint8.
+DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32, 5: np.int8, 6: np.uint8}
 
 PRESERVE_ALL_TENSORS = 1
 PROFILE = 2

@@ -11,7 +11,9 @@
     void dscsimd_add_exact_##isa(const dscsimd_op *);                          \
     void dscsimd_add_float_##isa(const dscsimd_op *);                          \
     void dscsimd_mean_##isa(const dscsimd_op *);                               \
-    void dscsimd_maxpool_bytes_##isa(const dscsimd_op *);
+    void dscsimd_maxpool_bytes_##isa(const dscsimd_op *);                      \
+    void dscsimd_conv_igemm_nibble_##isa(const dscsimd_op *);                  \
+    void dscsimd_conv_rowruns_nibble_##isa(const dscsimd_op *);
 
 DSC_DECLARE(portable)
 #if DSCSIMD_X86
@@ -29,6 +31,7 @@ void dscsimd_softmax_scalar(const dscsimd_op *);
 void dscsimd_space_to_depth(const dscsimd_op *);
 void dscsimd_concat_rows(const dscsimd_op *);
 void dscsimd_pad_constant(const dscsimd_op *);
+void dscsimd_resize_bilinear(const dscsimd_op *);
 
 /// Reshape and other pure byte moves (the same code for every ISA).
 static void dscsimd_copy(const dscsimd_op *op) {
@@ -48,13 +51,19 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_SPACE_TO_DEPTH] = {"space-to-depth", dscsimd_space_to_depth},                  \
     [DSCSIMD_KERNEL_CONCAT] = {"concat-rows", dscsimd_concat_rows},                                \
     [DSCSIMD_KERNEL_PAD] = {"pad-constant", dscsimd_pad_constant},                                 \
+    [DSCSIMD_KERNEL_RESIZE_BILINEAR] = {"resize-bilinear", dscsimd_resize_bilinear},               \
     [DSCSIMD_KERNEL_MEAN] = {"mean-" #isa, dscsimd_mean_##isa},                                     \
     [DSCSIMD_KERNEL_MAXPOOL_BYTES] = {"maxpool-bytes-" #isa, dscsimd_maxpool_bytes_##isa}
 
-static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable)};
+/// The nibble conv kernels (conv4/), on the builds without vpdpbusd.
+#define DSC_NIBBLE(isa)                                                                                   \
+    [DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE] = {"conv-igemm-nibble-" #isa, dscsimd_conv_igemm_nibble_##isa},     \
+    [DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE] = {"conv-rowruns-nibble-" #isa, dscsimd_conv_rowruns_nibble_##isa}
+
+static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable), DSC_NIBBLE(portable)};
 
 #if DSCSIMD_X86
-static const dscsimd_kernel avx2_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(avx2)};
+static const dscsimd_kernel avx2_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(avx2), DSC_NIBBLE(avx2)};
 
 static const dscsimd_kernel avxvnni_kernels[DSCSIMD_KERNEL_COUNT] = {
     DSC_COMMON(avxvnni),

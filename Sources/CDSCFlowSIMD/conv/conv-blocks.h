@@ -4,7 +4,14 @@
 #ifndef DSCSIMD_CONV_BLOCKS_H
 #define DSCSIMD_CONV_BLOCKS_H
 
-#if KVNNI
+#ifndef DSCSIMD_NIBBLE
+#define DSCSIMD_NIBBLE 0
+#endif
+
+#if DSCSIMD_NIBBLE
+// conv4/: the same drivers on the int16-accumulating tile for 4-bit weights.
+#include "../conv4/gemm-tile-nibble.h"
+#elif KVNNI
 #include "gemm-tile-avx512vnni.h"
 #elif KAVXVNNI
 #include "gemm-tile-avxvnni.h"
@@ -59,14 +66,18 @@ static inline __attribute__((always_inline)) void conv_blocks_with(const dscsimd
     const size_t block_stride = (size_t)a->k4 * 16;
     const int nblocks = (a->out_c + 15) / 16;
     const size_t os = conv_out_stride(a, rq);
-    const int qb = a->sat_block_q;
+    // The tile's group count: the saturation block, or for the nibble tile its int16 period.
+    const int qb = DSCSIMD_NIBBLE ? a->nibble_groups : a->sat_block_q;
     int nb = 0;
 #define DSC_ROWS(MR, NV, W16) \
     gemm_rows(MR, NV, rows, ind, taps, cq, b, block_stride, xr, a->bias, rq, nb * 16, a->out_c, out, os, W16, SAT, qb)
     while (nb < nblocks) {
         const int8_t *b = a->packed_weights + (size_t)nb * block_stride;
         int left = nblocks - nb;
-        if (KAVXVNNI) {
+        if (DSCSIMD_NIBBLE) {
+            DSC_ROWS(KAVX2 ? 2 : 4, 1, 0);
+            nb += 1;
+        } else if (KAVXVNNI) {
             DSC_ROWS(4, 1, 0);
             nb += 1;
         } else if (KAVX2) {

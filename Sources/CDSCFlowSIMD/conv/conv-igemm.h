@@ -5,7 +5,11 @@
 #include "conv-blocks.h"
 #include "conv-indirection.h"
 
-void KFN(dscsimd_conv_igemm)(const dscsimd_op *op) {
+#ifndef DSCSIMD_CONV_IGEMM
+#define DSCSIMD_CONV_IGEMM dscsimd_conv_igemm
+#endif
+
+void KFN(DSCSIMD_CONV_IGEMM)(const dscsimd_op *op) {
     const dscsimd_conv *a = &op->conv;
     // A local copy: the byte stores to the output may alias anything, so fields read through `a`
     // would be reloaded after every store.

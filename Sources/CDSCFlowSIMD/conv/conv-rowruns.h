@@ -8,7 +8,11 @@
 /// Conv in the row-runs layout (`dscsimd_conv.row_runs`): one padded u8 copy of the input, then
 /// per block of output pixels kernel_h pointers per pixel, each to a contiguous run of
 /// kernel_w * in_c bytes.
-void KFN(dscsimd_conv_rowruns)(const dscsimd_op *op) {
+#ifndef DSCSIMD_CONV_ROWRUNS
+#define DSCSIMD_CONV_ROWRUNS dscsimd_conv_rowruns
+#endif
+
+void KFN(DSCSIMD_CONV_ROWRUNS)(const dscsimd_op *op) {
     const dscsimd_conv *a = &op->conv;
     const dscsimd_requant rq = a->rq;  // local: output stores cannot alias it
     const size_t os = conv_out_stride(a, &rq);

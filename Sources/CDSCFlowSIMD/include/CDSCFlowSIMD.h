@@ -75,7 +75,14 @@ enum {
     DSCSIMD_KERNEL_MAXPOOL_BYTES = 15,
     /// Pad with a constant (`dscsimd_pad`), the same for every ISA.
     DSCSIMD_KERNEL_PAD = 16,
-    DSCSIMD_KERNEL_COUNT = 17,
+    /// Bilinear resize with tabulated integer weights (`dscsimd_resize`), the same for every ISA.
+    DSCSIMD_KERNEL_RESIZE_BILINEAR = 17,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_IGEMM for small products (4-bit weights), accumulating in int16
+    /// lanes for `dscsimd_conv.nibble_groups` groups (conv4/; portable and AVX2 builds).
+    DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE = 18,
+    /// Conv2D as DSCSIMD_KERNEL_CONV_ROWRUNS for small products, likewise.
+    DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE = 19,
+    DSCSIMD_KERNEL_COUNT = 20,
 };
 
 /// One microkernel of one ISA build: its name (`dwconv-phase-avx512vnni`) and entry point.
@@ -127,6 +134,9 @@ typedef struct dscsimd_requant {
     int32_t sat_lo, sat_hi;
     /// With `saturate`: the bias added after the clamp, per entry like `multiplier`.
     const int32_t *post_bias;
+    /// DSCSIMD_RQ_MODE_MULADDSHIFT: the addend A[c] per entry like `multiplier` (which holds M[c]);
+    /// the shift is `mulshift_shift` (0...31) and the clip `hi`.
+    const int32_t *addend;
 } dscsimd_requant;
 
 /// `dscsimd_requant.mode`: TFLite's MultiplyByQuantizedMultiplier + zero point + clamp (double or
@@ -137,6 +147,9 @@ typedef struct dscsimd_requant {
 #define DSCSIMD_RQ_MODE_MULSHIFT 1
 /// `dscsimd_requant.mode`: no requantization; the accumulator is stored as int32 (4 bytes an output).
 #define DSCSIMD_RQ_MODE_RAW 2
+/// `dscsimd_requant.mode`: UltraNet's BN + quantised ReLU, v = acc * M[c] + A[c] (wrapping int32), then
+/// v > 0 ? min((v + 2^(shift-1)) >> shift, hi) : 0 (`MultiplyAddShiftRequantizer`).
+#define DSCSIMD_RQ_MODE_MULADDSHIFT 3
 
 /// `dscsimd_requant.flags`: some channel has a left shift (S > 0).
 #define DSCSIMD_RQ_LEFT_SHIFT 1
@@ -218,6 +231,9 @@ typedef struct dscsimd_conv {
     /// The AVX2 build's tile reads these: `packed_weights` widened to int16, same layout (packed once,
     /// so that no kernel widens them per call on the stack). NULL for the other builds.
     const int16_t *packed_weights16;
+    /// DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE / _ROWRUNS_NIBBLE: 4-byte groups the tile accumulates in int16
+    /// lanes before widening (>= 1; the packer derives it from the largest |input x weight|).
+    int32_t nibble_groups;
 } dscsimd_conv;
 
 /// Scratch bytes `dscsimd_conv` needs in the row-runs layout (`a` has its dimensions filled in).
@@ -334,6 +350,22 @@ typedef struct dscsimd_pad {
     uint8_t *output;
 } dscsimd_pad;
 
+/// Bilinear resize of int8/uint8 NHWC images with tabulated weights (`ResizeBilinearParameters`):
+/// `row_taps` holds (low, high, weight) per output row, `column_taps` per output column; out =
+/// clamp((sum + 2^(rb+cb-1)) >> (rb+cb)) of the four weighted pixels (rb, cb = row_bits, column_bits,
+/// each 0...11, so every sum fits int32).
+typedef struct dscsimd_resize {
+    int32_t batches, in_h, in_w, channels, out_h, out_w;
+    int32_t row_bits, column_bits;
+    int32_t input_signed;
+    const int32_t *row_taps;
+    const int32_t *column_taps;
+    const uint8_t *input;
+    uint8_t *output;
+    /// At least in_w * channels int32 (one vertically blended row).
+    uint8_t *scratch;
+} dscsimd_resize;
+
 /// Mean of int8/uint8 values over the middle axis of an [outer][mid][inner] view (TFLite Micro's
 /// integer mean: acc = sum + bias, bias = -zp_in * mid, then `rq` (TFLite, one entry repeated to 16)).
 typedef struct dscsimd_mean {
@@ -425,6 +457,7 @@ enum {
     DSCSIMD_OP_CONCAT = 8,
     DSCSIMD_OP_MEAN = 9,
     DSCSIMD_OP_PAD = 10,
+    DSCSIMD_OP_RESIZE = 11,
 };
 
 /// One prepared operator: its kind, the microkernel that runs it and the ISA it was built for, and
@@ -448,6 +481,7 @@ typedef struct dscsimd_op {
     dscsimd_concat concat;
     dscsimd_mean mean;
     dscsimd_pad pad;
+    dscsimd_resize resize;
 } dscsimd_op;
 
 /// Runs one prepared operator (nothing when its `run` is NULL).

@@ -211,6 +211,25 @@ static inline __attribute__((always_inline)) void rq_block_store(
     }
         DSC_RQ_EACH16(DSC_RQ_MULSHIFT)
 #undef DSC_RQ_MULSHIFT
+    } else if (mode == 8) {
+        // DSCSIMD_RQ_MODE_MULADDSHIFT (`rq_muladdshift`): 32-bit lanes, the shift logical on max(v, 0).
+        __m512i add = _mm512_loadu_si512((const void *)(rq->addend + c));
+        if (pairs) add = _mm512_shuffle_i64x2(add, add, 0x44);
+        const __m128i shift = _mm_cvtsi32_si128(rq->mulshift_shift);
+        const __m512i half = _mm512_set1_epi32(rq->mulshift_shift > 0 ? (int32_t)1 << (rq->mulshift_shift - 1) : 0);
+        const __m512i zero = _mm512_setzero_si512();
+#define DSC_RQ_MULADDSHIFT(r)                                                                          \
+    if ((r) < vectors) {                                                                               \
+        __m512i v = _mm512_max_epi32(_mm512_add_epi32(_mm512_mullo_epi32(acc[r], p.m), add), zero);     \
+        v = _mm512_srl_epi32(_mm512_add_epi32(v, half), shift);                                        \
+        o[r] = _mm512_cvtepi32_epi8(_mm512_min_epi32(v, hi));                                          \
+        __asm__("" : "+v"(o[r]));                                                                      \
+    }
+        DSC_RQ_MULADDSHIFT(0) DSC_RQ_MULADDSHIFT(1) DSC_RQ_MULADDSHIFT(2) DSC_RQ_MULADDSHIFT(3)
+        DSC_RQ_MULADDSHIFT(4) DSC_RQ_MULADDSHIFT(5) DSC_RQ_MULADDSHIFT(6) DSC_RQ_MULADDSHIFT(7)
+        DSC_RQ_MULADDSHIFT(8) DSC_RQ_MULADDSHIFT(9) DSC_RQ_MULADDSHIFT(10) DSC_RQ_MULADDSHIFT(11)
+        DSC_RQ_MULADDSHIFT(12) DSC_RQ_MULADDSHIFT(13) DSC_RQ_MULADDSHIFT(14) DSC_RQ_MULADDSHIFT(15)
+#undef DSC_RQ_MULADDSHIFT
     } else {
         // Written out rather than `unroll(full)`: the unroller gives up on the larger modes (16 copies
         // of the rare-case requantization) and would leave o[] in memory.
@@ -235,14 +254,15 @@ static inline __attribute__((always_inline)) void rq_block_store(
     }
 }
 
-/// `rq_block_store` dispatched on the requantization: 6 mul-shift, 7 raw int32, else TFLite's by rounding
-/// mode and flags.
+/// `rq_block_store` dispatched on the requantization: 6 mul-shift, 7 raw int32, 8 multiply-add-shift,
+/// else TFLite's by rounding mode and flags.
 static inline __attribute__((always_inline)) void rq_block_store_any(
     const int MR, const int pairs, const __m512i *acc, int rows, const dscsimd_requant *rq, int c, int n,
     uint8_t *out, size_t out_stride)
 {
     if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) rq_block_store(MR, 6, pairs, acc, rows, rq, c, n, out, out_stride);
     else if (rq->mode == DSCSIMD_RQ_MODE_RAW) rq_block_store(MR, 7, pairs, acc, rows, rq, c, n, out, out_stride);
+    else if (rq->mode == DSCSIMD_RQ_MODE_MULADDSHIFT) rq_block_store(MR, 8, pairs, acc, rows, rq, c, n, out, out_stride);
     else if (rq->single_rounding) rq_block_store(MR, 2, pairs, acc, rows, rq, c, n, out, out_stride);
     else if ((rq->flags & DSCSIMD_RQ_NARROW) && rq->hi == 127 && rq->lo >= rq->zero_point)
         rq_block_store(MR, 5, pairs, acc, rows, rq, c, n, out, out_stride);

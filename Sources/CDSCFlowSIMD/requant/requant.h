@@ -47,6 +47,16 @@ static inline __attribute__((always_inline)) v16si rq_mulshift(v16si acc, const 
     return __builtin_convertvector(p, v16si);
 }
 
+/// DSCSIMD_RQ_MODE_MULADDSHIFT on 16 lanes: v = acc * M + A wrapping, then min((max(v, 0) + 2^(s-1)) >> s, hi)
+/// in unsigned lanes (max(v, 0) + 2^30 cannot wrap), which is 0 for v <= 0 as 2^(s-1) < 2^s.
+static inline __attribute__((always_inline)) v16si rq_muladdshift(v16si acc, const dscsimd_requant *rq, int c0) {
+    const v16su v = (v16su)acc * (v16su)load_v16si(rq->multiplier + c0) + (v16su)load_v16si(rq->addend + c0);
+    const uint32_t s = (uint32_t)rq->mulshift_shift;
+    const uint32_t half = s > 0 ? (uint32_t)1 << (s - 1) : 0;
+    const v16su r = ((v16su)__builtin_elementwise_max((v16si)v, splat_v16si(0)) + half) >> s;
+    return __builtin_elementwise_min((v16si)r, splat_v16si(rq->hi));
+}
+
 // The ISA forms build on rq_single above.
 #if KVNNI
 #include "requant-avx512.h"
@@ -61,6 +71,7 @@ static inline __attribute__((always_inline)) v16si requant16_i32(v16si acc, cons
     if (rq->saturate) acc = rq_saturate(acc, rq, c0);
     if (rq->mode == DSCSIMD_RQ_MODE_MULSHIFT) return rq_mulshift(acc, rq, c0);
     if (rq->mode == DSCSIMD_RQ_MODE_RAW) return acc;
+    if (rq->mode == DSCSIMD_RQ_MODE_MULADDSHIFT) return rq_muladdshift(acc, rq, c0);
     v16si m = load_v16si(rq->multiplier + c0);
     v16si v;
 #if KVNNI

@@ -95,8 +95,8 @@ public struct ConstantData: @unchecked Sendable {
     /// Reads element `i` as a little-endian value of `type`, sign- or zero-extended to Int32.
     @inlinable public func element(_ i: Int, as type: ElementType) -> Int32 {
         switch type {
-        case .int8: return Int32(pointer.load(fromByteOffset: i, as: Int8.self))
-        case .uint8: return Int32(pointer.load(fromByteOffset: i, as: UInt8.self))
+        case .int8, .int4: return Int32(pointer.load(fromByteOffset: i, as: Int8.self))
+        case .uint8, .uint4: return Int32(pointer.load(fromByteOffset: i, as: UInt8.self))
         case .int16: return Int32(Int16(littleEndian: pointer.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
         case .int32: return Int32(littleEndian: pointer.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))
         }

@@ -205,6 +205,17 @@ public struct ModelBuilder {
         return y
     }
 
+    /// Bilinear resize to `height`×`width` with `hls::Resize_opr_linear`'s exact integer weights
+    /// (`ResizeBilinearParameters.hlsLinear`; a downscale whose HLS fixed point is exact), or nil.
+    public mutating func resizeBilinear(_ x: Int, height: Int, width: Int, name: String) -> Int? {
+        let s = tensors[x].shape
+        guard let p = ResizeBilinearParameters.hlsLinear(inputHeight: s[1], inputWidth: s[2], outputHeight: height,
+                                                         outputWidth: width) else { return nil }
+        let y = addActivation(name, [s[0], height, width, s[3]], type: tensors[x].type, zeroPoint: zeroPoint(x))
+        operations.append(Operator(kind: .resizeBilinear(p), inputs: [x], outputs: [y], name: name))
+        return y
+    }
+
     /// Space-to-depth (SkyNet's reorg) by `block`, block-major channel order.
     public mutating func spaceToDepth(_ x: Int, block: Int = 2, name: String) -> Int {
         let s = tensors[x].shape

@@ -1,5 +1,6 @@
 /// Checks everything the kernels rely on, once, at load time: indices in range, execution order,
-/// sizes without overflow, constant data of the right length, and each operator's own checks
+/// sizes without overflow, constant data of the right length (sub-byte constants within their type's
+/// range; no sub-byte model inputs, so 4-bit tensors only hold 4-bit values), and each operator's own checks
 /// (`OperatorDefinition.validate`: shapes that agree with its parameters). After this passes, kernels
 /// may loop with wrapping arithmetic without trapping.
 enum ModelValidator {
@@ -26,6 +27,9 @@ enum ModelValidator {
             if let d = t.data, d.offset < 0 || d.offset > d.storage.count || d.count > d.storage.count - d.offset {
                 throw DSCError.malformedModel("constant data of tensor '\(t.name)' lies outside its storage")
             }
+            if let d = t.data, t.type.isSubByte, let bad = (0..<d.count).first(where: { !t.type.range.contains(d.element($0, as: t.type)) }) {
+                throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "element \(bad) holds \(d.element(bad, as: t.type)), outside \(t.type.name) \(t.type.range)")
+            }
         }
         func checkIndex(_ t: Int, op: Int) throws(DSCError) {
             guard t >= 0 && t < tensors.count else {
@@ -39,6 +43,11 @@ enum ModelValidator {
         for t in inputs {
             try checkIndex(t, op: -1)
             if tensors[t].isConstant { throw DSCError.invalidTensor(op: -1, tensor: tensors[t].name, reason: "a model input cannot be constant") }
+            // Sub-byte tensors hold only values of their type because only operators that keep them in
+            // range write them; a caller's input bytes could hold anything.
+            if tensors[t].type.isSubByte {
+                throw DSCError.invalidTensor(op: -1, tensor: tensors[t].name, reason: "a model input cannot be \(tensors[t].type.name) (give it as a byte type)")
+            }
             available[t] = true
         }
         for (i, op) in operations.enumerated() {

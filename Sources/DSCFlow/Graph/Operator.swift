@@ -14,6 +14,8 @@ public enum OperatorKind: Sendable {
     case reshape
     case spaceToDepth(SpaceToDepthParameters)
     case softmax(SoftmaxParameters)
+    /// Bilinear resize with tabulated integer weights (UltraNet's on-chip resize).
+    case resizeBilinear(ResizeBilinearParameters)
 
     /// The TFLite builtin name, used for dumps (`opNNN_<NAME>.bin`) and messages.
     public var name: String {
@@ -30,6 +32,7 @@ public enum OperatorKind: Sendable {
         case .reshape: return "RESHAPE"
         case .spaceToDepth: return "SPACE_TO_DEPTH"
         case .softmax: return "SOFTMAX"
+        case .resizeBilinear: return "RESIZE_BILINEAR"
         }
     }
 }

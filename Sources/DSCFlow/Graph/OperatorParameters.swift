@@ -293,3 +293,84 @@ public struct SoftmaxParameters: Sendable {
                   diffMin: -Int32(clamping: Int64(maxInputRescaled.rounded(.down))))
     }
 }
+
+/// One output row (or column) of a bilinear resize: the two source rows it blends and the weight of
+/// the second, in units of 2^−fractionBits (the first gets 2^fractionBits − weight).
+public struct ResizeTap: Sendable, Equatable {
+    /// The first source row (or column).
+    public var low: Int32
+    /// The second source row (or column); equal to `low` at a border.
+    public var high: Int32
+    /// The weight of `high`, 0…2^fractionBits.
+    public var weight: Int32
+
+    /// A tap.
+    public init(low: Int32, high: Int32, weight: Int32) {
+        self.low = low
+        self.high = high
+        self.weight = weight
+    }
+}
+
+/// Integer bilinear resize with exact tabulated weights (UltraNet's on-chip `hls::Resize_opr_linear`;
+/// `ResizeBilinearParameters.hlsLinear`). Per output pixel (y, x) and channel, with row tap
+/// (r0, r1, v) = rows[y], column tap (c0, c1, u) = columns[x], Fy / Fx the fraction bits:
+///
+///     s = (2^Fy − v)·((2^Fx − u)·in[r0][c0] + u·in[r0][c1]) + v·((2^Fx − u)·in[r1][c0] + u·in[r1][c1])
+///     out = clamp((s + 2^(Fy+Fx−1)) >> (Fy+Fx), type range)
+///
+/// (round half up; no rounding term when Fy + Fx = 0). The sum is exact in 32 bits (Fy, Fx ≤ 11).
+public struct ResizeBilinearParameters: Sendable, Equatable {
+    /// Fraction bits of the row weights (0…11).
+    public var rowFractionBits: Int
+    /// Fraction bits of the column weights (0…11).
+    public var columnFractionBits: Int
+    /// One tap per output row.
+    public var rows: [ResizeTap]
+    /// One tap per output column.
+    public var columns: [ResizeTap]
+
+    /// A resize with these tables.
+    public init(rowFractionBits: Int, columnFractionBits: Int, rows: [ResizeTap], columns: [ResizeTap]) {
+        self.rowFractionBits = rowFractionBits
+        self.columnFractionBits = columnFractionBits
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// The mapping of `hls::Resize_opr_linear` (Vivado HLS video library) for one axis of a downscale
+    /// from `source` to `destination` samples: source position f = (d + ½)·source/destination − ½,
+    /// low = ⌊f⌋, weight = f − low, high = min(low + 1, source − 1). Its fixed-point rate (16 fraction
+    /// bits) and offset (10 bits) are exact — and this table is then the HLS arithmetic itself — when
+    /// source · 2^9 is a multiple of `destination`; the weights then need at most 10 fraction bits.
+    /// Returns (fraction bits, taps), or nil when source < destination, either is not positive, or the
+    /// HLS arithmetic would not be exact.
+    public static func hlsLinearAxis(source: Int, destination: Int) -> (fractionBits: Int, taps: [ResizeTap])? {
+        guard destination >= 1, source >= destination, source <= 1 << 20, (source << 9) % destination == 0 else { return nil }
+        // f = ((2d + 1)·S − D) / (2D): numerators over 2D, made exact with F fraction bits.
+        let den = 2 * destination
+        var bits = 0
+        while bits <= 10 {
+            let ok = (0..<destination).allSatisfy { d in ((((2 * d + 1) * source - destination) % den) << bits) % den == 0 }
+            if ok { break }
+            bits += 1
+        }
+        guard bits <= 10 else { return nil }
+        let taps = (0..<destination).map { d -> ResizeTap in
+            let num = (2 * d + 1) * source - destination
+            let low = num / den
+            let weight = ((num % den) << bits) / den
+            return ResizeTap(low: Int32(low), high: Int32(min(low + 1, source - 1)), weight: Int32(weight))
+        }
+        return (bits, taps)
+    }
+
+    /// `hlsLinearAxis` on both axes: the resize `hls::Resize_opr_linear` computes from
+    /// `inputHeight`×`inputWidth` to `outputHeight`×`outputWidth` (nil where that axis is not exact).
+    public static func hlsLinear(inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) -> ResizeBilinearParameters? {
+        guard let r = hlsLinearAxis(source: inputHeight, destination: outputHeight),
+              let c = hlsLinearAxis(source: inputWidth, destination: outputWidth) else { return nil }
+        return ResizeBilinearParameters(rowFractionBits: r.fractionBits, columnFractionBits: c.fractionBits,
+                                        rows: r.taps, columns: c.taps)
+    }
+}

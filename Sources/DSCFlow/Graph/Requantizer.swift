@@ -27,6 +27,9 @@ public enum Requantizer: Sendable {
     case mulShift(MulShiftRequantizer)
     /// No requantization: the raw accumulator (plus bias) is stored (int32 output).
     case none
+    /// UltraNet's BN + quantised ReLU: v = acc·M[c] + A[c] in wrapping int32, then
+    /// `v > 0 ? min((v + 2^(S−1)) >> S, max) : 0` (`MultiplyAddShiftRequantizer`).
+    case multiplyAddShift(MultiplyAddShiftRequantizer)
 
     /// The requantizer's short name (`tflite`, `mulshift`, `raw`).
     public var name: String {
@@ -34,6 +37,7 @@ public enum Requantizer: Sendable {
         case .fixedPoint: return "tflite"
         case .mulShift: return "mulshift"
         case .none: return "raw"
+        case .multiplyAddShift: return "muladdshift"
         }
     }
 }
@@ -88,5 +92,48 @@ public struct MulShiftRequantizer: Sendable {
         self.reluBeforeMultiply = reluBeforeMultiply
         self.outputMin = outputMin
         self.outputMax = outputMax
+    }
+}
+
+/// UltraNet's requantizer (heheda365/ultra_net `function.h` `bn_qurelu`, ../shared/ultranet/FACTS.md §3):
+/// the batch norm folded into an integer multiplier and addend per output channel, then a quantised
+/// ReLU: v = acc·M[c] + A[c] truncated to 32 bits (`ap_int<32>`), and
+///
+///     out = v > 0 ? min((v + 2^(S−1)) >> S, max) : 0
+///
+/// (round half up by the added 2^(S−1), S = W_BIT − 1 + IN_BIT + L_SHIFT: 19 for UltraNet's first
+/// layer, 15 for the others; max = 15 for 4-bit outputs). The conv's own `bias` is added to the
+/// accumulator before (UltraNet has none there).
+public struct MultiplyAddShiftRequantizer: Sendable {
+    /// Per output channel multiplier M[c] (UltraNet's `inc`, 11–14 bits; one entry broadcast is allowed).
+    public var multipliers: [Int32]
+    /// Per output channel addend A[c] (UltraNet's `bias`, 21–26 bits), as many entries as `multipliers`.
+    public var addends: [Int32]
+    /// The rounding right shift S (0…31; 0 means no shift and no rounding term).
+    public var shift: Int32
+    /// The clip of positive results (15 on UltraNet), 0…the output type's maximum.
+    public var outputMax: Int32
+
+    /// A multiply-add-shift requantizer (UltraNet: 4-bit outputs, `outputMax` 15).
+    public init(multipliers: [Int32], addends: [Int32], shift: Int32, outputMax: Int32 = 15) {
+        self.multipliers = multipliers
+        self.addends = addends
+        self.shift = shift
+        self.outputMax = outputMax
+    }
+
+    /// The output of channel `c` for the accumulator `acc` (bias already added): the definition above.
+    @inlinable public func apply(_ acc: Int32, channel c: Int) -> Int32 {
+        let m = multipliers[multipliers.count == 1 ? 0 : c], a = addends[addends.count == 1 ? 0 : c]
+        return Self.apply(acc, multiplier: m, addend: a, shift: shift, outputMax: outputMax)
+    }
+
+    /// The formula on one value (the reference kernels' and the tables' single definition).
+    @inlinable public static func apply(_ acc: Int32, multiplier m: Int32, addend a: Int32, shift: Int32,
+                                        outputMax: Int32) -> Int32 {
+        let v = acc &* m &+ a
+        guard v > 0 else { return 0 }
+        let rounding: Int64 = shift > 0 ? Int64(1) << Int64(shift - 1) : 0
+        return Int32(min((Int64(v) + rounding) >> Int64(shift), Int64(outputMax)))
     }
 }

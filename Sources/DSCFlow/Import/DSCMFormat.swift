@@ -6,8 +6,12 @@
 public enum DSCMFormat {
     /// The first 8 bytes of every `.dscm` file: 0x89 "DSCM" CR LF 0x1A (a binary marker, like PNG's).
     public static let magic: [UInt8] = [0x89, 0x44, 0x53, 0x43, 0x4D, 0x0D, 0x0A, 0x1A]
-    /// The format version this build writes and reads.
-    public static let version: UInt32 = 1
+    /// The newest format version this build reads and writes. The writer writes the oldest version
+    /// that can hold the model (`DSCMWriter.formatVersion`), so models without version-2 features keep
+    /// their version-1 bytes.
+    public static let version: UInt32 = 2
+    /// The oldest format version this build reads.
+    public static let oldestVersion: UInt32 = 1
     /// Bytes of the file header (docs/FORMAT.md).
     public static let headerSize = 64
     /// Bytes of one entry of the section table.
@@ -56,8 +60,8 @@ public enum DSCMFormat {
         }
         var h = DSCMCursor(bytes, from: 8, to: headerSize, what: "header")
         let fileVersion = try h.u32()
-        guard fileVersion == version else {
-            throw DSCError.malformedModel(".dscm: format version \(fileVersion); this build reads version \(version)")
+        guard fileVersion >= oldestVersion && fileVersion <= version else {
+            throw DSCError.malformedModel(".dscm: format version \(fileVersion); this build reads versions \(oldestVersion)…\(version)")
         }
         let declaredHeader = try h.u32()
         let fileSize = try h.u64()
@@ -114,7 +118,9 @@ public enum DSCMFormat {
         }
         func cursor(_ k: Section) -> DSCMCursor {
             let r = sections[k]!
-            return DSCMCursor(bytes, from: r.offset, to: r.offset + r.count, what: k.name + " section")
+            var c = DSCMCursor(bytes, from: r.offset, to: r.offset + r.count, what: k.name + " section")
+            c.formatVersion = fileVersion
+            return c
         }
         let data = sections[.data]!
 
@@ -141,8 +147,17 @@ public enum DSCMFormat {
             guard let type = ElementType(rawValue: typeCode) else {
                 throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' has unknown element type \(typeCode)")
             }
+            if type.isSubByte { try tc.requireVersion(2, "tensor \(i) '\(name)': element type \(type.name)") }
             let flagsByte = try tc.u8()
-            guard flagsByte & ~3 == 0 else { throw DSCError.malformedModel(".dscm: tensor \(i) has unknown flags \(flagsByte)") }
+            guard flagsByte & ~7 == 0 else { throw DSCError.malformedModel(".dscm: tensor \(i) has unknown flags \(flagsByte)") }
+            // Bit 2: sub-byte constant data stored packed (`SubBytePacking`), only for sub-byte constants.
+            let packed = flagsByte & 4 != 0
+            if packed {
+                try tc.requireVersion(2, "tensor \(i) '\(name)': packed data")
+                guard type.isSubByte, flagsByte & 2 != 0 else {
+                    throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' is marked packed but is not a sub-byte constant")
+                }
+            }
             let rank = try tc.count(minimumBytesEach: 8)
             guard rank <= 8 else { throw DSCError.malformedModel(".dscm: tensor \(i) has rank \(rank)") }
             var shape: [Int] = []
@@ -165,6 +180,7 @@ public enum DSCMFormat {
                     throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' data (offset \(offset), \(count) bytes) lies outside the DATA section or is misaligned")
                 }
                 constant = ConstantData(storage: storage, offset: data.offset + Int(offset), count: Int(count))
+                if packed, let c = constant { constant = try unpacked(c, type: type, shape: shape, tensor: i, name: name) }
             }
             tensors.append(Tensor(name: name, type: type, shape: shape, quantization: quantization, data: constant))
         }
@@ -190,6 +206,27 @@ public enum DSCMFormat {
                          metadata: metadata, format: "dscm")
     }
 
+    /// Packed sub-byte data expanded to one element per byte in owned storage (the one case where a
+    /// loaded model copies constants: its 4-bit weights, which the kernels read as bytes).
+    static func unpacked(_ d: ConstantData, type: ElementType, shape: [Int], tensor i: Int, name: String) throws(DSCError) -> ConstantData {
+        var count = 1
+        for dim in shape {
+            let (r, o) = count.multipliedReportingOverflow(by: dim)
+            guard !o, r <= ModelValidator.maxTensorBytes else {
+                throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' shape \(shape) is too large")
+            }
+            count = r
+        }
+        guard d.count == SubBytePacking.packedByteCount(count, type) else {
+            throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' has \(d.count) bytes of packed data; \(count) \(type.name) elements need \(SubBytePacking.packedByteCount(count, type))")
+        }
+        let storage = ByteStorage(zeroedCount: count)
+        let ok = SubBytePacking.unpack(d.buffer, type: type,
+                                       into: UnsafeMutableRawBufferPointer(mutating: storage.buffer))
+        guard ok else { throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)': the unused bits of its packed data are not zero") }
+        return ConstantData(storage: storage, offset: 0, count: count)
+    }
+
     static func hex(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
@@ -202,6 +239,8 @@ struct DSCMCursor {
     private(set) var position: Int
     let end: Int
     let what: String
+    /// The file's format version (features of a later version are errors in an earlier one).
+    var formatVersion: UInt32 = 1
 
     init(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, what: String) {
         self.bytes = bytes
@@ -262,6 +301,13 @@ struct DSCMCursor {
     /// A list of tensor indices (bounds are checked by the model validator).
     mutating func indices(_ field: String) throws(DSCError) -> [Int] {
         try int32s().map { Int($0) }
+    }
+
+    /// Throws unless the file's version is at least `minimum` (`what` names the feature).
+    func requireVersion(_ minimum: UInt32, _ what: String) throws(DSCError) {
+        guard formatVersion >= minimum else {
+            throw DSCError.malformedModel(".dscm: \(what) needs format version \(minimum); the file is version \(formatVersion)")
+        }
     }
 
     /// Every byte of the region must have been consumed.

@@ -66,6 +66,8 @@ enum DSCMOperationCodec {
             s.i32(q.outputMin); s.i32(q.outputMax)
         case .none:
             s.u8(0)
+        case .multiplyAddShift(let q):
+            s.u8(3); s.int32s(q.multipliers); s.int32s(q.addends); s.i32(q.shift); s.i32(q.outputMax)
         }
     }
 
@@ -125,6 +127,11 @@ enum DSCMOperationCodec {
             let m = try c.int32s(), shift = try c.i32(), relu = try c.bool()
             return .mulShift(MulShiftRequantizer(multipliers: m, shift: shift, reluBeforeMultiply: relu,
                                                  outputMin: try c.i32(), outputMax: try c.i32()))
+        case 3:
+            try c.requireVersion(2, "operator \(i): the multiply-add-shift requantizer")
+            let m = try c.int32s(), a = try c.int32s()
+            return .multiplyAddShift(MultiplyAddShiftRequantizer(multipliers: m, addends: a, shift: try c.i32(),
+                                                                 outputMax: try c.i32()))
         case let t: throw DSCError.malformedModel(".dscm: operator \(i): unknown requantizer \(t)")
         }
     }

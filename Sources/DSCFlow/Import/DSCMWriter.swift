@@ -8,11 +8,15 @@ public enum DSCMWriter {
         // DATA: every constant tensor, 64-byte aligned, in tensor order.
         var data = DSCMSink()
         var dataOffsets: [Int?] = []
+        // Sub-byte constants are stored packed (`SubBytePacking`, TENS flag bit 2).
+        var stored: [Int] = []
         for t in model.tensors {
-            guard let d = t.data else { dataOffsets.append(nil); continue }
+            guard let d = t.data else { dataOffsets.append(nil); stored.append(0); continue }
             data.align(DSCMFormat.alignment)
             dataOffsets.append(data.bytes.count)
-            data.bytes.append(contentsOf: d.buffer)
+            let bytes = t.type.isSubByte ? SubBytePacking.pack(d.buffer, type: t.type) : [UInt8](d.buffer)
+            data.bytes.append(contentsOf: bytes)
+            stored.append(bytes.count)
         }
 
         var meta = DSCMSink()
@@ -27,7 +31,7 @@ public enum DSCMWriter {
         for (i, t) in model.tensors.enumerated() {
             tensors.string(t.name)
             tensors.u8(t.type.rawValue)
-            tensors.u8((t.quantization != nil ? 1 : 0) | (t.data != nil ? 2 : 0))
+            tensors.u8((t.quantization != nil ? 1 : 0) | (t.data != nil ? 2 : 0) | (t.data != nil && t.type.isSubByte ? 4 : 0))
             tensors.u32(UInt32(t.shape.count))
             for d in t.shape { tensors.i64(Int64(d)) }
             if let q = t.quantization {
@@ -36,9 +40,9 @@ public enum DSCMWriter {
                 tensors.int32s(q.zeroPoints)
                 tensors.i32(Int32(truncatingIfNeeded: q.dimension))
             }
-            if let d = t.data, let offset = dataOffsets[i] {
+            if t.data != nil, let offset = dataOffsets[i] {
                 tensors.u64(UInt64(offset))
-                tensors.u64(UInt64(d.count))
+                tensors.u64(UInt64(stored[i]))
             }
         }
 
@@ -79,7 +83,7 @@ public enum DSCMWriter {
 
         var header = DSCMSink()
         header.bytes.append(contentsOf: DSCMFormat.magic)
-        header.u32(DSCMFormat.version)
+        header.u32(formatVersion(model))
         header.u32(UInt32(DSCMFormat.headerSize))
         header.u64(UInt64(file.bytes.count))
         header.u32(UInt32(sections.count))
@@ -89,6 +93,23 @@ public enum DSCMWriter {
         header.u32(header.bytes.withUnsafeBytes { CRC32.of($0) })
         file.bytes.replaceSubrange(0..<DSCMFormat.headerSize, with: header.bytes)
         return file.bytes
+    }
+
+    /// The oldest format version that holds `model`: 2 with sub-byte tensors, the multiply-add-shift
+    /// requantizer or a bilinear resize (docs/FORMAT.md, "Version 2"), else 1.
+    public static func formatVersion(_ model: Model) -> UInt32 {
+        if model.tensors.contains(where: { $0.type.isSubByte }) { return 2 }
+        for op in model.operations {
+            switch op.kind {
+            case .resizeBilinear: return 2
+            case .conv2D(let p), .depthwiseConv2D(let p):
+                if case .multiplyAddShift = p.requantizer { return 2 }
+            case .fullyConnected(let p):
+                if case .multiplyAddShift = p.requantizer { return 2 }
+            default: break
+            }
+        }
+        return 1
     }
 
     /// Writes `model` to `path` as `.dscm`.

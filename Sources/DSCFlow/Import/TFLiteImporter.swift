@@ -199,6 +199,8 @@ struct TFLiteOperatorReader {
         case .uint8: expectedCode = TFLiteSchema.uint8Type
         case .int16: expectedCode = TFLiteSchema.int16Type
         case .int32: expectedCode = TFLiteSchema.int32Type
+        // The TFLite importer never asks for a 4-bit IR tensor (no code matches).
+        case .int4, .uint4: expectedCode = UInt8.max
         }
         guard raw.typeCode == expectedCode else {
             let found = TFLiteSchema.typeNames[Int(raw.typeCode)] ?? "type \(raw.typeCode)"

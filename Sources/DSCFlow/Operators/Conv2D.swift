@@ -58,8 +58,8 @@ enum Conv2D: ConvolutionDefinition {
     static func validateConvolution(_ p: Parameters, _ c: OperatorContext) throws(DSCError) -> (Tensor, Tensor) {
         try c.requireInputs(2...3)
         let x = c.input(0), f = c.input(1)
-        try c.requireType(x, [.int8, .uint8])
-        try c.requireType(f, [.int8])
+        try c.requireType(x, [.int8, .uint8, .int4, .uint4])
+        try c.requireType(f, [.int8, .int4])
         guard x.shape.count == 4 else { throw c.fail(x, "rank \(x.shape.count); expected 4 (NHWC)") }
         guard f.shape.count == 4, f.isConstant else { throw c.fail(f, "the filter must be a constant 4-D tensor") }
         try c.validateWindow(p.window, input: x)

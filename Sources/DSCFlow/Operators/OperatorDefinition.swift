@@ -111,7 +111,8 @@ struct OperatorContext {
         }
         switch r {
         case .fixedPoint(let q):
-            try requireType(output, [.int8, .uint8, .int16])
+            try requireType(output, [.int8, .uint8, .int16, .int4, .uint4])
+            try requireClampInside(output, q.activationMin, q.activationMax)
             try perChannel(q.multipliers.count, "multipliers")
             try perChannel(q.shifts.count, "shifts")
             if q.multipliers.count != q.shifts.count { throw unsupported("multiplier and shift counts differ") }
@@ -122,12 +123,28 @@ struct OperatorContext {
                 throw unsupported("activation range [\(q.activationMin), \(q.activationMax)] is empty")
             }
         case .mulShift(let q):
-            try requireType(output, [.int8, .uint8, .int16])
+            try requireType(output, [.int8, .uint8, .int16, .int4, .uint4])
+            try requireClampInside(output, q.outputMin, q.outputMax)
             try perChannel(q.multipliers.count, "multipliers")
             if q.shift < 0 || q.shift > 62 { throw unsupported("mul-shift shift \(q.shift) outside 0…62") }
             if q.outputMin > q.outputMax { throw unsupported("output range is empty") }
         case .none:
             try requireType(output, [.int32])
+        case .multiplyAddShift(let q):
+            try requireType(output, [.int8, .uint8, .int16, .uint4])
+            try perChannel(q.multipliers.count, "multipliers")
+            if q.addends.count != q.multipliers.count { throw unsupported("multiplier and addend counts differ") }
+            if q.shift < 0 || q.shift > 31 { throw unsupported("multiply-add-shift shift \(q.shift) outside 0…31") }
+            if q.outputMax < 0 { throw unsupported("multiply-add-shift clip \(q.outputMax) is negative") }
+            try requireClampInside(output, 0, q.outputMax)
+        }
+    }
+
+    /// A sub-byte output only ever holds values of its type: the clamp [lo, hi] must lie inside the
+    /// type's range (for wider types the kernels truncate as TFLite does, so any clamp is allowed).
+    func requireClampInside(_ t: Tensor, _ lo: Int32, _ hi: Int32) throws(DSCError) {
+        if t.type.isSubByte && !(t.type.range.contains(lo) && t.type.range.contains(hi)) {
+            throw fail(t, "output range [\(lo), \(hi)] exceeds \(t.type.name) \(t.type.range)")
         }
     }
 }

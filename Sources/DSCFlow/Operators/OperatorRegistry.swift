@@ -24,6 +24,7 @@ extension OperatorKind {
         case .reshape: return try v.visit(Reshape.self, ())
         case .spaceToDepth(let p): return try v.visit(SpaceToDepth.self, p)
         case .softmax(let p): return try v.visit(Softmax.self, p)
+        case .resizeBilinear(let p): return try v.visit(ResizeBilinear.self, p)
         }
     }
 }
@@ -45,6 +46,9 @@ enum OperatorRegistry {
         case Reshape.dscmKind: return .reshape
         case SpaceToDepth.dscmKind: return .spaceToDepth(try SpaceToDepth.decode(&c, index: index))
         case Softmax.dscmKind: return .softmax(try Softmax.decode(&c, index: index))
+        case ResizeBilinear.dscmKind:
+            try c.requireVersion(2, "operator \(index): RESIZE_BILINEAR")
+            return .resizeBilinear(try ResizeBilinear.decode(&c, index: index))
         default: return nil
         }
     }

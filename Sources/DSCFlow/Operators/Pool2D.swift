@@ -52,7 +52,8 @@ enum Pool2D {
     static func validate(_ p: PoolParameters, _ c: OperatorContext) throws(DSCError) {
         try c.requireInputs(1...1)
         let x = c.input(), out = c.output
-        try c.requireType(x, [.int8, .uint8, .int16])
+        try c.requireType(x, [.int8, .uint8, .int16, .int4, .uint4])
+        try c.requireClampInside(out, p.activationMin, p.activationMax)
         guard x.shape.count == 4 else { throw c.fail(x, "rank \(x.shape.count); expected 4 (NHWC)") }
         try c.validateWindow(p.window, input: x)
         if p.window.dilationHeight != 1 || p.window.dilationWidth != 1 { throw c.unsupported("dilated pooling") }
@@ -91,7 +92,7 @@ enum Pool2D {
         a.kernel_h = Int32(w.kernelHeight); a.kernel_w = Int32(w.kernelWidth)
         a.stride_h = Int32(w.strideHeight); a.stride_w = Int32(w.strideWidth)
         a.pad_top = Int32(w.padTop); a.pad_left = Int32(w.padLeft)
-        a.input_unsigned = input.type == .uint8 ? 1 : 0
+        a.input_unsigned = input.type.isUnsigned ? 1 : 0
         a.average = average ? 1 : 0
         a.lo = p.activationMin; a.hi = p.activationMax
         var t = dscsimd_op()

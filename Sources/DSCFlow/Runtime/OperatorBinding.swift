@@ -68,8 +68,8 @@ extension TypedKernel {
     @inline(__always)
     package func dispatch(_ inType: ElementType, _ outType: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
         switch inType {
-        case .int8: dispatchOut(outType, x.assumingMemoryBound(to: Int8.self), y)
-        case .uint8: dispatchOut(outType, x.assumingMemoryBound(to: UInt8.self), y)
+        case .int8, .int4: dispatchOut(outType, x.assumingMemoryBound(to: Int8.self), y)
+        case .uint8, .uint4: dispatchOut(outType, x.assumingMemoryBound(to: UInt8.self), y)
         case .int16: dispatchOut(outType, x.assumingMemoryBound(to: Int16.self), y)
         case .int32: dispatchOut(outType, x.assumingMemoryBound(to: Int32.self), y)
         }
@@ -78,8 +78,8 @@ extension TypedKernel {
     @inline(__always)
     package func dispatchOut<In: QuantizedElement>(_ outType: ElementType, _ x: UnsafePointer<In>, _ y: UnsafeMutableRawPointer) {
         switch outType {
-        case .int8: run(x, y.assumingMemoryBound(to: Int8.self))
-        case .uint8: run(x, y.assumingMemoryBound(to: UInt8.self))
+        case .int8, .int4: run(x, y.assumingMemoryBound(to: Int8.self))
+        case .uint8, .uint4: run(x, y.assumingMemoryBound(to: UInt8.self))
         case .int16: run(x, y.assumingMemoryBound(to: Int16.self))
         case .int32: run(x, y.assumingMemoryBound(to: Int32.self))
         }
@@ -95,8 +95,8 @@ extension SameTypeKernel {
     @inline(__always)
     package func dispatch(_ type: ElementType, _ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
         switch type {
-        case .int8: run(x.assumingMemoryBound(to: Int8.self), y.assumingMemoryBound(to: Int8.self))
-        case .uint8: run(x.assumingMemoryBound(to: UInt8.self), y.assumingMemoryBound(to: UInt8.self))
+        case .int8, .int4: run(x.assumingMemoryBound(to: Int8.self), y.assumingMemoryBound(to: Int8.self))
+        case .uint8, .uint4: run(x.assumingMemoryBound(to: UInt8.self), y.assumingMemoryBound(to: UInt8.self))
         case .int16: run(x.assumingMemoryBound(to: Int16.self), y.assumingMemoryBound(to: Int16.self))
         case .int32: run(x.assumingMemoryBound(to: Int32.self), y.assumingMemoryBound(to: Int32.self))
         }

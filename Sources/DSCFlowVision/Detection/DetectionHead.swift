@@ -66,17 +66,18 @@ public enum DetectionHeads {
         switch kind {
         case "skrskr": return try SkrSkrHead(record: record)
         case "skynet": return try SkyNetHead(record: record)
+        case "ultranet": return try UltraNetHead(record: record)
         default:
-            throw DSCError.invalidArgument("unknown detection head '\(kind)' (known: skrskr, skynet)")
+            throw DSCError.invalidArgument("unknown detection head '\(kind)' (known: skrskr, skynet, ultranet)")
         }
     }
 
     /// The score below which `model`'s detection means "no object": `min-score=` from the
-    /// overrides or the metadata, else the head's default — 0 for `skrskr` (the DAC-SDC board reports
-    /// a box for every image; every image holds one object), 0.5 for every other head.
+    /// overrides or the metadata, else the head's default — 0 for `skrskr` and `ultranet` (the DAC-SDC
+    /// boards report a box for every image; every image holds one object), 0.5 for every other head.
     public static func minScore(for model: Model, overrides: [String: String] = [:]) throws -> Double {
         let record = try record(for: model, overrides: overrides)
-        guard let text = record[minScoreKey] else { return record["head"] == "skrskr" ? 0 : 0.5 }
+        guard let text = record[minScoreKey] else { return record["head"] == "skrskr" || record["head"] == "ultranet" ? 0 : 0.5 }
         guard let s = Double(text), s >= 0, s <= 1 else {
             throw DSCError.invalidArgument("detection option \(minScoreKey)='\(text)': expected a number in 0...1")
         }

@@ -42,8 +42,8 @@ public struct Preprocessor: Sendable {
         guard t.shape.count == 4, t.shape[0] == 1, [1, 3].contains(t.shape[3]), t.shape[1] >= 1, t.shape[2] >= 1 else {
             throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "an image input must be [1, H, W, 1 or 3], not \(t.signature)")
         }
-        guard t.type != .int32 else {
-            throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "image inputs must be int8, uint8 or int16, not int32")
+        guard t.type != .int32, !t.type.isSubByte else {
+            throw DSCError.invalidTensor(op: -1, tensor: t.name, reason: "image inputs must be int8, uint8 or int16, not \(t.type.name)")
         }
         let c = t.shape[3]
         let color = options.color ?? (c == 1 ? .gray : .rgb)
@@ -198,7 +198,7 @@ public struct Preprocessor: Sendable {
             let v = UInt16(bitPattern: Int16(truncatingIfNeeded: q))
             buffer[2 * index] = UInt8(v & 0xFF)
             buffer[2 * index + 1] = UInt8(v >> 8)
-        case .int32: break // rejected at init
+        case .int32, .int4, .uint4: break // rejected at init
         }
     }
 

@@ -5,7 +5,8 @@ import CDSCFlowSIMD
 
 /// Nothing a shipped importer produces falls back to the reference kernels: on every SIMD path this CPU
 /// has (AVX2, AVX-VNNI, AVX-512 VNNI) and under `auto`, every operator of SkyNet (SkrSkr's and SEUer B's
-/// files), of the four shared models and of every project fixture gets a microkernel.
+/// files), of UltraNet (the design's param.h, and a project-made one), of the four shared models and of
+/// every project fixture gets a microkernel.
 final class KernelCoverageTests: XCTestCase {
     /// The SIMD paths this CPU runs, and `auto`.
     var paths: [KernelPath] {
@@ -51,5 +52,15 @@ final class KernelCoverageTests: XCTestCase {
             try SkrSkrImporter.importModel(weights: w, biasMultipliers: b, weightsName: "seuer_SkyNet1.wt", biasMultipliersName: "seuer_SkyNet1.bm")
         } }
         try assertEveryOperatorFast(seuer, "SkyNet (SEUer B files)")
+    }
+
+    /// UltraNet: the resize, the 4-bit convs (the nibble tiles on AVX2, the int8 tiles on the VNNI
+    /// paths) and the pools; on the portable path as well.
+    func testUltraNetRunsOnMicrokernels() throws {
+        let portable = try PreparedModel(model: try UltraNetSyntheticDesign(seed: 1).model(), options: SessionOptions(kernels: .portable))
+        XCTAssertTrue(portable.kernels.allSatisfy(\.isFast), "\(portable.kernels)")
+        try XCTSkipIf(KernelPath.supported.count <= 2, "this CPU has no SIMD path (AVX2 or better)")
+        try assertEveryOperatorFast(try UltraNetSyntheticDesign(seed: 1).model(), "UltraNet (project-made param.h)")
+        try assertEveryOperatorFast(try UltraNetTestData.model(), "UltraNet (the design's param.h)")
     }
 }

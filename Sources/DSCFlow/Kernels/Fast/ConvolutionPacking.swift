@@ -30,8 +30,8 @@ struct ConvolutionOperands {
         case .failure(let d): return .failure(d)
         }
         let filter = c.input(1)
-        guard filter.type == .int8, let fdata = filter.data else {
-            return .failure(FastDecline("the filter is not a constant int8 tensor"))
+        guard filter.type == .int8 || filter.type == .int4, let fdata = filter.data else {
+            return .failure(FastDecline("the filter is not a constant int8 or int4 tensor"))
         }
         return .success(ConvolutionOperands(requantizer: requantizer, saturation: saturation, input: c.input(),
                                             filter: filter, fdata: fdata, inS: Shape4(extending: c.input().shape),
@@ -110,7 +110,7 @@ enum ConvolutionPacking {
         var saturation = sat
         let input = o.input
         let w = p.window
-        let unsigned = input.type == .uint8
+        let unsigned = input.type.isUnsigned
         let delta: Int32 = unsigned ? 0 : 128
         let c4 = (inC + 3) / 4 * 4
         let k = kh * kw * inC
@@ -139,11 +139,21 @@ enum ConvolutionPacking {
         let runsApply = w.dilationWidth == 1 && paddedH >= 1 && paddedW >= 1 && (copyBytes ?? Int.max) <= maxPaddedCopy
             && saturation == nil
         var runs = runsApply && (kw > 1 || subsample)
+        // 4-bit weights on the builds that have the int16-accumulating nibble tiles (conv4/).
+        let groups = saturation == nil && o.filter.type == .int4 ? nibbleGroups(input: input.type, weights: src, count: outC * k) : nil
+        // Measured on UltraNet: the portable tile's widening costs more than it saves when it comes every
+        // few groups (8-bit inputs: 4 groups), the AVX2 tile's does not.
+        var nibble = (groups ?? 0) >= (target.path == .portable ? 16 : 1) && target.kernel(DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE) != nil
         if let forced = target.tuning.convKernel {
-            guard forced != DSCSIMD_KERNEL_CONV_ROWRUNS || runsApply else { return .reference("the row-runs layout does not apply") }
-            runs = forced == DSCSIMD_KERNEL_CONV_ROWRUNS
+            let forcedRuns = forced == DSCSIMD_KERNEL_CONV_ROWRUNS || forced == DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE
+            guard !forcedRuns || runsApply else { return .reference("the row-runs layout does not apply") }
+            runs = forcedRuns
+            nibble = forced == DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE || forced == DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE
+            guard !nibble || groups != nil else { return .reference("the nibble tiles do not apply") }
         }
-        guard let kernel = target.kernel(runs ? DSCSIMD_KERNEL_CONV_ROWRUNS : DSCSIMD_KERNEL_CONV_IGEMM) else {
+        let id = runs ? (nibble ? DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE : DSCSIMD_KERNEL_CONV_ROWRUNS)
+                      : (nibble ? DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE : DSCSIMD_KERNEL_CONV_IGEMM)
+        guard let kernel = target.kernel(id) else {
             return .reference("no conv kernel on \(target.path.rawValue)")
         }
         let run4 = (kw * inC + 3) / 4 * 4
@@ -207,6 +217,7 @@ enum ConvolutionPacking {
         a.rq = tables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)
         a.sat_block_q = Int32((saturation?.channelBlock ?? 0) / 4)
         a.out_pixel_stride = Int32(outC)
+        a.nibble_groups = nibble ? Int32(groups ?? 1) : 0
         a.row_runs = runs ? 1 : 0
         a.padded_h = runs ? Int32(paddedH) : 0
         a.padded_w = runs ? Int32(paddedW) : 0
@@ -218,5 +229,19 @@ enum ConvolutionPacking {
             : dscsimd_conv_scratch_bytes(Int32(inC), Int32(kh), Int32(kw), Int64(inS.n * inS.h * inS.w))
         return .kernel(PackedOperator(template: t, kernel: kernel, scratchBytes: Int(scratch), memory: mem,
                                       note: saturation.map { "clamps every \($0.channelBlock) ch" }))
+    }
+
+    /// The nibble tiles' int16 period (`dscsimd_conv.nibble_groups`): with every product |x · w| at most
+    /// `bound` (x an input byte as the kernels read it, flipped to u8 for int8: at most the type's
+    /// maximum, or 255; w the `count` weights at `weights`), a 4-byte group adds at most 4·bound to an
+    /// int16 lane, so 32767 / (4·bound) groups cannot wrap (nor saturate AVX2's pair sums, 2·bound).
+    /// Nil when not even one group fits.
+    static func nibbleGroups(input: ElementType, weights: UnsafePointer<Int8>, count: Int) -> Int? {
+        let maxInput = input.isUnsigned ? Int(input.range.upperBound) : 255
+        var maxWeight = 0
+        for i in 0..<count { maxWeight = max(maxWeight, abs(Int(weights[i]))) }
+        let bound = max(maxInput * maxWeight, 1)
+        let groups = 32767 / (4 * bound)
+        return groups >= 1 ? groups : nil
     }
 }

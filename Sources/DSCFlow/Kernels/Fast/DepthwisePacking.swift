@@ -64,7 +64,7 @@ enum DepthwisePacking {
         // Per channel: the sum of its taps, and the bias with the zero-point correction of the kernels
         // that flip int8 input to u8 (input offset - 128 instead of the input offset).
         let tapSums = (0..<channels).map { c in Int32(truncatingIfNeeded: StridedWeights(base: src + c, count: taps, stride: channels).sum) }
-        let delta: Int32 = input.type == .uint8 ? 0 : 128
+        let delta: Int32 = input.type.isUnsigned ? 0 : 128
         // A saturating accumulator starts at 0 (its correction is 0, `FastSaturation`); its bias comes
         // after the clamp (`postBias`).
         // Proved per operator from the weights: the window's sum cannot saturate, so no clamp is needed.
@@ -87,7 +87,7 @@ enum DepthwisePacking {
         }
         if let q = o.tflite, !sat { tables.markNarrow(count: period, zeroPoint: q.outputZeroPoint) { accBound[$0 % channels] } }
         var d = dscsimd_dwconv()
-        let xor: UInt32 = input.type == .uint8 ? 0 : 0x8080_8080
+        let xor: UInt32 = input.type.isUnsigned ? 0 : 0x8080_8080
         var base = mem + tableBytes
         if genericBytes > 0 {
             let weights = base.bindMemory(to: Int32.self, capacity: taps * period)
@@ -149,7 +149,7 @@ enum DepthwisePacking {
         d.stride_h = Int32(w.strideHeight); d.stride_w = Int32(w.strideWidth)
         d.dilation_h = Int32(w.dilationHeight); d.dilation_w = Int32(w.dilationWidth)
         d.pad_top = Int32(w.padTop); d.pad_left = Int32(w.padLeft)
-        d.input_unsigned = input.type == .uint8 ? 1 : 0
+        d.input_unsigned = input.type.isUnsigned ? 1 : 0
         d.pad_value = p.paddingValue
         d.bias = UnsafePointer(tables.bias)
         d.rq = tables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)

@@ -99,6 +99,10 @@ struct FastKernelBinding {
             case Int32(DSCSIMD_OP_PAD):
                 op.pad.input = input
                 op.pad.output = output
+            case Int32(DSCSIMD_OP_RESIZE):
+                op.resize.input = input
+                op.resize.output = output
+                op.resize.scratch = scratchBytes
             case Int32(DSCSIMD_OP_MEAN):
                 op.mean.input = input
                 op.mean.output = output

@@ -12,21 +12,23 @@ struct RequantizationTables {
     var mask: UnsafeMutablePointer<Int32>
     /// `dscsimd_requant.post_bias` (saturating accumulators).
     var postBias: UnsafeMutablePointer<Int32>
+    /// `dscsimd_requant.addend` (the multiply-add-shift requantizer's A[c]).
+    var addend: UnsafeMutablePointer<Int32>
     /// `dscsimd_requant.narrow_nudge` ([padded / 16][even 8, odd 8]), filled by `markNarrow`.
     var nudge: UnsafeMutablePointer<Int64>
     let padded: Int
     var flags: Int32 = 0
 
     /// Bytes the tables take for `padded` channels (a multiple of 16; the base 64-byte aligned).
-    static func bytes(_ padded: Int) -> Int { 7 * 4 * padded + 8 * padded }
+    static func bytes(_ padded: Int) -> Int { 8 * 4 * padded + 8 * padded }
 
     init(_ base: UnsafeMutableRawPointer, padded: Int) {
         self.padded = padded
-        let n = (base + 7 * 4 * padded).bindMemory(to: Int64.self, capacity: padded)
+        let n = (base + 8 * 4 * padded).bindMemory(to: Int64.self, capacity: padded)
         n.initialize(repeating: 0, count: padded)
         nudge = n
-        let p = base.bindMemory(to: Int32.self, capacity: 7 * padded)
-        p.initialize(repeating: 0, count: 7 * padded)
+        let p = base.bindMemory(to: Int32.self, capacity: 8 * padded)
+        p.initialize(repeating: 0, count: 8 * padded)
         multiplier = p
         left = p + padded
         right = p + 2 * padded
@@ -34,6 +36,7 @@ struct RequantizationTables {
         bias = p + 4 * padded
         mask = p + 5 * padded
         postBias = p + 6 * padded
+        addend = p + 7 * padded
     }
 
     /// Fills the first `count` entries from a requantizer (one entry broadcast, or one per channel):
@@ -78,6 +81,12 @@ struct RequantizationTables {
             }
         case .none:
             break
+        case .multiplyAddShift(let q):
+            guard q.multipliers.count == 1 || q.multipliers.count == count, q.addends.count == q.multipliers.count else { return false }
+            for c in 0..<count {
+                multiplier[c] = q.multipliers[q.multipliers.count == 1 ? 0 : c]
+                addend[c] = q.addends[q.addends.count == 1 ? 0 : c]
+            }
         }
         return true
     }
@@ -109,6 +118,7 @@ struct RequantizationTables {
         total[e] = source.total[c]
         mask[e] = source.mask[c]
         postBias[e] = source.postBias[c]
+        addend[e] = source.addend[c]
     }
 
     /// The kernel argument for requantizer `r` after an accumulator `sat` (nil: wrapping int32) in the
@@ -134,6 +144,11 @@ struct RequantizationTables {
             a.lo = q.outputMin; a.hi = q.outputMax
         case .none:
             a.mode = Int32(DSCSIMD_RQ_MODE_RAW)
+        case .multiplyAddShift(let q):
+            a.mode = Int32(DSCSIMD_RQ_MODE_MULADDSHIFT)
+            a.mulshift_shift = q.shift
+            a.addend = UnsafePointer(addend)
+            a.lo = 0; a.hi = q.outputMax
         }
         if let sat {
             a.saturate = 1
@@ -160,7 +175,7 @@ struct FastSaturation {
         guard case .saturating(let bits, let block) = a else { return .success(nil) }
         guard bits <= 30 else { return .failure(FastDecline("\(bits)-bit saturating accumulator")) }
         guard wholeWindow || block % 4 == 0 else { return .failure(FastDecline("saturation every \(block) channels (not a multiple of 4)")) }
-        guard inputOffset == (inputType == .uint8 ? 0 : 128) else {
+        guard inputOffset == (inputType.isUnsigned ? 0 : 128) else {
             return .failure(FastDecline("saturating accumulator with input offset \(inputOffset)"))
         }
         return .success(FastSaturation(lo: -(Int32(1) << (bits - 1)), hi: (Int32(1) << (bits - 1)) - 1, channelBlock: block))
@@ -236,8 +251,9 @@ enum FastPacking {
     static func byteActivations(_ c: OperatorContext, int32Output: Bool = false) -> String? {
         let input = c.input(), output = c.output
         if input.isConstant { return "constant input" }
-        if input.type != .int8 && input.type != .uint8 { return "\(input.type.name) tensor '\(input.name)'" }
-        if int32Output ? output.type != .int32 : (output.type != .int8 && output.type != .uint8) {
+        // One byte per element: int8, uint8 and the 4-bit types (held one per byte).
+        if input.type.byteSize != 1 { return "\(input.type.name) tensor '\(input.name)'" }
+        if int32Output ? output.type != .int32 : output.type.byteSize != 1 {
             return "\(output.type.name) output '\(output.name)'"
         }
         return nil

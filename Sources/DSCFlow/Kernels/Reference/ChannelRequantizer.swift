@@ -4,7 +4,7 @@ private let zeroTable: [Int32] = [0]
 /// A requantizer unpacked for a kernel's inner loop: raw pointers to the per-channel tables, so that
 /// applying it touches no reference counts and allocates nothing.
 package struct ChannelRequantizer {
-    package enum Mode { case fixedPoint, mulShift, raw }
+    package enum Mode { case fixedPoint, mulShift, raw, multiplyAddShift }
     package let mode: Mode
     package let multipliers: UnsafePointer<Int32>
     package let multiplierStride: Int
@@ -16,6 +16,9 @@ package struct ChannelRequantizer {
     package let mulShiftShift: Int64
     package let relu: Bool
     package let rounding: RoundingMode
+    /// `.multiplyAddShift`: the addends A[c] (`multipliers` holds M[c], `mulShiftShift` the shift, `hi` the clip).
+    package var addends: UnsafePointer<Int32>? = nil
+    package var addendStride = 0
 
     /// acc (bias already added) → output value of channel `c`.
     @inline(__always)
@@ -33,6 +36,10 @@ package struct ChannelRequantizer {
             return Int32(min(max(v, Int64(lo)), Int64(hi)))
         case .raw:
             return acc
+        case .multiplyAddShift:
+            let a = addends.map { $0[c &* addendStride] } ?? 0
+            return MultiplyAddShiftRequantizer.apply(acc, multiplier: multipliers[c &* multiplierStride], addend: a,
+                                                     shift: Int32(truncatingIfNeeded: mulShiftShift), outputMax: hi)
         }
     }
 
@@ -57,6 +64,18 @@ package struct ChannelRequantizer {
                                                 shiftStride: 0, zeroPoint: 0, lo: q.outputMin, hi: q.outputMax,
                                                 mulShiftShift: Int64(q.shift), relu: q.reluBeforeMultiply,
                                                 rounding: rounding))
+                }
+            }
+        case .multiplyAddShift(let q):
+            return try q.multipliers.withUnsafeBufferPointer { (m) throws(E) in
+                try q.addends.withUnsafeBufferPointer { (a) throws(E) in
+                    try zeroTable.withUnsafeBufferPointer { (z) throws(E) in
+                        try body(ChannelRequantizer(mode: .multiplyAddShift, multipliers: m.baseAddress!,
+                                                    multiplierStride: m.count == 1 ? 0 : 1, shifts: z.baseAddress!,
+                                                    shiftStride: 0, zeroPoint: 0, lo: 0, hi: q.outputMax,
+                                                    mulShiftShift: Int64(q.shift), relu: true, rounding: rounding,
+                                                    addends: a.baseAddress!, addendStride: a.count == 1 ? 0 : 1))
+                    }
                 }
             }
         case .none:
