@@ -84,9 +84,11 @@ struct ImportUltraNetCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let p = try ByteStorage(contentsOfFile: params)
-        let c = try config.map { try ByteStorage(contentsOfFile: $0) }
-        let b = try lastBias.map { try ByteStorage(contentsOfFile: $0) }
+        // The design's source files are a few MB; 256 MiB bounds what a wrong path could make us read.
+        let limit = 256 << 20
+        let p = try ByteStorage(contentsOfFile: params, maxBytes: limit, what: "param.h")
+        let c = try config.map { try ByteStorage(contentsOfFile: $0, maxBytes: limit, what: "config.h") }
+        let b = try lastBias.map { try ByteStorage(contentsOfFile: $0, maxBytes: limit, what: "last_bias.npy") }
         let model = try UltraNetImporter.importModel(parameters: p.buffer, parametersName: params, config: c?.buffer,
                                                      configName: config ?? "config.h", lastBias: b?.buffer,
                                                      lastBiasName: lastBias ?? "last_bias.npy")
