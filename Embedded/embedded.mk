@@ -35,7 +35,7 @@ EMB_C_SOURCES    := $(filter-out %-avx2.c %-avxvnni.c %-avx512vnni.c %-avx512vbm
 EMB_SWIFTFLAGS := -enable-experimental-feature Embedded -wmo -Osize -parse-as-library -package-name DSCFlow \
 	-Xfrontend -function-sections -Xfrontend -disable-implicit-concurrency-module-import \
 	-Xfrontend -disable-implicit-string-processing-module-import -I $(EMB)/modules
-EMB_CFLAGS := -Os -fwrapv -ffunction-sections -fdata-sections -std=gnu11 -Wall -Wextra -Werror -Wno-psabi \
+EMB_CFLAGS := -DDSCFLOW_DEVICE=1 -Os -fwrapv -ffunction-sections -fdata-sections -std=gnu11 -Wall -Wextra -Werror -Wno-psabi \
 	-ISources/CDSCFlowSIMD/include -ISources/CDSCFlowSupport/include -ISources/CDSCFlowCAPI/include -Iinclude
 
 # Per target: Swift and C flags. armv7em: Cortex-M7 with its double-precision FPU, softfp calling convention

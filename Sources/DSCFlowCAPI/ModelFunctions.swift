@@ -1,14 +1,22 @@
 import CDSCFlowCAPI
 import DSCFlow
 
-/// `dsc_model_load_file`: loads a model file into memory the model owns.
+/// `dsc_model_load_file`: loads a model file (at most 1 GiB) into memory the model owns.
 @c(dsc_model_load_file)
 public func dscModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
+    dscModelLoadFileEx(path, 0, out)
+}
+
+/// `dsc_model_load_file_ex`: loads a model file of at most `max_bytes` (0: the default, 1 GiB).
+@c(dsc_model_load_file_ex)
+public func dscModelLoadFileEx(_ path: UnsafePointer<CChar>?, _ maxBytes: UInt64,
+                               _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
         let path = try required(path, "path")
         let out = try required(out, "out")
-        let model = try Model.load(path: String(cString: path))
-        out.pointee = ModelHandle(model).retainedPointer()
+        let limit = maxBytes == 0 ? Model.defaultMaxFileBytes : Int(clamping: maxBytes)
+        let model = try Model.load(path: String(cString: path), maxFileBytes: limit)
+        out.pointee = try ModelHandle(model).retainedPointer()
     }
 }
 
@@ -20,22 +28,22 @@ public func dscModelLoadMemory(_ data: UnsafeRawPointer?, _ size: UInt, _ out: U
         let out = try required(out, "out")
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("size \(size) is too large") }
         let model = try Model.load(bytes: UnsafeRawBufferPointer(start: data, count: Int(size)), copy: false)
-        out.pointee = ModelHandle(model).retainedPointer()
+        out.pointee = try ModelHandle(model).retainedPointer()
     }
 }
 
 /// `dsc_model_free`: releases the caller's reference; NULL is ignored.
 @c(dsc_model_free)
 public func dscModelFree(_ model: UnsafeMutablePointer<dsc_model>?) {
-    guard let model else { return }
-    Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).release()
+    ModelHandle.free(model)
 }
 
 /// Runs `body` on the model behind `model` and stores its result in `out`, with NULL checks.
 private func query<T>(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMutablePointer<T>?,
                       _ body: (ModelHandle) throws(DSCError) -> T) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let out = try required(out, "output pointer")
         out.pointee = try body(handle)
     }
@@ -108,6 +116,17 @@ public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt3
     }
 }
 
+/// `dsc_model_session_memory`: the bytes a session with `flags` takes in all (what its memory limit
+/// bounds), computed without the limit.
+@c(dsc_model_session_memory)
+public func dscModelSessionMemory(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ bytes: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, bytes) { (h) throws(DSCError) in
+        var options = try SessionFlags.options(flags)
+        options.memoryLimit = Int.max
+        return UInt(try PreparedModel(model: h.model, options: options).memory.total)
+    }
+}
+
 /// `dsc_model_metadata_count`: number of metadata entries.
 @c(dsc_model_metadata_count)
 public func dscModelMetadataCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
@@ -120,7 +139,8 @@ public func dscModelMetadata(_ model: UnsafePointer<dsc_model>?, _ index: UInt,
                              _ key: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
                              _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let h = lease.object
         let key = try required(key, "key"), value = try required(value, "value")
         let entry = h.metadata[try checkedIndex(index, below: h.metadata.count, "metadata index")]
         key.pointee = UnsafePointer(entry.key)

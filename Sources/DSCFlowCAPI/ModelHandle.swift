@@ -5,9 +5,13 @@ import DSCFlow
 import DSCFlowVision
 #endif
 
-/// What a `dsc_model *` points to: the model plus the C strings its info functions hand out (made
-/// once at load, valid until the handle dies).
-final class ModelHandle {
+/// What a `dsc_model *` handle stands for: the model plus the C strings its info functions hand out
+/// (made once at load, valid until the handle dies). Shared: any number of threads may use it at once.
+final class ModelHandle: CHandleObject {
+    static let kind = Int32(DSC_CAPI_KIND_MODEL)
+    static let noun: StaticString = "model"
+    static let exclusive = false
+
     let model: Model
     private let tensorNames: [UnsafeMutablePointer<CChar>]
     private let operationNames: [UnsafeMutablePointer<CChar>]
@@ -33,7 +37,9 @@ final class ModelHandle {
         operationKinds = model.operations.map { CString.make($0.kind.name) }
         metadata = model.metadata.keys.sorted().map { (CString.make($0), CString.make(model.metadata[$0] ?? "")) }
         #if canImport(DSCFlowVision)
-        let count = model.outputs.first.map { model.tensors[$0].elementCount } ?? 0
+        // Default labels ("class i") for at most `maxDefaultLabels` classes: an output of a billion
+        // elements (a hostile or non-classifier model) must not make a billion strings at load.
+        let count = min(model.outputs.first.map { model.tensors[$0].elementCount } ?? 0, ModelHandle.maxDefaultLabels)
         do {
             let all = LabelList.completed(try LabelList.labels(of: model), count: count)
             var offsets: [Int] = [], text = ""
@@ -75,23 +81,23 @@ final class ModelHandle {
         #endif
     }
 
+    /// The most classes that get a default label ("class i") where the model names none.
+    static let maxDefaultLabels = 1 << 16
+
     #if canImport(DSCFlowVision)
     /// The label of element `index` of output 0 (valid until the handle dies).
-    func label(_ index: Int) throws -> UnsafePointer<CChar> {
+    func label(_ index: Int) throws(DSCError) -> UnsafePointer<CChar> {
         let l = try labels.get()
-        guard l.offsets.indices.contains(index) else { throw DSCError.invalidArgument("no label \(index) (there are \(l.offsets.count))") }
+        guard l.offsets.indices.contains(index) else {
+            throw DSCError.invalidArgument("no label \(index) (there are \(l.offsets.count); classes beyond \(ModelHandle.maxDefaultLabels) need labels in the model's metadata)")
+        }
         return UnsafePointer(l.storage + l.offsets[index])
     }
     #endif
 
-    /// A new +1 reference as a C handle (released by `dsc_model_free`).
-    func retainedPointer() -> UnsafeMutablePointer<dsc_model> {
-        Unmanaged.passRetained(self).toOpaque().assumingMemoryBound(to: dsc_model.self)
-    }
-
-    /// The handle behind a C pointer, without changing its reference count.
-    static func from(_ p: UnsafePointer<dsc_model>) -> ModelHandle {
-        Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    /// A new C handle for this model (freed by `dsc_model_free`).
+    func retainedPointer() throws(DSCError) -> UnsafeMutablePointer<dsc_model> {
+        try makeHandle().assumingMemoryBound(to: dsc_model.self)
     }
 
     /// Describes tensor `t` (an index the model validated).

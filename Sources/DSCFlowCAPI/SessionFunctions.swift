@@ -12,10 +12,11 @@ public func dscSessionCreate(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMu
 public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32,
                                _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let owner = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let owner = lease.object
         let out = try required(out, "out")
         let handle = try SessionHandle(owner: owner, flags: flags)
-        out.pointee = handle.retainedPointer()
+        out.pointee = try handle.retainedPointer()
     }
 }
 
@@ -24,19 +25,19 @@ public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt
 public func dscSessionCreateInArena(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ arena: UnsafeMutableRawPointer?,
                                     _ arenaSize: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let owner = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let owner = lease.object
         let arena = try required(arena, "arena")
         let out = try required(out, "out")
         let handle = try SessionHandle(owner: owner, flags: flags, arena: arena, size: arenaSize)
-        out.pointee = handle.retainedPointer()
+        out.pointee = try handle.retainedPointer()
     }
 }
 
 /// `dsc_session_free`: frees a session; NULL is ignored.
 @c(dsc_session_free)
 public func dscSessionFree(_ session: UnsafeMutablePointer<dsc_session>?) {
-    guard let session else { return }
-    Unmanaged<SessionHandle>.fromOpaque(UnsafeRawPointer(session)).release()
+    SessionHandle.free(session)
 }
 
 /// `dsc_session_run`: copies the input in, runs, copies the output out (sizes must match exactly).
@@ -44,7 +45,8 @@ public func dscSessionFree(_ session: UnsafeMutablePointer<dsc_session>?) {
 public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input: UnsafeRawPointer?, _ inputSize: UInt,
                           _ output: UnsafeMutableRawPointer?, _ outputSize: UInt) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = SessionHandle.from(try required(session, "session"))
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let input = try required(input, "input")
         let output = try required(output, "output")
         let model = h.session.model
@@ -71,7 +73,8 @@ private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data
                                   _ size: UnsafeMutablePointer<UInt>?,
                                   _ body: (SessionHandle) throws(DSCError) -> (Address?, Int)) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = SessionHandle.from(try required(session, "session"))
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let data = try required(data, "data")
         let size = try required(size, "size")
         let (address, count) = try body(h)
@@ -94,7 +97,8 @@ public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ ind
 @c(dsc_session_invoke)
 public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = SessionHandle.from(try required(session, "session"))
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         h.session.run()
         h.hasRun = true
     }
@@ -135,7 +139,8 @@ public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UIn
 public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                     _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = SessionHandle.from(try required(session, "session"))
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let out = try required(nanoseconds, "nanoseconds")
         let i = try checkedIndex(op, below: h.session.model.operations.count, "operator index")
         guard h.session.options.profile else {
@@ -150,7 +155,8 @@ public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op
 @c(dsc_session_kernels)
 public func dscSessionKernels(_ session: UnsafePointer<dsc_session>?, _ kernels: UnsafeMutablePointer<Int32>?) -> Int32 {
     Status.guarded { () throws(DSCError) in
-        let h = SessionHandle.from(try required(session, "session"))
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let out = try required(kernels, "kernels")
         out.pointee = SessionFlags.code(of: h.session.kernelPath)
     }

@@ -37,22 +37,26 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the output values (also the default when no --output is given).")
     var print = false
 
+    @Option(name: .long, help: memoryLimitHelp)
+    var memoryLimit = SessionOptions.defaultMemoryLimit >> 20
+
     @OptionGroup var program: ProgramOptions
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try program.requireProgram(m)
         if m.acceleratorProgramDesign != nil {
             try ISmart3RunCommand.run(model: m, input: input, output: output, dumpDir: dumpDir, print: print, options: program)
             return
         }
-        let bytes = try readFile(input)
-        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double))
+        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double,
+                                                                   memoryLimit: try memoryLimitBytes(mib: memoryLimit)))
         let inBuf = session.inputBytes()
+        let bytes = try ByteStorage(contentsOfFile: input, maxBytes: inBuf.count, what: "input file")
         guard bytes.count == inBuf.count else {
             throw DSCError.invalidArgument("\(input) has \(bytes.count) bytes; input \(m.tensors[m.inputs[0]].name) \(m.tensors[m.inputs[0]].signature) needs \(inBuf.count)")
         }
-        bytes.withUnsafeBytes { inBuf.copyMemory(from: $0) }
+        inBuf.copyMemory(from: bytes.buffer)
         var dumpError: Error? = nil
         if let dir = dumpDir {
             try makeDirectory(dir)

@@ -220,7 +220,7 @@ public enum DSCMFormat {
         guard d.count == SubBytePacking.packedByteCount(count, type) else {
             throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' has \(d.count) bytes of packed data; \(count) \(type.name) elements need \(SubBytePacking.packedByteCount(count, type))")
         }
-        let storage = ByteStorage(zeroedCount: count)
+        let storage = try ByteStorage(zeroedCount: count)
         let ok = SubBytePacking.unpack(d.buffer, type: type,
                                        into: UnsafeMutableRawBufferPointer(mutating: storage.buffer))
         guard ok else { throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)': the unused bits of its packed data are not zero") }

@@ -28,7 +28,7 @@ enum Conv2D: ConvolutionDefinition {
         if depthwise {
             let inC = r.tensors[x].shape.count == 4 ? r.tensors[x].shape[3] : 1
             guard channels % inC == 0 else {
-                throw r.unsupported("\(channels) output channels are not a multiple of \(inC) input channels")
+                throw r.malformed("\(channels) output channels are not a multiple of \(inC) input channels")
             }
             dm = channels / inC
         }

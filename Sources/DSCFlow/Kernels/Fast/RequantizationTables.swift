@@ -231,11 +231,6 @@ enum FastPacking {
         return Int(clamping: max(abs(Int64(bias) + 255 * Int64(positive)), abs(Int64(bias) + 255 * Int64(negative))))
     }
 
-    /// 64-byte aligned memory for a packed operator (at least 64 bytes).
-    static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
-    }
-
     /// `v` fits a C `int32_t` argument and is not negative.
     static func fits(_ v: Int) -> Bool { v >= 0 && v <= Int(Int32.max) }
 
