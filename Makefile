@@ -30,7 +30,7 @@ build:
 	$(call no_warnings,build,$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS))
 
 ## Every test the project has.
-test: check-docs cli-release test-swift test-fuzz test-fuzz-onnx test-capi examples test-wheel
+test: check-docs cli-release test-swift test-fuzz test-fuzz-onnx test-capi examples test-wheel test-embedded
 
 ## Every public Swift declaration has a /// comment (tools/check_public_docs.py lists those that do not).
 check-docs:
@@ -178,6 +178,13 @@ test-capi: stage
 	$(CC) -std=c99 -Wall -Wextra -Werror Tests/CAPI/image_test.c $$($(PKG) --cflags --libs dscflow) -lm \
 		-o $(BUILD_DIR)/tests/image_test
 	$(BUILD_DIR)/tests/image_test models/dscflow_detector.tflite samples Tests/DSCFlowTests/Fixtures/jpeg
+	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/stack_test.c $$($(PKG) --cflags --libs dscflow) \
+		-o $(BUILD_DIR)/tests/stack_test
+	$(BUILD_DIR)/tests/stack_test $(CAPI_MODELS)
+	$(CC) -std=c99 -Wall -Wextra -Werror -pthread Tests/CAPI/misuse_test.c $$($(PKG) --cflags --libs dscflow) \
+		-o $(BUILD_DIR)/tests/misuse_test
+	$(BUILD_DIR)/tests/misuse_test $(FIXTURES_DIR)/add_same_shape/model.tflite $(FIXTURE_EXAMPLE)/model.tflite \
+		$(wildcard $(PERSON_MODEL))
 	@if $(CC) -std=c99 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -pthread Tests/CAPI/capi_test.c \
 		$$($(PKG) --cflags --libs dscflow) -o $(BUILD_DIR)/tests/capi_test_asan 2>/dev/null; then \
 		echo "capi_test again under AddressSanitizer, LeakSanitizer and UBSan:"; \
@@ -252,3 +259,89 @@ example-firmware: stage
 	$(if $(wildcard $(PERSON_MODEL)),$(FIRMWARE) OUT=$(abspath $(EXAMPLES))/firmware-person MODEL=$(abspath $(PERSON_MODEL)) \
 		INPUT=$(abspath $(PERSON_GOLDEN))/input.bin EXPECTED=$(abspath $(PERSON_GOLDEN))/output.bin, \
 		@echo "skip: firmware example on person_detect: $(PERSON_MODEL) is absent (../shared not present)")
+
+include Embedded/embedded.mk
+
+comma := ,
+
+# ---- Sanitizers and libFuzzer (docs/HARDENING.md) -------------------------------------------------
+
+# The toolchain's clang: its sanitizer runtimes are the ones the Swift code is linked with.
+SAN_CC      := $(TOOLCHAIN_BIN)clang
+ASAN_DIR    := .build/asan
+TSAN_DIR    := .build/tsan
+# swiftc has no UndefinedBehaviorSanitizer on Linux (`-sanitize=undefined` is refused), so SwiftPM's
+# --sanitize=undefined cannot be used: the library is built with ASan, the C tests with ASan + UBSan.
+ASAN_SWIFT  := --sanitize=address --scratch-path $(ASAN_DIR)
+TSAN_SWIFT  := --sanitize=thread --scratch-path $(TSAN_DIR)
+## XCTest filter of `make test-asan` (empty: every test) and of `make test-tsan` (the threaded tests).
+ASAN_FILTER ?=
+TSAN_FILTER ?= ThreadedSessionTests|FramePipelineTests|DetectorTests
+# Models of the sanitized C test runs: the project fixtures and, when present, the shared models.
+SAN_MODELS  := $(CAPI_MODELS)
+
+# $(call sanitized_c_test,SCRATCH,SWIFTFLAGS,CFLAGS,NAME,ENV): builds libDSCFlowC.so with SWIFTFLAGS and
+# Tests/CAPI/capi_test.c with CFLAGS against it (the library itself instrumented, not only the test), then
+# runs it on SAN_MODELS with ENV.
+define sanitized_c_test
+	$(call no_warnings,$(4)-lib,$(SWIFT) build $(2) --product DSCFlowC)
+	@set -e; bin=$$($(SWIFT) build $(2) --show-bin-path); mkdir -p $(BUILD_DIR)/tests; \
+	ln -sf libDSCFlowC.so $$bin/libdscflow.so.0; \
+	$(SAN_CC) -std=c99 -g $(3) -pthread -Iinclude Tests/CAPI/capi_test.c -L$$bin -lDSCFlowC -Wl,-rpath,$$bin \
+		-o $(BUILD_DIR)/tests/capi_test_$(4); \
+	echo "capi_test against the $(4) build of the library:"; \
+	$(5) $(BUILD_DIR)/tests/capi_test_$(4) $(SAN_MODELS) > $(BUILD_DIR)/tests/capi_test_$(4).log 2>&1 || status=$$?; \
+	tail -1 $(BUILD_DIR)/tests/capi_test_$(4).log; \
+	if [ "$${status:-0}" -ne 0 ]; then grep -v '^capi_test: ' $(BUILD_DIR)/tests/capi_test_$(4).log | head -80; exit 1; fi
+endef
+
+## The XCTests (ASAN_FILTER selects some) and the C API test (itself with UBSan too) against an
+## AddressSanitizer build of the library. The allocation counter steps aside (the sanitizer's hook counts).
+test-asan:
+	$(call no_warnings,asan-build,$(SWIFT) build --build-tests $(ASAN_SWIFT))
+	ASAN_OPTIONS=detect_leaks=0 \
+		$(SWIFT) test --skip-build $(ASAN_SWIFT) $(if $(ASAN_FILTER),--filter '$(ASAN_FILTER)')
+	$(call sanitized_c_test,$(ASAN_DIR),$(ASAN_SWIFT),-fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined,asan,ASAN_OPTIONS=detect_leaks=0)
+
+## The threaded tests (TSAN_FILTER) and the C API test (threads, two sessions per model, DSC_SESSION_THREADS)
+## against a ThreadSanitizer build of the library.
+test-tsan:
+	$(call no_warnings,tsan-build,$(SWIFT) build --build-tests $(TSAN_SWIFT))
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build $(TSAN_SWIFT) --filter '$(TSAN_FILTER)'
+	$(call sanitized_c_test,$(TSAN_DIR),$(TSAN_SWIFT),-fsanitize=thread,tsan,TSAN_OPTIONS=halt_on_error=1)
+
+## Both sanitizer runs, the XCTests under ASan limited to SAN_CI_FILTER (what CI runs).
+SAN_CI_FILTER ?= FileLimitTests|MemoryLimitTests|MalformedModelTests|DSCMFormatTests|RunAllocationTests|StartupAllocationTests|ProjectFixtureTests|ThreadedSessionTests|PNGCodecTests|JPEGCodecTests
+test-sanitizers:
+	$(MAKE) --no-print-directory test-asan ASAN_FILTER='$(SAN_CI_FILTER)'
+	$(MAKE) --no-print-directory test-tsan
+
+FUZZ_DIR     := .build/fuzz
+FUZZ_TARGETS := fuzz-tflite fuzz-dscm fuzz-skrskr fuzz-png fuzz-jpeg fuzz-capi
+## Seconds each target runs in `make fuzz` (CI: 30).
+SECONDS      ?= 30
+
+## Build the libFuzzer targets of Tests/Fuzz (with ASan) in $(FUZZ_DIR).
+## Compiler warnings fail it; gold's "Cannot export local symbol '__asan_..." (ASan's symbols against
+## libdscflow's version script) is not one.
+fuzz-build:
+	@mkdir -p $(BUILD_DIR); log=$(BUILD_DIR)/fuzz-build.log; \
+	$(SWIFT) build -c release --package-path Tests/Fuzz --scratch-path $(CURDIR)/$(FUZZ_DIR) \
+		--sanitize=fuzzer --sanitize=address > $$log 2>&1; status=$$?; tail -3 $$log; \
+	if [ $$status -ne 0 ]; then cat $$log; exit $$status; fi; \
+	if grep 'warning:' $$log | grep -v "Cannot export local symbol '__asan_" | grep -q .; then \
+		echo "FAIL: fuzz-build: compiler warnings:"; grep 'warning:' $$log | grep -v "__asan_" | sort -u; exit 1; fi
+	@ln -sf libDSCFlowC.so $(FUZZ_DIR)/release/libdscflow.so.0
+
+## Run every fuzz target for SECONDS on a copy of its seed corpus (Tests/Fuzz/corpus/<target>, kept
+## unchanged); a crash leaves its input in $(FUZZ_DIR)/findings/<target> and fails.
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		work=$(FUZZ_DIR)/work/$$t; found=$(FUZZ_DIR)/findings/$$t; rm -rf $$work; mkdir -p $$work $$found; \
+		cp Tests/Fuzz/corpus/$${t#fuzz-}/* $$work/; \
+		echo "fuzz: $$t for $(SECONDS) s"; \
+		if ! ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/release/$$t -max_total_time=$(SECONDS) -rss_limit_mb=2048 -timeout=10 \
+			-artifact_prefix=$$found/ -print_final_stats=1 $$work > $(FUZZ_DIR)/$$t.log 2>&1; then \
+			tail -40 $(FUZZ_DIR)/$$t.log; echo "FAIL: $$t: see $(FUZZ_DIR)/$$t.log and $$found"; exit 1; fi; \
+		grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|cov:' $(FUZZ_DIR)/$$t.log | tail -3 | tr '\n' ' '; echo; \
+	done

@@ -15,9 +15,22 @@
  *    library; the lifetime of each is stated where it is returned.
  *  - Threads: a dsc_model is immutable and may be used from any number of threads at once
  *    (load, info queries, creating sessions). A dsc_session is used by one thread at a time; run
- *    several sessions of one model to use several threads. dsc_last_error() is per thread.
- *  - Handles are freed exactly once. Freeing a handle twice (e.g. calling dsc_session_free twice on
- *    the same pointer) is undefined behaviour, as with free(3): it is not detected and not safe.
+ *    several sessions of one model to use several threads. This is enforced, not assumed: a call on a
+ *    session that another thread's call is using is refused with DSC_ERR_WRONG_STATE (it does not
+ *    wait, and nothing of it runs), so misuse gives an error, never wrong bytes. (The buffers
+ *    dsc_session_input() and dsc_session_output() hand out are outside this: touch them only while no
+ *    other thread runs the session.) dsc_last_error() is per thread.
+ *  - Handles (dsc_model *, dsc_session *) are table entries, not addresses. A handle that was freed,
+ *    a model handle passed as a session (or the reverse) and a pointer the library never returned are
+ *    refused with DSC_ERR_INVALID_ARGUMENT; freeing such a handle (e.g. a second dsc_session_free on
+ *    the same pointer) does nothing. A free racing a call on another thread waits for that call to end.
+ *    (A handle value is reused only after 2^32 frees of its slot.)
+ *  - Memory: every allocation a file, a model or an argument sizes reports failure
+ *    (DSC_ERR_OUT_OF_MEMORY), never aborts the process; model files are read only up to a size limit
+ *    (dsc_model_load_file_ex()) and sessions take at most a memory limit (DSC_SESSION_MEMORY_LIMIT_MIB()).
+ *  - Stack: dsc_session_run() and dsc_session_invoke() need at most 16 KiB of the calling thread's stack
+ *    on every kernel path (a release build; docs/HARDENING.md has the figures); creating a session
+ *    needs more (see there).
  */
 #ifndef DSCFLOW_H
 #define DSCFLOW_H
@@ -86,6 +99,21 @@ extern "C" {
 #define DSC_SESSION_KERNELS(k) (((uint32_t)(k) & 0xFu) << 16)
 /** The bits of the flags DSC_SESSION_KERNELS() sets. */
 #define DSC_SESSION_KERNELS_MASK 0xF0000u
+/** The most memory a session may take, in MiB (1 ... 4095), in bits 20 ... 31 of the flags, e.g.
+ *  DSC_SESSION_MEMORY_LIMIT_MIB(64): its arena (tensors, every thread's kernel scratch, alignment slack;
+ *  the caller's memory with dsc_session_create_in_arena()), its kernels' packed constants and its own
+ *  tables, as dsc_model_session_memory() adds them up. Checked before any of it is allocated: a model
+ *  that needs more makes session creation fail with DSC_ERR_OUT_OF_MEMORY, the message saying what it
+ *  needs. 0 there means the default, DSC_DEFAULT_MEMORY_LIMIT_MIB. */
+#define DSC_SESSION_MEMORY_LIMIT_MIB(n) (((uint32_t)(n) & 0xFFFu) << 20)
+/** The bits of the flags DSC_SESSION_MEMORY_LIMIT_MIB() sets. */
+#define DSC_SESSION_MEMORY_LIMIT_MASK 0xFFF00000u
+/** The default memory limit of a session: 256 MiB (SkyNet at 160x320 with every tensor preserved needs
+ *  about 14 MB; a hostile model asking for gigabytes is refused before a byte is allocated). */
+#define DSC_DEFAULT_MEMORY_LIMIT_MIB 256
+/** No memory limit: what can be allocated is the limit (running out is still DSC_ERR_OUT_OF_MEMORY).
+ *  Not together with DSC_SESSION_MEMORY_LIMIT_MIB(). */
+#define DSC_SESSION_NO_MEMORY_LIMIT 8u
 /** Kernel paths for DSC_SESSION_KERNELS() and dsc_session_kernels(). */
 #define DSC_KERNELS_AUTO 0
 /** The reference kernels only (the executable specification). */
@@ -174,11 +202,21 @@ const char *dsc_type_name(int32_t type);
 /* ---------------------------------------------------------------------------------------------- */
 /* Models                                                                                         */
 
+/** The largest model file dsc_model_load_file() reads: 1 GiB. */
+#define DSC_DEFAULT_MAX_MODEL_FILE_BYTES 1073741824u
+
 /** Loads a model file (.tflite or .dscm, told apart by content), reading it into memory the model owns.
- *  `path`: a NUL-terminated UTF-8 path. On success `*out` receives a new model that the caller
- *  frees with dsc_model_free(). Errors: DSC_ERR_INVALID_ARGUMENT (NULL path or out), DSC_ERR_IO,
- *  DSC_ERR_MALFORMED_MODEL, DSC_ERR_UNSUPPORTED, DSC_ERR_OUT_OF_MEMORY. Thread-safe. */
+ *  `path`: a NUL-terminated UTF-8 path. A file above DSC_DEFAULT_MAX_MODEL_FILE_BYTES is refused
+ *  (DSC_ERR_IO) before it is read; a file whose first bytes are neither format is refused
+ *  (DSC_ERR_MALFORMED_MODEL) after reading only those. On success `*out` receives a new model that the
+ *  caller frees with dsc_model_free(). Errors: DSC_ERR_INVALID_ARGUMENT (NULL path or out), DSC_ERR_IO
+ *  (missing, unreadable, not a regular file, above the size limit), DSC_ERR_MALFORMED_MODEL,
+ *  DSC_ERR_UNSUPPORTED, DSC_ERR_OUT_OF_MEMORY. Thread-safe. */
 int dsc_model_load_file(const char *path, dsc_model **out);
+
+/** dsc_model_load_file() with another file size limit: `max_bytes` (0 means the default,
+ *  DSC_DEFAULT_MAX_MODEL_FILE_BYTES). Errors: as dsc_model_load_file(). Thread-safe. */
+int dsc_model_load_file_ex(const char *path, uint64_t max_bytes, dsc_model **out);
 
 /** Loads a model from `size` bytes at `data` without copying them: the model's weights point into
  *  the caller's buffer (e.g. a model array in flash). The caller keeps the buffer alive and
@@ -188,8 +226,8 @@ int dsc_model_load_file(const char *path, dsc_model **out);
 int dsc_model_load_memory(const void *data, size_t size, dsc_model **out);
 
 /** Releases the caller's reference to a model. Sessions created from it keep what they need alive,
- *  so a model may be freed before its sessions. NULL is ignored. Not safe to call twice on the same
- *  pointer. */
+ *  so a model may be freed before its sessions. NULL, a handle already freed and anything that is not a
+ *  model handle are ignored. */
 void dsc_model_free(dsc_model *model);
 
 /** Number of model inputs in `*count`. Errors: DSC_ERR_INVALID_ARGUMENT. Thread-safe. */
@@ -234,8 +272,16 @@ int dsc_model_parameter_count(const dsc_model *model, uint64_t *count);
  *  the model for those flags (kernel choice, packed weights); the model keeps the prepared form of the
  *  flags last asked for, so a session created next with the same flags reuses it, and sessions share
  *  it. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or unknown flag bits), DSC_ERR_UNSUPPORTED (a kernel
- *  path this CPU lacks). Thread-safe. */
+ *  path this CPU lacks), DSC_ERR_OUT_OF_MEMORY (a session with these flags would exceed its memory
+ *  limit; dsc_model_session_memory() says how much it needs). Thread-safe. */
 int dsc_model_arena_size(const dsc_model *model, uint32_t flags, size_t *size);
+
+/** Bytes a session of `model` created with `flags` takes in all, in `*bytes`: its arena (as
+ *  dsc_model_arena_size()), its kernels' packed constants and its own tables. This is what the session's
+ *  memory limit (DSC_SESSION_MEMORY_LIMIT_MIB()) is compared with; it is computed as if there were no
+ *  limit. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or unknown flag bits), DSC_ERR_OUT_OF_MEMORY (the
+ *  packed constants cannot be allocated). Thread-safe. */
+int dsc_model_session_memory(const dsc_model *model, uint32_t flags, size_t *bytes);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Sessions                                                                                       */
@@ -243,11 +289,14 @@ int dsc_model_arena_size(const dsc_model *model, uint32_t flags, size_t *size);
 /** Creates a session of `model` with default options in an arena the library allocates (and frees
  *  with the session). Same as dsc_session_create_ex(model, 0, out). On success `*out` receives a new
  *  session that the caller frees with dsc_session_free(). Errors: DSC_ERR_INVALID_ARGUMENT,
- *  DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect to the model. */
+ *  DSC_ERR_OUT_OF_MEMORY (above the session's memory limit, or memory not available).
+ *  Thread-safe with respect to the model. */
 int dsc_session_create(const dsc_model *model, dsc_session **out);
 
 /** Like dsc_session_create() with DSC_SESSION_* `flags`. Errors: DSC_ERR_INVALID_ARGUMENT (also for
- *  unknown flag bits), DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect to the model. */
+ *  unknown flag bits, and DSC_SESSION_NO_MEMORY_LIMIT together with DSC_SESSION_MEMORY_LIMIT_MIB()),
+ *  DSC_ERR_UNSUPPORTED (a kernel path this CPU lacks), DSC_ERR_OUT_OF_MEMORY. Thread-safe with respect
+ *  to the model. */
 int dsc_session_create_ex(const dsc_model *model, uint32_t flags, dsc_session **out);
 
 /** Creates a session whose tensors live in the caller's `arena` of `arena_size` bytes (any alignment;
@@ -259,17 +308,18 @@ int dsc_session_create_ex(const dsc_model *model, uint32_t flags, dsc_session **
 int dsc_session_create_in_arena(const dsc_model *model, uint32_t flags, void *arena, size_t arena_size,
                                 dsc_session **out);
 
-/** Frees a session (and its arena, if the library allocated it). NULL is ignored. Calling it twice on
- *  the same pointer is undefined behaviour (not detected, not safe). */
+/** Frees a session (and its arena, if the library allocated it). NULL, a handle already freed and
+ *  anything that is not a session handle are ignored. If another thread's call is using the session,
+ *  this waits for that call to end first. */
 void dsc_session_free(dsc_session *session);
 
 /** Copies `input_size` bytes into the model's only input, runs the model, and copies its only output
  *  into `output`. The bytes are the tensors' raw values (int8 or uint8 ..., NHWC, C order); the sizes
  *  must equal the tensors' byte sizes exactly (see dsc_model_input() / dsc_model_output()).
  *  Performs no heap allocation when it succeeds. Errors: DSC_ERR_INVALID_ARGUMENT (NULL, or wrong
- *  size; the message gives the size expected), DSC_ERR_WRONG_STATE (the model has more than one input
- *  or output: use dsc_session_input(), dsc_session_invoke(), dsc_session_output()). One thread at a
- *  time per session. */
+ *  size; the message gives the size expected; also a freed or foreign handle), DSC_ERR_WRONG_STATE (the
+ *  model has more than one input or output: use dsc_session_input(), dsc_session_invoke(),
+ *  dsc_session_output(); or another thread is using the session). One thread at a time per session. */
 int dsc_session_run(dsc_session *s, const void *input, size_t input_size, void *output, size_t output_size);
 
 /** The session's buffer for model input `index`: `*data` receives its address and `*size` its byte
@@ -278,7 +328,8 @@ int dsc_session_run(dsc_session *s, const void *input, size_t input_size, void *
 int dsc_session_input(dsc_session *s, size_t index, void **data, size_t *size);
 
 /** Runs the model on what its input buffers hold (see dsc_session_input()). Performs no heap
- *  allocation. Errors: DSC_ERR_INVALID_ARGUMENT. One thread at a time per session. */
+ *  allocation. Errors: DSC_ERR_INVALID_ARGUMENT, DSC_ERR_WRONG_STATE (another thread is using the
+ *  session). One thread at a time per session. */
 int dsc_session_invoke(dsc_session *s);
 
 /** The session's buffer for model output `index` after a run: `*data` receives its address and
@@ -323,20 +374,23 @@ typedef struct dsc_box {
 } dsc_box;
 
 /** Decodes the PNG file at `path` to 8-bit pixels, rows top-down, interleaved (1 = gray, 3 = RGB,
- *  4 = RGBA; 16-bit and palette files are converted). `*width`, `*height` and `*channels` always
- *  receive the image's size. With `pixels` NULL nothing else happens (ask the size first); otherwise
- *  `capacity` must be at least width·height·channels and the pixels are written there.
- *  Errors: DSC_ERR_INVALID_ARGUMENT (NULL size pointers, capacity too small), DSC_ERR_IO (missing,
- *  corrupt, truncated or oversized files). Thread-safe. */
+ *  4 = RGBA; 16-bit and palette files are converted). `*width`, `*height` and `*channels` are always
+ *  written (when the pointers are not NULL), also on failure: the image's size as soon as the file's
+ *  header has been read, 0 before that. With `pixels` NULL nothing else happens (ask the size first);
+ *  otherwise `capacity` must be at least width·height·channels and the pixels are written there.
+ *  Files above 512 MiB and images above 256 MiB of pixels or 65536 pixels a side are refused before
+ *  they are read or decoded. Errors: DSC_ERR_INVALID_ARGUMENT (NULL path or size pointers, capacity too
+ *  small), DSC_ERR_IO (missing, not a PNG, corrupt, truncated or oversized files),
+ *  DSC_ERR_OUT_OF_MEMORY (memory for an image within the limits is not available). Thread-safe. */
 int dsc_png_read(const char *path, uint8_t *pixels, size_t capacity, size_t *width, size_t *height,
                  size_t *channels);
 
 /** Decodes the image file at `path`, PNG or JPEG (told apart by content), to 8-bit pixels as
  *  dsc_png_read() does. JPEGs decode exactly as Pillow decodes them by default (libjpeg-turbo, accurate
  *  integer IDCT, fancy upsampling; gray files give 1 channel, colour files 3; EXIF orientation is
- *  ignored, as Pillow's Image.open ignores it; CMYK files are rejected). Truncated or corrupt files are
- *  errors (any libjpeg warning counts as one), never a partial image. Errors: as dsc_png_read().
- *  Thread-safe. */
+ *  ignored, as Pillow's Image.open ignores it; CMYK files are rejected; at most 16384 pixels a side).
+ *  Truncated or corrupt files are errors (any libjpeg warning counts as one), never a partial image.
+ *  Size outputs and errors: as dsc_png_read(). Thread-safe. */
 int dsc_image_read(const char *path, uint8_t *pixels, size_t capacity, size_t *width, size_t *height,
                    size_t *channels);
 

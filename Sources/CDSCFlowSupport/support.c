@@ -2,11 +2,14 @@
 #include "CDSCFlowSupport.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t dsc_monotonic_ns(void) {
     struct timespec ts;
@@ -14,24 +17,65 @@ uint64_t dsc_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int dsc_file_size(const char *path, uint64_t *size) {
+struct dsc_file {
+    int fd;
+};
+
+int dsc_file_open(const char *path, dsc_file **out, uint64_t *size) {
+    if (path == NULL || out == NULL || size == NULL) return EINVAL;
+    int fd;
+    do { fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block the open */ } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return errno;
     struct stat st;
-    if (path == NULL || size == NULL) return EINVAL;
-    if (stat(path, &st) != 0) return errno;
-    if (S_ISDIR(st.st_mode)) return EISDIR;
-    if (!S_ISREG(st.st_mode)) return EINVAL;
+    int err = 0;
+    if (fstat(fd, &st) != 0) err = errno;
+    else if (S_ISDIR(st.st_mode)) err = EISDIR;
+    else if (!S_ISREG(st.st_mode) || st.st_size < 0) err = EINVAL;
+    dsc_file *f = err ? NULL : malloc(sizeof *f);
+    if (!err && f == NULL) err = ENOMEM;
+    if (err) {
+        close(fd);
+        return err;
+    }
+    f->fd = fd;
+    *out = f;
     *size = (uint64_t)st.st_size;
     return 0;
 }
 
-int dsc_file_read(const char *path, void *buffer, uint64_t size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return errno;
-    size_t got = size > 0 ? fread(buffer, 1, (size_t)size, f) : 0;
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (err) return err;
-    return got == size ? 0 : -1;
+int dsc_file_read_exact(dsc_file *f, void *buffer, uint64_t size) {
+    if (f == NULL || (buffer == NULL && size > 0)) return EINVAL;
+    unsigned char *p = buffer;
+    while (size > 0) {
+        size_t chunk = size > (1u << 30) ? (1u << 30) : (size_t)size;
+        ssize_t got = read(f->fd, p, chunk);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return errno ? errno : EIO;
+        }
+        if (got == 0) return -1;
+        p += got;
+        size -= (uint64_t)got;
+    }
+    return 0;
+}
+
+void dsc_file_close(dsc_file *f) {
+    if (f == NULL) return;
+    close(f->fd);
+    free(f);
+}
+
+void *dsc_aligned_alloc(size_t size, size_t alignment, int zeroed) {
+    void *p = NULL;
+    if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return NULL;
+    if (posix_memalign(&p, alignment, size > 0 ? size : 1) != 0) return NULL;
+    if (zeroed) memset(p, 0, size);
+    return p;
+}
+
+void dsc_aligned_free(void *pointer) {
+    free(pointer);
 }
 
 int dsc_file_write(const char *path, const void *buffer, uint64_t size) {
@@ -44,7 +88,7 @@ int dsc_file_write(const char *path, const void *buffer, uint64_t size) {
 }
 
 const char *dsc_strerror(int code) {
-    if (code == -1) return "file is shorter than expected";
+    if (code == -1) return "file is shorter than expected (changed while it was read?)";
     const char *s = strerror(code);
     return s ? s : "unknown error";
 }

@@ -20,17 +20,22 @@ private func image(_ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UIn
 }
 
 /// Decodes the file at `path` with `decode`, reports its size and, with `pixels` non-NULL, copies
-/// the pixels (shared by `dsc_png_read` and `dsc_image_read`).
+/// the pixels (shared by `dsc_png_read` and `dsc_image_read`). The size outputs are written whatever
+/// happens: 0 until the file's header is read, then the image's size (so a caller learns the size of
+/// an image refused as too large).
 private func readImage(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
                        _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
-                       _ channels: UnsafeMutablePointer<UInt>?, _ decode: (String) throws -> Image) -> Int32 {
-    Status.guarded {
-        let path = try required(path, "path")
+                       _ channels: UnsafeMutablePointer<UInt>?,
+                       _ decode: (String, @escaping (Int, Int, Int) -> Void) throws -> Image) -> Int32 {
+    for p in [width, height, channels] { p?.pointee = 0 }
+    return Status.guarded {
         let w = try required(width, "width"), h = try required(height, "height"), c = try required(channels, "channels")
-        let img = try decode(String(cString: path))
-        w.pointee = UInt(img.width)
-        h.pointee = UInt(img.height)
-        c.pointee = UInt(img.channels)
+        let path = try required(path, "path")
+        let img = try decode(String(cString: path)) { iw, ih, ic in
+            w.pointee = UInt(iw)
+            h.pointee = UInt(ih)
+            c.pointee = UInt(ic)
+        }
         guard let pixels else { return }
         guard capacity >= UInt(img.pixels.count) else {
             throw DSCError.invalidArgument("capacity \(capacity) is below the \(img.pixels.count) bytes of a \(img.width)×\(img.height)×\(img.channels) image")
@@ -44,7 +49,7 @@ private func readImage(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePoi
 public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
                        _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
                        _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
-    readImage(path, pixels, capacity, width, height, channels) { try PNGCodec.read(path: $0) }
+    readImage(path, pixels, capacity, width, height, channels) { try PNGCodec.read(path: $0, sizeSeen: $1) }
 }
 
 /// `dsc_image_read`: decodes a PNG or JPEG file; with `pixels` NULL only reports the size.
@@ -52,7 +57,7 @@ public func dscPNGRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePoi
 public func dscImageRead(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ capacity: UInt,
                          _ width: UnsafeMutablePointer<UInt>?, _ height: UnsafeMutablePointer<UInt>?,
                          _ channels: UnsafeMutablePointer<UInt>?) -> Int32 {
-    readImage(path, pixels, capacity, width, height, channels) { try ImageFile.read(path: $0) }
+    readImage(path, pixels, capacity, width, height, channels) { try ImageFile.read(path: $0, sizeSeen: $1) }
 }
 
 /// `dsc_preprocess`: image → the bytes of model input 0.
@@ -61,7 +66,8 @@ public func dscPreprocess(_ model: UnsafePointer<dsc_model>?, _ overrideText: Un
                           _ pixels: UnsafePointer<UInt8>?, _ width: UInt, _ height: UInt, _ channels: UInt,
                           _ input: UnsafeMutableRawPointer?, _ inputSize: UInt) -> Int32 {
     Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let input = try required(input, "input")
         let pre = try Preprocessor(model: handle.model, overrides: try overrides(overrideText, "overrides"))
         guard inputSize == UInt(pre.byteCount) else {
@@ -78,7 +84,8 @@ public func dscPreprocessDescribe(_ model: UnsafePointer<dsc_model>?, _ override
                                   _ text: UnsafeMutablePointer<CChar>?, _ capacity: UInt,
                                   _ length: UnsafeMutablePointer<UInt>?) -> Int32 {
     Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let length = try required(length, "length")
         let pre = try Preprocessor(model: handle.model, overrides: try overrides(overrideText, "overrides"))
         var description = pre.record.text
@@ -103,7 +110,8 @@ public func dscClassify(_ model: UnsafePointer<dsc_model>?, _ overrideText: Unsa
                         _ classes: UnsafeMutablePointer<dsc_class>?, _ capacity: UInt,
                         _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
     Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let count = try required(count, "count")
         if capacity > 0 { _ = try required(classes, "classes") }
         let classifier = try Classifier(model: handle.model, preprocessOverrides: try overrides(overrideText, "overrides"))
@@ -124,7 +132,8 @@ public func dscClassify(_ model: UnsafePointer<dsc_model>?, _ overrideText: Unsa
 public func dscDetectMinScore(_ model: UnsafePointer<dsc_model>?, _ detText: UnsafePointer<CChar>?,
                               _ minScore: UnsafeMutablePointer<Double>?) -> Int32 {
     Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let out = try required(minScore, "min_score")
         out.pointee = try DetectionHeads.minScore(for: handle.model, overrides: try overrides(detText, "detection_overrides"))
     }
@@ -136,7 +145,8 @@ public func dscDetect(_ model: UnsafePointer<dsc_model>?, _ preText: UnsafePoint
                       _ detText: UnsafePointer<CChar>?, _ pixels: UnsafePointer<UInt8>?, _ width: UInt,
                       _ height: UInt, _ channels: UInt, _ box: UnsafeMutablePointer<dsc_box>?) -> Int32 {
     Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let box = try required(box, "box")
         let detector = try Detector(model: handle.model, preprocessOverrides: try overrides(preText, "preprocess_overrides"),
                                     detectionOverrides: try overrides(detText, "detection_overrides"))

@@ -1,6 +1,5 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 private let versionString = UnsafePointer(CString.make(DSCFlowVersion.string))
 

@@ -1,42 +1,49 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
-/// `dsc_model_load_file`: loads a model file into memory the model owns.
+/// `dsc_model_load_file`: loads a model file (at most 1 GiB) into memory the model owns.
 @c(dsc_model_load_file)
 public func dscModelLoadFile(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
-    Status.guarded {
+    dscModelLoadFileEx(path, 0, out)
+}
+
+/// `dsc_model_load_file_ex`: loads a model file of at most `max_bytes` (0: the default, 1 GiB).
+@c(dsc_model_load_file_ex)
+public func dscModelLoadFileEx(_ path: UnsafePointer<CChar>?, _ maxBytes: UInt64,
+                               _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
+    Status.guarded { () throws(DSCError) in
         let path = try required(path, "path")
         let out = try required(out, "out")
-        let model = try Model.load(path: String(cString: path))
-        out.pointee = ModelHandle(model).retainedPointer()
+        let limit = maxBytes == 0 ? Model.defaultMaxFileBytes : Int(clamping: maxBytes)
+        let model = try Model.load(path: String(cString: path), maxFileBytes: limit)
+        out.pointee = try ModelHandle(model).retainedPointer()
     }
 }
 
 /// `dsc_model_load_memory`: loads a model in place from caller memory (weights are not copied).
 @c(dsc_model_load_memory)
 public func dscModelLoadMemory(_ data: UnsafeRawPointer?, _ size: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_model>?>?) -> Int32 {
-    Status.guarded {
+    Status.guarded { () throws(DSCError) in
         let data = try required(data, "data")
         let out = try required(out, "out")
         guard size <= UInt(Int.max) else { throw DSCError.invalidArgument("size \(size) is too large") }
         let model = try Model.load(bytes: UnsafeRawBufferPointer(start: data, count: Int(size)), copy: false)
-        out.pointee = ModelHandle(model).retainedPointer()
+        out.pointee = try ModelHandle(model).retainedPointer()
     }
 }
 
 /// `dsc_model_free`: releases the caller's reference; NULL is ignored.
 @c(dsc_model_free)
 public func dscModelFree(_ model: UnsafeMutablePointer<dsc_model>?) {
-    guard let model else { return }
-    Unmanaged<ModelHandle>.fromOpaque(UnsafeRawPointer(model)).release()
+    ModelHandle.free(model)
 }
 
 /// Runs `body` on the model behind `model` and stores its result in `out`, with NULL checks.
 private func query<T>(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMutablePointer<T>?,
-                      _ body: (ModelHandle) throws -> T) -> Int32 {
-    Status.guarded {
-        let handle = ModelHandle.from(try required(model, "model"))
+                      _ body: (ModelHandle) throws(DSCError) -> T) -> Int32 {
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let handle = lease.object
         let out = try required(out, "output pointer")
         out.pointee = try body(handle)
     }
@@ -56,9 +63,9 @@ public func dscModelOutputCount(_ model: UnsafePointer<dsc_model>?, _ count: Uns
 
 /// Describes the model input or output (`list` picks which) at C index `index`.
 private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?,
-                    _ list: KeyPath<Model, [Int]>, _ what: StaticString) -> Int32 {
-    query(model, info) { h in
-        let tensors = h.model[keyPath: list]
+                    _ list: (Model) -> [Int], _ what: StaticString) -> Int32 {
+    query(model, info) { (h) throws(DSCError) in
+        let tensors = list(h.model)
         return try h.tensorInfo(tensors[try checkedIndex(index, below: tensors.count, what)])
     }
 }
@@ -66,13 +73,13 @@ private func ioInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: U
 /// `dsc_model_input`: describes model input `index`.
 @c(dsc_model_input)
 public func dscModelInput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    ioInfo(model, index, info, \.inputs, "input index")
+    ioInfo(model, index, info, { $0.inputs }, "input index")
 }
 
 /// `dsc_model_output`: describes model output `index`.
 @c(dsc_model_output)
 public func dscModelOutput(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_tensor_info>?) -> Int32 {
-    ioInfo(model, index, info, \.outputs, "output index")
+    ioInfo(model, index, info, { $0.outputs }, "output index")
 }
 
 /// `dsc_model_op_count`: number of operators.
@@ -84,7 +91,7 @@ public func dscModelOpCount(_ model: UnsafePointer<dsc_model>?, _ count: UnsafeM
 /// `dsc_model_op_info`: describes operator `index` (execution order).
 @c(dsc_model_op_info)
 public func dscModelOpInfo(_ model: UnsafePointer<dsc_model>?, _ index: UInt, _ info: UnsafeMutablePointer<dsc_op_info>?) -> Int32 {
-    query(model, info) { h in
+    query(model, info) { (h) throws(DSCError) in
         try h.operationInfo(try checkedIndex(index, below: h.model.operations.count, "operator index"))
     }
 }
@@ -104,8 +111,19 @@ public func dscModelParameterCount(_ model: UnsafePointer<dsc_model>?, _ count: 
 /// `dsc_model_arena_size`: bytes a caller-provided arena needs for a session with `flags`.
 @c(dsc_model_arena_size)
 public func dscModelArenaSize(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    query(model, size) { h in
+    query(model, size) { (h) throws(DSCError) in
         UInt(try h.prepared(flags: flags).requiredArenaSize)
+    }
+}
+
+/// `dsc_model_session_memory`: the bytes a session with `flags` takes in all (what its memory limit
+/// bounds), computed without the limit.
+@c(dsc_model_session_memory)
+public func dscModelSessionMemory(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ bytes: UnsafeMutablePointer<UInt>?) -> Int32 {
+    query(model, bytes) { (h) throws(DSCError) in
+        var options = try SessionFlags.options(flags)
+        options.memoryLimit = Int.max
+        return UInt(try PreparedModel(model: h.model, options: options).memory.total)
     }
 }
 
@@ -120,8 +138,9 @@ public func dscModelMetadataCount(_ model: UnsafePointer<dsc_model>?, _ count: U
 public func dscModelMetadata(_ model: UnsafePointer<dsc_model>?, _ index: UInt,
                              _ key: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
                              _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
-    Status.guarded {
-        let h = ModelHandle.from(try required(model, "model"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let h = lease.object
         let key = try required(key, "key"), value = try required(value, "value")
         let entry = h.metadata[try checkedIndex(index, below: h.metadata.count, "metadata index")]
         key.pointee = UnsafePointer(entry.key)

@@ -1,6 +1,5 @@
 import CDSCFlowCAPI
 import DSCFlow
-import DSCFlowVision
 
 /// `dsc_session_create`: a session with default options in a library-allocated arena.
 @c(dsc_session_create)
@@ -12,11 +11,12 @@ public func dscSessionCreate(_ model: UnsafePointer<dsc_model>?, _ out: UnsafeMu
 @c(dsc_session_create_ex)
 public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32,
                                _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
-    Status.guarded {
-        let owner = ModelHandle.from(try required(model, "model"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let owner = lease.object
         let out = try required(out, "out")
         let handle = try SessionHandle(owner: owner, flags: flags)
-        out.pointee = handle.retainedPointer()
+        out.pointee = try handle.retainedPointer()
     }
 }
 
@@ -24,28 +24,29 @@ public func dscSessionCreateEx(_ model: UnsafePointer<dsc_model>?, _ flags: UInt
 @c(dsc_session_create_in_arena)
 public func dscSessionCreateInArena(_ model: UnsafePointer<dsc_model>?, _ flags: UInt32, _ arena: UnsafeMutableRawPointer?,
                                     _ arenaSize: UInt, _ out: UnsafeMutablePointer<UnsafeMutablePointer<dsc_session>?>?) -> Int32 {
-    Status.guarded {
-        let owner = ModelHandle.from(try required(model, "model"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<ModelHandle>(model); defer { lease.end() }
+        let owner = lease.object
         let arena = try required(arena, "arena")
         let out = try required(out, "out")
         let handle = try SessionHandle(owner: owner, flags: flags, arena: arena, size: arenaSize)
-        out.pointee = handle.retainedPointer()
+        out.pointee = try handle.retainedPointer()
     }
 }
 
 /// `dsc_session_free`: frees a session; NULL is ignored.
 @c(dsc_session_free)
 public func dscSessionFree(_ session: UnsafeMutablePointer<dsc_session>?) {
-    guard let session else { return }
-    Unmanaged<SessionHandle>.fromOpaque(UnsafeRawPointer(session)).release()
+    SessionHandle.free(session)
 }
 
 /// `dsc_session_run`: copies the input in, runs, copies the output out (sizes must match exactly).
 @c(dsc_session_run)
 public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input: UnsafeRawPointer?, _ inputSize: UInt,
                           _ output: UnsafeMutableRawPointer?, _ outputSize: UInt) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let input = try required(input, "input")
         let output = try required(output, "output")
         let model = h.session.model
@@ -70,9 +71,10 @@ public func dscSessionRun(_ session: UnsafeMutablePointer<dsc_session>?, _ input
 /// buffer, then writes its address and byte count.
 private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data: UnsafeMutablePointer<Address?>?,
                                   _ size: UnsafeMutablePointer<UInt>?,
-                                  _ body: (SessionHandle) throws -> (Address?, Int)) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
+                                  _ body: (SessionHandle) throws(DSCError) -> (Address?, Int)) -> Int32 {
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let data = try required(data, "data")
         let size = try required(size, "size")
         let (address, count) = try body(h)
@@ -85,7 +87,7 @@ private func bufferQuery<Address>(_ session: UnsafePointer<dsc_session>?, _ data
 @c(dsc_session_input)
 public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ index: UInt,
                             _ data: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session.map { UnsafePointer($0) }, data, size) { h in
+    bufferQuery(session.map { UnsafePointer($0) }, data, size) { (h) throws(DSCError) in
         let buffer = h.session.inputBytes(try checkedIndex(index, below: h.session.model.inputs.count, "input index"))
         return (buffer.baseAddress, buffer.count)
     }
@@ -94,8 +96,9 @@ public func dscSessionInput(_ session: UnsafeMutablePointer<dsc_session>?, _ ind
 /// `dsc_session_invoke`: runs the model on what its input buffers hold.
 @c(dsc_session_invoke)
 public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         h.session.run()
         h.hasRun = true
     }
@@ -105,7 +108,7 @@ public func dscSessionInvoke(_ session: UnsafeMutablePointer<dsc_session>?) -> I
 @c(dsc_session_output)
 public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UInt,
                              _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session, data, size) { h in
+    bufferQuery(session, data, size) { (h) throws(DSCError) in
         let i = try checkedIndex(index, below: h.session.model.outputs.count, "output index")
         try h.requireRun("dsc_session_output")
         let buffer = h.session.outputBytes(i)
@@ -117,7 +120,7 @@ public func dscSessionOutput(_ session: UnsafePointer<dsc_session>?, _ index: UI
 @c(dsc_session_op_output)
 public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                _ data: UnsafeMutablePointer<UnsafeRawPointer?>?, _ size: UnsafeMutablePointer<UInt>?) -> Int32 {
-    bufferQuery(session, data, size) { h in
+    bufferQuery(session, data, size) { (h) throws(DSCError) in
         let model = h.session.model
         let i = try checkedIndex(op, below: model.operations.count, "operator index")
         guard h.session.options.preserveAllTensors else {
@@ -135,8 +138,9 @@ public func dscSessionOpOutput(_ session: UnsafePointer<dsc_session>?, _ op: UIn
 @c(dsc_session_op_nanoseconds)
 public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op: UInt,
                                     _ nanoseconds: UnsafeMutablePointer<UInt64>?) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let out = try required(nanoseconds, "nanoseconds")
         let i = try checkedIndex(op, below: h.session.model.operations.count, "operator index")
         guard h.session.options.profile else {
@@ -150,8 +154,9 @@ public func dscSessionOpNanoseconds(_ session: UnsafePointer<dsc_session>?, _ op
 /// `dsc_session_kernels`: the kernel path the session runs, as a `DSC_KERNELS_*` code.
 @c(dsc_session_kernels)
 public func dscSessionKernels(_ session: UnsafePointer<dsc_session>?, _ kernels: UnsafeMutablePointer<Int32>?) -> Int32 {
-    Status.guarded {
-        let h = SessionHandle.from(try required(session, "session"))
+    Status.guarded { () throws(DSCError) in
+        let lease = try Lease<SessionHandle>(session); defer { lease.end() }
+        let h = lease.object
         let out = try required(kernels, "kernels")
         out.pointee = SessionFlags.code(of: h.session.kernelPath)
     }

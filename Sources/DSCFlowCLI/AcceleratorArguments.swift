@@ -6,7 +6,7 @@ import Foundation
 /// A model named on the command line: a model file, or a built-in topology (random weights).
 func resolveModel(_ name: String) throws -> Model {
     if let t = BuiltinTopology(rawValue: name) { return try t.build() }
-    if FileManager.default.fileExists(atPath: name) { return try Model.load(path: name) }
+    if FileManager.default.fileExists(atPath: name) { return try loadModel(name) }
     throw DSCError.invalidArgument("'\(name)' is neither a model file nor a built-in topology (\(BuiltinTopology.allCases.map(\.rawValue).joined(separator: ", ")))")
 }
 

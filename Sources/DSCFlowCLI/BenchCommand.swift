@@ -55,7 +55,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         let path = KernelPath(rawValue: kernels)!
         if m.acceleratorProgramDesign != nil {
             try ISmart3Bench.run(model: m, path: path, runs: min(runs, 50), warmup: min(warmup, 3))

@@ -4,16 +4,33 @@ import DSCFlowAccelerator
 import DSCFlowVision
 import Foundation
 
-/// Reads a whole file, or throws a DSCError naming it.
-func readFile(_ path: String) throws -> [UInt8] {
-    guard let d = FileManager.default.contents(atPath: path) else {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            throw DSCError.io(path: path, reason: isDir.boolValue ? "is a directory" : "cannot be read")
+/// Reads a whole file of at most `maxBytes` (64 MiB unless given: labels, ground truth, configurations),
+/// or throws a DSCError naming it; a larger file is refused before it is read.
+func readFile(_ path: String, maxBytes: Int = 64 << 20) throws -> [UInt8] {
+    let storage = try ByteStorage(contentsOfFile: path, maxBytes: maxBytes)
+    return [UInt8](storage.buffer)
+}
+
+/// Loads a model file; its size limit is `Model.defaultMaxFileBytes` (1 GiB) unless the environment
+/// variable DSCFLOW_MAX_MODEL_BYTES gives another.
+func loadModel(_ path: String) throws -> Model {
+    var limit = Model.defaultMaxFileBytes
+    if let text = ProcessInfo.processInfo.environment["DSCFLOW_MAX_MODEL_BYTES"] {
+        guard let n = Int(text), n >= 0 else {
+            throw DSCError.invalidArgument("DSCFLOW_MAX_MODEL_BYTES must be a number of bytes, not '\(text)'")
         }
-        throw DSCError.io(path: path, reason: "no such file")
+        limit = n
     }
-    return [UInt8](d)
+    return try Model.load(path: path, maxFileBytes: limit)
+}
+
+/// The help of every --memory-limit option.
+let memoryLimitHelp = ArgumentHelp("The most memory a session may take, in MiB (arena, packed constants, tables; 0: no limit). Default: \(SessionOptions.defaultMemoryLimit >> 20).")
+
+/// A --memory-limit value in MiB as `SessionOptions.memoryLimit` (0: none).
+func memoryLimitBytes(mib: Int) throws -> Int {
+    guard mib >= 0, mib <= Int.max >> 20 else { throw ValidationError("--memory-limit must be 0 (no limit) or a number of MiB") }
+    return mib == 0 ? Int.max : mib << 20
 }
 
 /// Writes bytes to a file, or throws a DSCError naming it.

@@ -33,7 +33,7 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         let labelList = try labels.map { LabelList.parse(lines: String(decoding: try readFile($0), as: UTF8.self)) }
         let classifier = try Classifier(model: m, preprocessOverrides: preprocess.values, labels: labelList)
         noteAssumption(of: classifier.preprocessor)

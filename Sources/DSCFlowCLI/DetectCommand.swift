@@ -67,7 +67,7 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let rgb = boxColor.split(separator: ",").compactMap { UInt8(String($0).trimmingCharacters(in: .whitespaces)) }
         guard rgb.count == 3 else { throw ValidationError("--box-color must be R,G,B with values 0-255") }
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try program.requireProgram(m)
         if let outDir { try makeDirectory(outDir) }
         let paths = images

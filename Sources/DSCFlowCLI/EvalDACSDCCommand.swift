@@ -67,7 +67,7 @@ struct EvalDACSDCCommand: ParsableCommand {
     }
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try programOptions.requireProgram(m)
         let isProgram = m.acceleratorProgramDesign != nil
         let pipeline = isProgram ? nil : try detection.pipeline(for: m, name: model, preprocess: preprocess, threads: threads)

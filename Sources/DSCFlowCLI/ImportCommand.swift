@@ -42,10 +42,11 @@ struct ImportSkrSkrCommand: ParsableCommand {
         let model: Model
         switch (weights, wt, bm) {
         case (let bin?, nil, nil):
-            let storage = try ByteStorage(contentsOfFile: bin)
+            let storage = try ByteStorage(contentsOfFile: bin, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
             model = try SkrSkrImporter.importModel(combined: storage.buffer, name: bin)
         case (nil, let w?, let b?):
-            let ws = try ByteStorage(contentsOfFile: w), bs = try ByteStorage(contentsOfFile: b)
+            let ws = try ByteStorage(contentsOfFile: w, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
+            let bs = try ByteStorage(contentsOfFile: b, maxBytes: SkrSkrImporter.maxFileBytes, what: "weight file")
             model = try SkrSkrImporter.importModel(weights: ws.buffer, biasMultipliers: bs.buffer, weightsName: w, biasMultipliersName: b)
         default:
             throw ValidationError("give either --weights SkyNet.bin, or both --wt X.wt and --bm X.bm")
@@ -83,9 +84,11 @@ struct ImportUltraNetCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let p = try ByteStorage(contentsOfFile: params)
-        let c = try config.map { try ByteStorage(contentsOfFile: $0) }
-        let b = try lastBias.map { try ByteStorage(contentsOfFile: $0) }
+        // The design's source files are a few MB; 256 MiB bounds what a wrong path could make us read.
+        let limit = 256 << 20
+        let p = try ByteStorage(contentsOfFile: params, maxBytes: limit, what: "param.h")
+        let c = try config.map { try ByteStorage(contentsOfFile: $0, maxBytes: limit, what: "config.h") }
+        let b = try lastBias.map { try ByteStorage(contentsOfFile: $0, maxBytes: limit, what: "last_bias.npy") }
         let model = try UltraNetImporter.importModel(parameters: p.buffer, parametersName: params, config: c?.buffer,
                                                      configName: config ?? "config.h", lastBias: b?.buffer,
                                                      lastBiasName: lastBias ?? "last_bias.npy")
@@ -115,7 +118,7 @@ struct ImportISmart3Command: ParsableCommand {
     var output: String
 
     func run() throws {
-        let storage = try ByteStorage(contentsOfFile: weights)
+        let storage = try ByteStorage(contentsOfFile: weights, maxBytes: ISmart3Importer.fileBytes, what: "parameter file")
         let model = try ISmart3Importer.importModel(bytes: storage.buffer, name: weights)
         try DSCMWriter.write(model, to: output)
         print("wrote \(output): iSmart3-SkyNet accelerator program, \(grouped(model.constantBytes)) bytes of parameters, input \(model.tensors[model.inputs[0]].signature), 4 heads int16[4,10,20,40]")
@@ -136,7 +139,7 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try DSCMWriter.write(m, to: output)
         print("wrote \(output): \(m.operations.count) operators, \(grouped(m.constantBytes)) bytes of constants")
     }

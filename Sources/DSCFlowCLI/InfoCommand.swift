@@ -15,16 +15,21 @@ struct InfoCommand: ParsableCommand {
     @Option(help: "Kernel path whose kernels to name: reference, portable, avx2, avxvnni, avx512vnni or auto (DSCFLOW_KERNELS, else the fastest this CPU runs).")
     var kernels = "auto"
 
+    @Option(name: .long, help: memoryLimitHelp)
+    var memoryLimit = SessionOptions.defaultMemoryLimit >> 20
+
     func run() throws {
         guard let path = KernelPath(rawValue: kernels) else {
             throw ValidationError("--kernels must be one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let m = try Model.load(path: model)
+        let limit = try memoryLimitBytes(mib: memoryLimit)
+        let m = try loadModel(model)
         if m.acceleratorProgramDesign != nil {
             print(try ISmart3ProgramInfo.text(model: m, name: model, kernels: path))
             return
         }
-        let prepared = try PreparedModel(model: m, options: SessionOptions(kernels: path))
+        // Prepared without a limit, to say what a session needs even when the limit would refuse it.
+        let prepared = try PreparedModel(model: m, options: SessionOptions(kernels: path, memoryLimit: Int.max))
         print("model: \(model) (\(m.format))")
         for (k, i) in m.inputs.enumerated() {
             print("input \(k): \(m.tensors[i].name) \(m.tensors[i].signature) \(describe(m.tensors[i].quantization))")
@@ -50,6 +55,9 @@ struct InfoCommand: ParsableCommand {
         let fast = prepared.kernels.filter(\.isFast).count
         print("kernels:     \(prepared.kernelPath.rawValue): \(fast) of \(m.operations.count) operators on microkernels")
         print("arena:       \(grouped(prepared.plan.size)) bytes of tensors (\(grouped(prepared.requiredArenaSize)) with kernel scratch and alignment slack)")
+        let memory = prepared.memory
+        let verdict = memory.total <= limit ? "within" : "ABOVE"
+        print("session:     \(grouped(memory.total)) bytes (arena \(grouped(memory.arena)) + packed constants \(grouped(memory.packedConstants)) + tables \(grouped(memory.tables))), \(verdict) the memory limit of \(limit == Int.max ? "none" : grouped(limit) + " bytes")")
         if !m.metadata.isEmpty {
             print("metadata:")
             for key in m.metadata.keys.sorted() {

@@ -27,7 +27,7 @@ struct PreprocessCommand: ParsableCommand {
     @OptionGroup var preprocess: PreprocessOverrideOptions
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         let pre = try Preprocessor(model: m, overrides: preprocess.values)
         noteAssumption(of: pre)
         let bytes = try pre.preprocess(try ImageFile.read(path: image))

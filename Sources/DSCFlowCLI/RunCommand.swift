@@ -39,10 +39,13 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the output values (also the default when no --output is given).")
     var print = false
 
+    @Option(name: .long, help: memoryLimitHelp)
+    var memoryLimit = SessionOptions.defaultMemoryLimit >> 20
+
     @OptionGroup var program: ProgramOptions
 
     func run() throws {
-        let m = try Model.load(path: model)
+        let m = try loadModel(model)
         try program.requireProgram(m)
         if m.acceleratorProgramDesign != nil {
             guard input.count == 1, output.count <= 1 else {
@@ -57,15 +60,16 @@ struct RunCommand: ParsableCommand {
         guard output.count <= m.outputs.count else {
             throw DSCError.invalidArgument("the model has \(m.outputs.count) output(s); \(output.count) --output given")
         }
-        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double))
+        let session = try Session(model: m, options: SessionOptions(rounding: singleRounding ? .single : .double,
+                                                                   memoryLimit: try memoryLimitBytes(mib: memoryLimit)))
         for (i, path) in input.enumerated() {
-            let bytes = try readFile(path)
             let inBuf = session.inputBytes(i)
             let t = m.tensors[m.inputs[i]]
+            let bytes = try ByteStorage(contentsOfFile: path, maxBytes: inBuf.count, what: "input file")
             guard bytes.count == inBuf.count else {
                 throw DSCError.invalidArgument("\(path) has \(bytes.count) bytes; input \(t.name) \(t.signature) needs \(inBuf.count)")
             }
-            bytes.withUnsafeBytes { inBuf.copyMemory(from: $0) }
+            inBuf.copyMemory(from: bytes.buffer)
         }
         var dumpError: Error? = nil
         if let dir = dumpDir {

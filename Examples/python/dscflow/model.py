@@ -22,6 +22,9 @@ DTYPES: Dict[int, Any] = {1: np.int8, 2: np.uint8, 3: np.int16, 4: np.int32, 5: 
 PRESERVE_ALL_TENSORS = 1
 PROFILE = 2
 SINGLE_ROUNDING = 4
+NO_MEMORY_LIMIT = 8
+#: A session's default memory limit (DSC_DEFAULT_MEMORY_LIMIT_MIB).
+DEFAULT_MEMORY_LIMIT_MIB = 256
 
 #: Kernel paths (DSC_KERNELS_* of dscflow.h, in code order). Every path gives the same bytes; "auto" is
 #: $DSCFLOW_KERNELS if set, else the fastest path the CPU supports.
@@ -94,16 +97,23 @@ class Preprocessing:
 
 
 def session_flags(preserve_all_tensors: bool = False, profile: bool = False, single_rounding: bool = False,
-                  threads: int = 1, kernels: str = "auto") -> int:
+                  threads: int = 1, kernels: str = "auto", memory_limit_mib: Optional[int] = None) -> int:
     """The DSC_SESSION_* flags for these options (threads: 1 ... 64 per run, DSC_SESSION_THREADS; kernels:
-    one of KERNELS, DSC_SESSION_KERNELS)."""
+    one of KERNELS, DSC_SESSION_KERNELS; memory_limit_mib: None for the default limit
+    (DEFAULT_MEMORY_LIMIT_MIB), 1 ... 4095 MiB (DSC_SESSION_MEMORY_LIMIT_MIB), or 0 for none
+    (DSC_SESSION_NO_MEMORY_LIMIT))."""
     if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= MAX_THREADS:
         raise ValueError(f"threads must be an int in 1...{MAX_THREADS}, not {threads!r}")
     if kernels not in KERNELS:
         raise ValueError(f"kernels must be one of {', '.join(KERNELS)}, not {kernels!r}")
+    memory = 0
+    if memory_limit_mib is not None:
+        if not isinstance(memory_limit_mib, int) or isinstance(memory_limit_mib, bool) or not 0 <= memory_limit_mib <= 4095:
+            raise ValueError(f"memory_limit_mib must be None, 0 (no limit) or 1...4095, not {memory_limit_mib!r}")
+        memory = NO_MEMORY_LIMIT if memory_limit_mib == 0 else memory_limit_mib << 20
     return ((PRESERVE_ALL_TENSORS if preserve_all_tensors else 0) | (PROFILE if profile else 0)
             | (SINGLE_ROUNDING if single_rounding else 0) | ((threads & 0xFF) << 8)
-            | (KERNELS.index(kernels) << 16))
+            | (KERNELS.index(kernels) << 16) | memory)
 
 
 class Model(Handle):
@@ -127,10 +137,11 @@ class Model(Handle):
         lib.dsc_model_free(handle)
 
     @classmethod
-    def load(cls, path: PathLike) -> "Model":
-        """Loads a model file (.tflite or .dscm)."""
+    def load(cls, path: PathLike, max_bytes: int = 0) -> "Model":
+        """Loads a model file (.tflite or .dscm) of at most `max_bytes` (0: the default, 1 GiB; a larger file
+        raises ModelIOError before it is read)."""
         handle = ctypes.c_void_p()
-        check(lib.dsc_model_load_file(os.fsencode(path), ctypes.byref(handle)))
+        check(lib.dsc_model_load_file_ex(os.fsencode(path), max_bytes, ctypes.byref(handle)))
         return cls(handle)
 
     @classmethod
@@ -148,14 +159,24 @@ class Model(Handle):
         check(lib.dsc_model_arena_size(self._handle, session_flags(**options), ctypes.byref(size)))
         return size.value
 
+    def session_memory(self, **options: Any) -> int:
+        """Bytes a session with these options takes in all (arena, packed constants, tables): what its
+        memory limit is compared with (see `session`)."""
+        size = ctypes.c_size_t()
+        check(lib.dsc_model_session_memory(self._handle, session_flags(**options), ctypes.byref(size)))
+        return size.value
+
     def session(self, preserve_all_tensors: bool = False, profile: bool = False, single_rounding: bool = False,
-                threads: int = 1, kernels: str = "auto") -> "Session":
+                threads: int = 1, kernels: str = "auto", memory_limit_mib: Optional[int] = None) -> "Session":
         """A new session. threads: conv and depthwise split their output rows over this many threads (1 ... 64);
         kernels: one of KERNELS (every path gives the same bytes; a path the CPU lacks raises
         UnsupportedError); preserve_all_tensors keeps every operator's output for op_output(); profile
-        times each operator; single_rounding requantizes with TFLITE_SINGLE_ROUNDING."""
+        times each operator; single_rounding requantizes with TFLITE_SINGLE_ROUNDING; memory_limit_mib:
+        the most memory the session may take (None: 256 MiB, 0: no limit; a model needing more raises
+        OutOfMemoryError before anything is allocated)."""
         from .session import Session
-        return Session(self, session_flags(preserve_all_tensors, profile, single_rounding, threads, kernels))
+        return Session(self, session_flags(preserve_all_tensors, profile, single_rounding, threads, kernels,
+                                           memory_limit_mib))
 
     def preprocessing(self, options: Optional[Options] = None) -> Preprocessing:
         """The preprocessing an image gets for this model with `options` overriding its metadata."""

@@ -52,12 +52,15 @@ def checked(array: Any, info: TensorInfo, index: int, quantize: bool) -> np.ndar
 
 
 class Session(Handle):
-    """A model prepared to run in its own arena. Use one session per thread."""
+    """A model prepared to run in its own arena. Thread-safe: calls from several threads take turns (a
+    run holds the session from its inputs to its outputs), and close() waits for a run in progress; for
+    runs in parallel use one session per thread."""
 
     def __init__(self, model: "Model", flags: int = 0) -> None:
         self.model = model  # keeps the model (and an in-place model's bytes) alive
-        self._handle = ctypes.c_void_p()
-        check(lib.dsc_session_create_ex(model._handle, flags, ctypes.byref(self._handle)))
+        handle = ctypes.c_void_p()
+        check(lib.dsc_session_create_ex(model._handle, flags, ctypes.byref(handle)))
+        self._handle = handle
 
     def _release(self, handle: ctypes.c_void_p) -> None:
         lib.dsc_session_free(handle)
@@ -66,24 +69,27 @@ class Session(Handle):
     def kernels(self) -> str:
         """The kernel path this session runs ("reference", "portable", "avx2", ...; never "auto")."""
         code = ctypes.c_int32()
-        check(lib.dsc_session_kernels(self._handle, ctypes.byref(code)))
+        with self._using() as h:
+            check(lib.dsc_session_kernels(h, ctypes.byref(code)))
         return KERNELS[code.value]
 
     def set_inputs(self, *inputs: Any, quantize: bool = False) -> None:
         """Copies one array per model input into the session (checked as `run` checks them)."""
         if len(inputs) != len(self.model.inputs):
             raise InvalidArgumentError(f"the model has {len(self.model.inputs)} inputs; {len(inputs)} given")
-        for i, (array, info) in enumerate(zip(inputs, self.model.inputs)):
-            a = checked(array, info, i, quantize)
-            data, size = ctypes.c_void_p(), ctypes.c_size_t()
-            check(lib.dsc_session_input(self._handle, i, ctypes.byref(data), ctypes.byref(size)))
-            if a.nbytes != size.value:
-                raise InvalidArgumentError(f"input {i} has {a.nbytes} bytes; the session's buffer {size.value}")
-            ctypes.memmove(data, a.ctypes.data, size.value)
+        arrays = [checked(array, info, i, quantize) for i, (array, info) in enumerate(zip(inputs, self.model.inputs))]
+        with self._using() as h:
+            for i, a in enumerate(arrays):
+                data, size = ctypes.c_void_p(), ctypes.c_size_t()
+                check(lib.dsc_session_input(h, i, ctypes.byref(data), ctypes.byref(size)))
+                if a.nbytes != size.value:
+                    raise InvalidArgumentError(f"input {i} has {a.nbytes} bytes; the session's buffer {size.value}")
+                ctypes.memmove(data, a.ctypes.data, size.value)
 
     def invoke(self) -> None:
         """Runs the model on the inputs `set_inputs` copied in (no allocation in the library)."""
-        check(lib.dsc_session_invoke(self._handle))
+        with self._using() as h:
+            check(lib.dsc_session_invoke(h))
 
     def run(self, *inputs: Any, quantize: bool = False) -> Union[np.ndarray, List[np.ndarray]]:
         """Runs the model on one numpy array per input and returns output 0 as a new array, or a list of
@@ -93,34 +99,41 @@ class Session(Handle):
         InvalidArgumentError rather than being cast (a float array would silently become zeros, an int64
         200 would wrap). With quantize=True the arrays are real values (float) and are quantized with each
         input's scale and zero point (round half away from zero, clamped), as TFLite's QUANTIZE does."""
-        self.set_inputs(*inputs, quantize=quantize)
-        self.invoke()
-        outputs = [self._output(i, info) for i, info in enumerate(self.model.outputs)]
+        with self._using():  # inputs, run and outputs of one call, not interleaved with another thread's
+            self.set_inputs(*inputs, quantize=quantize)
+            self.invoke()
+            outputs = [self._output(i, info) for i, info in enumerate(self.model.outputs)]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def run_bytes(self, input_bytes: bytes) -> bytes:
         """Runs a single-input, single-output model on raw bytes through dsc_session_run; returns bytes."""
         out = ctypes.create_string_buffer(self.model.outputs[0].byte_size)
-        check(lib.dsc_session_run(self._handle, input_bytes, len(input_bytes), out, len(out)))
+        with self._using() as h:
+            check(lib.dsc_session_run(h, input_bytes, len(input_bytes), out, len(out)))
         return out.raw
 
     def op_output(self, op: int) -> np.ndarray:
         """Operator `op`'s output from the last run, as a new array (needs preserve_all_tensors)."""
         data, size = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.dsc_session_op_output(self._handle, op, ctypes.byref(data), ctypes.byref(size)))
+        with self._using() as h:
+            check(lib.dsc_session_op_output(h, op, ctypes.byref(data), ctypes.byref(size)))
+            raw = ctypes.string_at(data, size.value)
         info = self.model.ops[op].output
-        return np.frombuffer(ctypes.string_at(data, size.value), dtype=info.dtype).reshape(info.shape)
+        return np.frombuffer(raw, dtype=info.dtype).reshape(info.shape)
 
     def op_nanoseconds(self) -> List[int]:
         """Each operator's wall time in the last run, in nanoseconds (needs profile=True)."""
         times = []
         ns = ctypes.c_uint64()
-        for i in range(len(self.model.ops)):
-            check(lib.dsc_session_op_nanoseconds(self._handle, i, ctypes.byref(ns)))
-            times.append(ns.value)
+        with self._using() as h:
+            for i in range(len(self.model.ops)):
+                check(lib.dsc_session_op_nanoseconds(h, i, ctypes.byref(ns)))
+                times.append(ns.value)
         return times
 
     def _output(self, i: int, info: TensorInfo) -> np.ndarray:
         data, size = ctypes.c_void_p(), ctypes.c_size_t()
-        check(lib.dsc_session_output(self._handle, i, ctypes.byref(data), ctypes.byref(size)))
-        return np.frombuffer(ctypes.string_at(data, size.value), dtype=info.dtype).reshape(info.shape)
+        with self._using() as h:
+            check(lib.dsc_session_output(h, i, ctypes.byref(data), ctypes.byref(size)))
+            raw = ctypes.string_at(data, size.value)
+        return np.frombuffer(raw, dtype=info.dtype).reshape(info.shape)

@@ -214,3 +214,70 @@ def test_onnx_fixture_outputs_equal_onnx_runtime(manifest):
     for (f, _, dtype, _, _), got, info in zip(outputs, ys, m.outputs):
         assert np.dtype(info.dtype) == np.dtype(dtype)
         np.testing.assert_array_equal(got.ravel(), np.fromfile(os.path.join(case, f), dtype), err_msg=f)
+
+
+# ---- Misuse and hostile sizes (issue 17) ----------------------------------------------------------
+
+TINY = os.path.join(ROOT, "Tests", "DSCFlowTests", "Fixtures", "tflite", "mobilenet_tiny", "model.tflite")
+ADD = os.path.join(ROOT, "Tests", "DSCFlowTests", "Fixtures", "tflite", "add_same_shape", "model.tflite")
+
+
+def test_close_from_eight_threads_frees_once():
+    for _ in range(50):
+        m = dscflow.Model.load(TINY)
+        s = m.session()
+        start = threading.Barrier(8)
+
+        def close_both():
+            start.wait()
+            s.close()
+            m.close()
+
+        threads = [threading.Thread(target=close_both) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with pytest.raises(dscflow.WrongStateError, match="closed"):
+            s.run_bytes(b"\0")
+
+
+def test_runs_from_several_threads_on_one_session_give_the_right_bytes():
+    m = dscflow.Model.load(TINY)
+    s = m.session()
+    rng = np.random.default_rng(7)
+    x = rng.integers(-128, 128, m.inputs[0].shape, dtype=np.int8)
+    expected = s.run(x).copy()
+    wrong = []
+
+    def work():
+        for _ in range(100):
+            if not np.array_equal(s.run(x), expected):
+                wrong.append(1)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not wrong
+
+
+def test_a_session_above_the_memory_limit_raises_out_of_memory(tmp_path):
+    data = bytearray(open(ADD, "rb").read())
+    small = np.array([1, 8, 8, 4], "<i4").tobytes()
+    large = np.array([1, 16384, 16384, 4], "<i4").tobytes()
+    assert data.count(small) == 4
+    path = tmp_path / "huge_add.tflite"
+    path.write_bytes(bytes(data).replace(small, large))
+    m = dscflow.Model.load(str(path))
+    with pytest.raises(dscflow.OutOfMemoryError, match="memory limit"):
+        m.session()
+
+
+def test_a_model_file_above_the_size_limit_raises_io_error(tmp_path):
+    path = tmp_path / "big.tflite"
+    with open(path, "wb") as f:
+        f.truncate(2 << 30)
+    with pytest.raises(dscflow.ModelIOError, match="above the limit"):
+        dscflow.Model.load(str(path))

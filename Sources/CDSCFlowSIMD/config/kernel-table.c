@@ -64,7 +64,13 @@ static void dscsimd_copy(const dscsimd_op *op) {
     [DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE] = {"conv-igemm-nibble-" #isa, dscsimd_conv_igemm_nibble_##isa},     \
     [DSCSIMD_KERNEL_CONV_ROWRUNS_NIBBLE] = {"conv-rowruns-nibble-" #isa, dscsimd_conv_rowruns_nibble_##isa}
 
+#if DSCSIMD_REFERENCE_ONLY
+/* A build without fast kernels (flash-constrained devices, docs/EMBEDDED.md): every operator runs its
+ * reference kernel (reshapes stay byte copies), and no microkernel is linked. */
+static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {[DSCSIMD_KERNEL_COPY] = {"copy", dscsimd_copy}};
+#else
 static const dscsimd_kernel portable_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(portable), DSC_NIBBLE(portable)};
+#endif
 
 #if DSCSIMD_X86
 static const dscsimd_kernel avx2_kernels[DSCSIMD_KERNEL_COUNT] = {DSC_COMMON(avx2), DSC_NIBBLE(avx2)};

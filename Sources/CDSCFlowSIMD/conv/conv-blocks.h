@@ -81,13 +81,9 @@ static inline __attribute__((always_inline)) void conv_blocks_with(const dscsimd
             DSC_ROWS(4, 1, 0);
             nb += 1;
         } else if (KAVX2) {
-            // The block's weights widened to int16 once per call (up to 32 KB on the stack), so the
-            // tile's vpmaddwd read them from memory instead of widening them for every pair of rows.
-            int16_t w16[16384];
-            const int wide = block_stride <= sizeof w16 / sizeof w16[0];
-            if (wide)
-                for (size_t i = 0; i < block_stride; i++) w16[i] = b[i];
-            DSC_ROWS(2, 1, wide ? w16 : 0);
+            // The block's weights widened to int16 at packing time, so the tile's vpmaddwd read them
+            // from memory instead of widening them for every pair of rows.
+            DSC_ROWS(2, 1, a->packed_weights16 ? a->packed_weights16 + (size_t)nb * block_stride : 0);
             nb += 1;
         } else if (left >= 4) {
             DSC_ROWS(4, 4, 0);

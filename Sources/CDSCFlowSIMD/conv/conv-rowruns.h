@@ -89,9 +89,10 @@ void KFN(DSCSIMD_CONV_ROWRUNS)(const dscsimd_op *op) {
                         else if (step == 6) gemm_tile_even(6, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
                         else gemm_tile_even(3, t0, kh, cq, w0, a->bias, &rq, a->out_c, o, os);
                     }
+                } else if (narrow_block) {  // MR a constant in each call: the tile's accumulators stay off the stack
+                    gemm_rows(16, 1, n, t0, kh, cq, w0, (size_t)a->k4 * 16, 0, a->bias, &rq, 0, a->out_c, o, os, 0, 0, 0);
                 } else {
-                    gemm_rows(narrow_block ? 16 : 8, 1, n, t0, kh, cq, w0, (size_t)a->k4 * 16, 0, a->bias, &rq, 0,
-                                   a->out_c, o, os, 0, 0, 0);
+                    gemm_rows(8, 1, n, t0, kh, cq, w0, (size_t)a->k4 * 16, 0, a->bias, &rq, 0, a->out_c, o, os, 0, 0, 0);
                 }
             }
             continue;

@@ -240,6 +240,9 @@ typedef struct dscsimd_conv {
     /// scratch); then, with `parts` > 1, each call computes blocks [blocks * part / parts,
     /// blocks * (part + 1) / parts) of output pixels, reading that prepared copy.
     int32_t part, parts, prologue;
+    /// The AVX2 build's tile reads these: `packed_weights` widened to int16, same layout (packed once,
+    /// so that no kernel widens them per call on the stack). NULL for the other builds.
+    const int16_t *packed_weights16;
     /// DSCSIMD_KERNEL_CONV_IGEMM_NIBBLE / _ROWRUNS_NIBBLE: 4-byte groups the tile accumulates in int16
     /// lanes before widening (>= 1; the packer derives it from the largest |input x weight|).
     int32_t nibble_groups;

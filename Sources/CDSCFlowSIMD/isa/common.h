@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__x86_64__) || defined(__i386__)
+// DSCSIMD_PORTABLE_ONLY: an x86 build with the portable kernels only (the freestanding Embedded Swift
+// build, which has no CPU-feature runtime).
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(DSCSIMD_PORTABLE_ONLY)
 #include <immintrin.h>
 #define DSCSIMD_X86 1
 #else

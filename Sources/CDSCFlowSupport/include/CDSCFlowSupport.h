@@ -12,17 +12,35 @@ extern "C" {
 /// Monotonic clock in nanoseconds (CLOCK_MONOTONIC). Never allocates.
 uint64_t dsc_monotonic_ns(void);
 
-/// Size of a regular file in bytes. Returns 0 on success, otherwise an errno value.
-int dsc_file_size(const char *path, uint64_t *size);
+/// A file open for reading (see dsc_file_open).
+typedef struct dsc_file dsc_file;
 
-/// Reads exactly `size` bytes of the file at `path` into `buffer`.
-/// Returns 0 on success, -1 if the file is shorter than `size`, otherwise an errno value.
-int dsc_file_read(const char *path, void *buffer, uint64_t size);
+/// Opens a regular file for reading: `*out` receives the file (close it with dsc_file_close) and
+/// `*size` its size in bytes, both taken from the one open file (no race between a size and a read).
+/// Returns 0 on success, otherwise an errno value (EISDIR for a directory, EINVAL for anything that
+/// is not a regular file: a FIFO or a device would never end). Nothing is read yet.
+int dsc_file_open(const char *path, dsc_file **out, uint64_t *size);
+
+/// Reads exactly `size` bytes from the file's current position into `buffer`. Returns 0 on
+/// success, -1 if the file ends first, otherwise an errno value.
+int dsc_file_read_exact(dsc_file *file, void *buffer, uint64_t size);
+
+/// Closes a file from dsc_file_open; NULL is ignored.
+void dsc_file_close(dsc_file *file);
+
+/// `size` bytes (0 is allowed) aligned to `alignment` (a power of two, at least sizeof(void *)),
+/// zero-filled when `zeroed` is not 0, or NULL when the memory is not available: allocation that
+/// reports failure instead of trapping, for every size a file or a caller decides. Free with
+/// dsc_aligned_free (it is the C heap's: free(3), and Swift's deallocate(), which calls it, free it too).
+void *dsc_aligned_alloc(size_t size, size_t alignment, int zeroed);
+
+/// Frees memory from dsc_aligned_alloc; NULL is ignored.
+void dsc_aligned_free(void *pointer);
 
 /// Writes `size` bytes to the file at `path` (created or truncated). 0 on success, else errno.
 int dsc_file_write(const char *path, const void *buffer, uint64_t size);
 
-/// Text of an errno value (strerror); never NULL.
+/// Text of an errno value (strerror), or of -1 from dsc_file_read_exact; never NULL.
 const char *dsc_strerror(int code);
 
 /// The C library's exp(x) in double precision (what numpy's float64 scalars and Python's

@@ -1,3 +1,5 @@
+import CDSCFlowSupport
+
 /// Bytes that constant tensors point into. Either owned (allocated and freed by DSCFlow, 64-byte
 /// aligned) or borrowed from the caller (a model loaded in place from flash or a mapped file: the
 /// caller keeps the memory alive and unchanged for as long as the model lives).
@@ -6,40 +8,62 @@ public final class ByteStorage: @unchecked Sendable {
     public let base: UnsafeRawPointer
     /// The number of bytes.
     public let count: Int
-    private let owned: Bool
+    private enum Owner { case borrowed, allocated, swift }
+    private let owner: Owner
 
-    /// Allocates `count` zeroed bytes, 64-byte aligned.
-    public init(zeroedCount count: Int) {
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
-        p.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
+    /// Allocates `count` bytes, 64-byte aligned (zeroed when `zeroed`), or throws
+    /// `DSCError.outOfMemory` when the memory is not available: never a trap, whatever the size.
+    init(allocating count: Int, zeroed: Bool) throws(DSCError) {
+        guard count >= 0, let p = dsc_aligned_alloc(count, 64, zeroed ? 1 : 0) else {
+            throw DSCError.outOfMemory("cannot allocate \(count) bytes")
+        }
         self.base = UnsafeRawPointer(p)
         self.count = count
-        self.owned = true
+        self.owner = .allocated
     }
 
-    /// Copies `bytes` into owned storage.
-    public convenience init(copying bytes: UnsafeRawBufferPointer) {
-        self.init(zeroedCount: bytes.count)
+    /// Allocates `count` zeroed bytes, 64-byte aligned, or throws `DSCError.outOfMemory`.
+    public convenience init(zeroedCount count: Int) throws(DSCError) {
+        try self.init(allocating: count, zeroed: true)
+    }
+
+    /// Copies `bytes` into owned storage, or throws `DSCError.outOfMemory`.
+    public convenience init(copying bytes: UnsafeRawBufferPointer) throws(DSCError) {
+        try self.init(allocating: bytes.count, zeroed: false)
         if let src = bytes.baseAddress, bytes.count > 0 {
             UnsafeMutableRawPointer(mutating: base).copyMemory(from: src, byteCount: bytes.count)
         }
+    }
+
+    /// Copies bytes a model builder already holds in a Swift array (so memory for that many bytes
+    /// existed a moment ago); file and C API input never comes this way.
+    fileprivate init(copyingArray bytes: [UInt8]) {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
+        bytes.withUnsafeBytes { if let src = $0.baseAddress { p.copyMemory(from: src, byteCount: $0.count) } }
+        self.base = UnsafeRawPointer(p)
+        self.count = bytes.count
+        self.owner = .swift
     }
 
     /// Wraps caller memory without copying. The caller guarantees lifetime and immutability.
     public init(borrowing bytes: UnsafeRawBufferPointer) {
         self.base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!
         self.count = bytes.baseAddress == nil ? 0 : bytes.count
-        self.owned = false
+        self.owner = .borrowed
     }
 
     deinit {
-        if owned { UnsafeMutableRawPointer(mutating: base).deallocate() }
+        switch owner {
+        case .borrowed: break
+        case .allocated: dsc_aligned_free(UnsafeMutableRawPointer(mutating: base))
+        case .swift: UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
     }
 
     /// All the bytes.
     public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
     /// True when the bytes belong to the caller (loaded in place), not to DSCFlow.
-    public var isBorrowed: Bool { !owned }
+    public var isBorrowed: Bool { owner == .borrowed }
 }
 
 /// A constant tensor's bytes: a range inside a `ByteStorage`.
@@ -60,8 +84,7 @@ public struct ConstantData: @unchecked Sendable {
 
     /// New owned storage holding exactly these bytes.
     public init(bytes: [UInt8]) {
-        let s = bytes.withUnsafeBytes { ByteStorage(copying: $0) }
-        self.init(storage: s, offset: 0, count: bytes.count)
+        self.init(storage: ByteStorage(copyingArray: bytes), offset: 0, count: bytes.count)
     }
 
     /// The data's first byte.

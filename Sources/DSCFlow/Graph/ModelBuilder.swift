@@ -108,7 +108,7 @@ public struct ModelBuilder {
             var root = 1
             while root * root < fanIn { root += 1 }
             for c in 0..<channels {
-                mult[c] = Int32(uniform(1 << 30...(1 << 31) - 1))
+                mult[c] = Int32(uniform(1 << 30...Int(Int32.max)))
                 // 2^shift ≈ 128 / (sqrt(fanIn)·64·64): keeps outputs inside int8 most of the time.
                 var s = -6
                 var span = root * 64 * 64 / 128

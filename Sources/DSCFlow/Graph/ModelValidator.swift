@@ -4,8 +4,9 @@
 /// (`OperatorDefinition.validate`: shapes that agree with its parameters). After this passes, kernels
 /// may loop with wrapping arithmetic without trapping.
 enum ModelValidator {
-    /// No single tensor may exceed this many bytes (2 GiB): larger models are not edge models.
-    static let maxTensorBytes = 1 << 31
+    /// No single tensor may exceed this many bytes (2 GiB, or Int.max where Int has 32 bits): larger
+    /// models are not edge models.
+    static let maxTensorBytes = Int(clamping: Int64(1) << 31)
     static let maxRank = 6
 
     static func validate(tensors: [Tensor], operations: [Operator], inputs: [Int], outputs: [Int]) throws(DSCError) {

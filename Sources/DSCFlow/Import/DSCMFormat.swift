@@ -221,7 +221,7 @@ public enum DSCMFormat {
         guard d.count == SubBytePacking.packedByteCount(count, type) else {
             throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)' has \(d.count) bytes of packed data; \(count) \(type.name) elements need \(SubBytePacking.packedByteCount(count, type))")
         }
-        let storage = ByteStorage(zeroedCount: count)
+        let storage = try ByteStorage(zeroedCount: count)
         let ok = SubBytePacking.unpack(d.buffer, type: type,
                                        into: UnsafeMutableRawBufferPointer(mutating: storage.buffer))
         guard ok else { throw DSCError.malformedModel(".dscm: tensor \(i) '\(name)': the unused bits of its packed data are not zero") }
@@ -279,10 +279,12 @@ struct DSCMCursor {
         return Int(n)
     }
 
-    /// A 64-bit value that must fit a non-negative Int below 2^40.
+    /// A 64-bit value that must fit a non-negative Int below 2^40 (and Int itself where it has 32 bits).
     func int(from v: Int64, _ field: String) throws(DSCError) -> Int {
-        guard v >= 0, v < 1 << 40 else { throw DSCError.malformedModel(".dscm: \(what): \(field) \(v) out of range") }
-        return Int(v)
+        guard v >= 0, v < 1 << 40, let r = Int(exactly: v) else {
+            throw DSCError.malformedModel(".dscm: \(what): \(field) \(v) out of range")
+        }
+        return r
     }
 
     mutating func string() throws(DSCError) -> String {

@@ -32,7 +32,7 @@ public enum ISmart3Importer {
         guard bytes.count == fileBytes else {
             throw DSCError.malformedModel("\(base): \(bytes.count) bytes; an iSmart3 SkyNet parameter file has exactly \(fileBytes) (\(pointwiseBlocks)×32 1x1 words, \(depthwiseGroups)×9 3x3 words, \(biasWords) bias words, 64 bytes each)")
         }
-        let storage = ByteStorage(zeroedCount: fileBytes)
+        let storage = try ByteStorage(zeroedCount: fileBytes)
         let codes = UnsafeMutableRawPointer(mutating: storage.base).bindMemory(to: Int16.self, capacity: fileBytes / 2)
         var highBits = 0
         for i in 0..<(fileBytes / 2) {

@@ -159,7 +159,7 @@ extension ONNXGraphBuilder {
         guard let axes else { return s.filter { $0 != 1 } }
         let norm = Set(axes.map { $0 < 0 ? $0 + s.count : $0 })
         guard norm.allSatisfy({ $0 >= 0 && $0 < s.count && s[$0] == 1 }) else { throw unsupported("axes \(axes) of \(s)") }
-        return s.enumerated().filter { !norm.contains($0.offset) }.map(\.element)
+        return s.enumerated().filter { !norm.contains($0.offset) }.map { $0.element }
     }
 
     /// ONNX Transpose, composed with the input's layout: a copy when no byte moves.
@@ -172,7 +172,7 @@ extension ONNXGraphBuilder {
         let storagePerm = perm.map { storageOf[$0] }
         let outShape = perm.map { s[$0] }
         let out = addTensor(y.name, y.type, outShape)
-        let moves = storagePerm.enumerated().filter { tensors[b.index].shape[$0.element] != 1 }.map(\.element)
+        let moves = storagePerm.enumerated().filter { tensors[b.index].shape[$0.element] != 1 }.map { $0.element }
         emit(moves == moves.sorted() ? .reshape : .transpose(permutation: storagePerm), [b.index], out)
         bind(y.name, out, .onnx, y)
     }

@@ -24,7 +24,7 @@ public enum ONNXImporter {
         metadata["onnx.layout"] = "inputs and outputs in the graph's own layout (NCHW for images)"
         // The ONNX tensors the IR holds as NHWC (their ONNX shape is NCHW), one name per line: for tools
         // that compare intermediate tensors with another runtime's.
-        metadata[ONNXImporter.nhwcTensorsKey] = b.bound.filter { $0.value.layout == .nhwc }.map(\.key).sorted().joined(separator: "\n")
+        metadata[ONNXImporter.nhwcTensorsKey] = b.bound.filter { $0.value.layout == .nhwc }.map { $0.key }.sorted().joined(separator: "\n")
         return try Model(tensors: b.tensors, operations: b.operations, inputs: b.modelInputs, outputs: b.modelOutputs,
                          metadata: metadata, format: "onnx")
     }
@@ -79,14 +79,14 @@ struct ONNXGraphBuilder {
         self.graph = graph
         self.bytes = bytes
         self.opset = opset
-        graphOutputs = Set(graph.outputs.map(\.name))
+        graphOutputs = Set(graph.outputs.map { $0.name })
         var inits = Set<String>()
         for t in graph.initializers {
             if t.external { throw DSCError.unsupported(op: -1, name: "ONNX initializer '\(t.name)'", reason: "external data (edge models are one file)") }
             constants[t.name] = t
             inits.insert(t.name)
         }
-        graphInputs = Set(graph.inputs.map(\.name).filter { !inits.contains($0) })
+        graphInputs = Set(graph.inputs.map { $0.name }.filter { !inits.contains($0) })
         for (i, n) in graph.nodes.enumerated() {
             if n.opType == "Constant" && (n.domain.isEmpty || n.domain == "ai.onnx") {
                 guard let value = n.attribute("value")?.t, n.outputs.count == 1 else {

@@ -15,6 +15,9 @@ public enum SkrSkrImporter {
     public static let biasMultiplierFileBytes = 13_696
     /// Bytes of `SkyNet.bin` (= `.wt` followed by `.bm`).
     public static let combinedFileBytes = weightFileBytes + biasMultiplierFileBytes
+    /// The largest weight file worth reading (16 MiB, far above every file the importer takes): callers
+    /// reading one from disk pass it to `ByteStorage(contentsOfFile:maxBytes:)`.
+    public static let maxFileBytes = 16 << 20
 
     /// Imports `SkyNet.bin` (the `.wt` bytes followed by the `.bm` bytes). `name` is the file's name;
     /// the model's `dscflow.source` records its last path component and the bytes' SHA-256 (never a

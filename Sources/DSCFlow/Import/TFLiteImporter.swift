@@ -205,10 +205,13 @@ struct TFLiteOperatorReader {
         }
         guard raw.typeCode == expectedCode else {
             let found = TFLiteSchema.typeNames[Int(raw.typeCode)] ?? "type \(raw.typeCode)"
+            // The schema's own spelling (INT8): no String.uppercased(), whose case-mapping tables would
+            // cost the Embedded build 17 KB of flash (docs/EMBEDDED.md).
+            let expected = TFLiteSchema.typeNames[Int(expectedCode)] ?? elementType.name
             if op >= 0 {
-                throw DSCError.unsupported(op: op, name: opName, reason: "\(role) '\(raw.name)' is \(found); DSCFlow runs fully-int8 models (expected \(elementType.name.uppercased()))")
+                throw DSCError.unsupported(op: op, name: opName, reason: "\(role) '\(raw.name)' is \(found); DSCFlow runs fully-int8 models (expected \(expected))")
             }
-            throw DSCError.unsupported(op: -1, name: role, reason: "'\(raw.name)' is \(found); DSCFlow runs fully-int8 models (expected \(elementType.name.uppercased()))")
+            throw DSCError.unsupported(op: -1, name: role, reason: "'\(raw.name)' is \(found); DSCFlow runs fully-int8 models (expected \(expected))")
         }
         if raw.hasSparsity { throw DSCError.unsupported(op: op, name: opName, reason: "sparse tensor '\(raw.name)'") }
         if raw.isVariable { throw DSCError.unsupported(op: op, name: opName, reason: "variable tensor '\(raw.name)'") }

@@ -4,6 +4,9 @@
 extension TFLiteOperatorReader {
     /// An `unsupported` error about the operator being converted.
     func unsupported(_ reason: String) -> DSCError { .unsupported(op: index, name: raw.name, reason: reason) }
+    /// A `malformedModel` error about this operator: its parameters contradict its tensors (a model no
+    /// converter makes), as opposed to a feature DSCFlow lacks.
+    func malformed(_ reason: String) -> DSCError { .malformedModel("operator \(index) (\(raw.name)): \(reason)") }
 
     /// Input `k` of the operator, converted (per-channel quantization allowed for weights).
     mutating func input(_ k: Int, _ role: String, perChannel: Bool = false) throws(DSCError) -> Int {
@@ -53,11 +56,11 @@ extension TFLiteOperatorReader {
             throw DSCError.invalidTensor(op: index, tensor: input.name, reason: "rank \(input.shape.count); expected 4 (NHWC)")
         }
         guard strideH >= 1, strideW >= 1, dilationH >= 1, dilationW >= 1 else {
-            throw unsupported("stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW) (must be ≥ 1)")
+            throw malformed("stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW) (must be ≥ 1)")
         }
         guard let h = Window2D.resolve(input: input.shape[1], kernel: kernelH, stride: Int(strideH), dilation: Int(dilationH), mode: padding),
               let w = Window2D.resolve(input: input.shape[2], kernel: kernelW, stride: Int(strideW), dilation: Int(dilationW), mode: padding) else {
-            throw unsupported("a \(kernelH)×\(kernelW) window (stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW), \(padding.name)) does not fit the input \(input.shape)")
+            throw malformed("a \(kernelH)×\(kernelW) window (stride \(strideH)×\(strideW), dilation \(dilationH)×\(dilationW), \(padding.name)) does not fit the input \(input.shape)")
         }
         return Window2D(kernelHeight: kernelH, kernelWidth: kernelW, strideHeight: Int(strideH), strideWidth: Int(strideW),
                         dilationHeight: Int(dilationH), dilationWidth: Int(dilationW), padding: padding,

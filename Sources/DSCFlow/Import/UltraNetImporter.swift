@@ -31,7 +31,7 @@ public enum UltraNetImporter {
         if let lastBias {
             let file = SkrSkrImporter.provenance(lastBiasName, lastBias).split(separator: " ").first.map(String.init) ?? lastBiasName
             let b = try NPYFile.float32Vector(lastBias, file: file)
-            guard b.count == 36, b.allSatisfy(\.isFinite) else {
+            guard b.count == 36, b.allSatisfy({ $0.isFinite }) else {
                 throw DSCError.malformedModel("\(file): \(b.count) values; UltraNet's last_bias holds 36 finite floats (6 anchors × 6)")
             }
             guard layers.last?.outChannels == 36 else {

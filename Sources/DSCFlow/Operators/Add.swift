@@ -98,7 +98,7 @@ enum Add: OperatorDefinition {
                                    kernel: UnsafePointer<dscsimd_kernel>?) -> FastPreparation {
         var s = base
         let rounding = target.rounding
-        let mem = FastPacking.allocate(2 * 4 * 256 + 2 * 4 * 256)
+        guard let mem = target.allocate(2 * 4 * 256 + 2 * 4 * 256) else { return .reference("out of memory") }
         let tables = mem.bindMemory(to: Int32.self, capacity: 2 * 256)
         for v in 0..<256 {
             let x = Int32(type == .uint8 ? Int32(v) : Int32(Int8(truncatingIfNeeded: v)))

@@ -17,7 +17,7 @@ enum Concatenation: OperatorDefinition {
         let rank = r.tensors[y].shape.count
         var axis = Int(try opts?.i32(0) ?? 0)
         if axis < 0 { axis += rank }
-        guard axis >= 0 && axis < rank else { throw r.unsupported("axis out of range for rank \(rank)") }
+        guard axis >= 0 && axis < rank else { throw r.malformed("axis out of range for rank \(rank)") }
         return Operator(kind: .concatenation(axis: axis), inputs: ins, outputs: [y])
     }
 
@@ -25,7 +25,7 @@ enum Concatenation: OperatorDefinition {
         guard c.op.inputs.count >= 1 else { throw c.unsupported("no inputs") }
         let out = c.output
         let rank = out.shape.count
-        guard axis >= 0 && axis < rank else { throw c.unsupported("axis \(axis) out of range for rank \(rank)") }
+        guard axis >= 0 && axis < rank else { throw c.malformed("axis \(axis) out of range for rank \(rank)") }
         var sum = 0
         for t in c.op.inputs {
             let x = c.tensors[t]
@@ -45,7 +45,7 @@ enum Concatenation: OperatorDefinition {
         let out = c.output
         let outer = out.shape[..<axis].reduce(1, *)
         let n = c.op.inputs.count
-        let mem = FastPacking.allocate(8 * n)
+        guard let mem = target.allocate(8 * n) else { return .reference("out of memory") }
         let rows = mem.bindMemory(to: Int64.self, capacity: n)
         for (k, t) in c.op.inputs.enumerated() {
             rows[k] = Int64(c.tensors[t].byteCount / max(outer, 1))

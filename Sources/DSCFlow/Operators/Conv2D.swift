@@ -28,7 +28,7 @@ enum Conv2D: ConvolutionDefinition {
         if depthwise {
             let inC = r.tensors[x].shape.count == 4 ? r.tensors[x].shape[3] : 1
             guard channels % inC == 0 else {
-                throw r.unsupported("\(channels) output channels are not a multiple of \(inC) input channels")
+                throw r.malformed("\(channels) output channels are not a multiple of \(inC) input channels")
             }
             dm = channels / inC
         }
@@ -37,7 +37,7 @@ enum Conv2D: ConvolutionDefinition {
         let ws = try r.weightScales(fx, channels: channels, dimension: depthwise ? 3 : 0)
         let qm = ws.map { QuantizedMultiplier(Double(sIn) * Double($0) / Double(sOut)) }
         let range = act.range(scale: sOut, zeroPoint: zOut, type: .int8)
-        let rq = FixedPointRequantizer(multipliers: qm.map(\.multiplier), shifts: qm.map(\.shift),
+        let rq = FixedPointRequantizer(multipliers: qm.map { $0.multiplier }, shifts: qm.map { $0.shift },
                                        outputZeroPoint: zOut, activationMin: range.min, activationMax: range.max)
         let p = ConvolutionParameters(window: win, depthMultiplier: dm, inputOffset: -zIn, paddingValue: zIn,
                                       bias: bias, requantizer: .fixedPoint(rq), activation: act)

@@ -27,7 +27,7 @@ enum FullyConnected: OperatorDefinition {
         }
         guard wq.zeroPoints.allSatisfy({ $0 == 0 }) else { throw r.unsupported("weights with a non-zero zero point") }
         let range = act.range(scale: sOut, zeroPoint: zOut, type: .int8)
-        let rq = FixedPointRequantizer(multipliers: qm.map(\.multiplier), shifts: qm.map(\.shift),
+        let rq = FixedPointRequantizer(multipliers: qm.map { $0.multiplier }, shifts: qm.map { $0.shift },
                                        outputZeroPoint: zOut, activationMin: range.min, activationMax: range.max)
         let p = FullyConnectedParameters(inputOffset: -zIn, bias: bias, requantizer: .fixedPoint(rq), activation: act)
         return Operator(kind: .fullyConnected(p), inputs: [x, w] + (biasTensor.map { [$0] } ?? []), outputs: [y])

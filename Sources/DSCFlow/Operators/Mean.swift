@@ -13,7 +13,7 @@ enum Mean: OperatorDefinition {
         var axes: [Int] = []
         for a in try r.constantIntegers(r.raw.inputs[1], op: r.index, role: "axes") {
             let n = a < 0 ? a + rank : a
-            guard n >= 0 && n < rank else { throw r.unsupported("axis \(a) out of range for rank \(rank)") }
+            guard n >= 0 && n < rank else { throw r.malformed("axis \(a) out of range for rank \(rank)") }
             if !axes.contains(n) { axes.append(n) }
         }
         axes.sort()
@@ -32,7 +32,7 @@ enum Mean: OperatorDefinition {
         try c.requireType(out, [x.type])
         var reduced = [Bool](repeating: false, count: x.shape.count)
         for a in p.axes {
-            guard a >= 0 && a < x.shape.count else { throw c.unsupported("axis \(a) out of range for rank \(x.shape.count)") }
+            guard a >= 0 && a < x.shape.count else { throw c.malformed("axis \(a) out of range for rank \(x.shape.count)") }
             reduced[a] = true
         }
         var expected: [Int] = []
@@ -64,7 +64,7 @@ enum Mean: OperatorDefinition {
         let r = c.input().type.range
         let q = FixedPointRequantizer(multipliers: [multiplier], shifts: [shift], outputZeroPoint: p.outputZeroPoint,
                                       activationMin: r.lowerBound, activationMax: r.upperBound)
-        let mem = FastPacking.allocate(RequantizationTables.bytes(16))
+        guard let mem = target.allocate(RequantizationTables.bytes(16)) else { return .reference("out of memory") }
         var tables = RequantizationTables(mem, padded: 16)
         _ = tables.fill(.fixedPoint(q), count: 1)
         for e in 1..<16 { tables.copyEntry(e, from: tables, channel: 0) }

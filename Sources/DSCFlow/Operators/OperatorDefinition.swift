@@ -1,4 +1,5 @@
 import CDSCFlowSIMD
+import CDSCFlowSupport
 
 /// Everything about one operator that is not its case of `OperatorKind`: how the model is checked
 /// for it, how a fast kernel path prepares it, how its reference kernel runs, how `.dscm` stores its
@@ -56,6 +57,10 @@ struct OperatorContext {
     /// An `unsupported` error about this operator.
     func unsupported(_ why: String) -> DSCError { .unsupported(op: index, name: op.name, reason: why) }
 
+    /// A `malformedModel` error about this operator: its parameters contradict its tensors (impossible
+    /// shapes, axes out of range), as opposed to a feature DSCFlow lacks.
+    func malformed(_ why: String) -> DSCError { .malformedModel("operator \(index) (\(op.name)): \(why)") }
+
     func requireInputs(_ range: ClosedRange<Int>) throws(DSCError) {
         if !range.contains(op.inputs.count) {
             throw unsupported("\(op.inputs.count) inputs; expected \(range.lowerBound)…\(range.upperBound)")
@@ -64,7 +69,7 @@ struct OperatorContext {
 
     func requireType(_ t: Tensor, _ allowed: [ElementType]) throws(DSCError) {
         if !allowed.contains(t.type) {
-            throw fail(t, "type \(t.type.name); expected \(allowed.map(\.name).joined(separator: " or "))")
+            throw fail(t, "type \(t.type.name); expected \(allowed.map { $0.name }.joined(separator: " or "))")
         }
     }
 
@@ -77,8 +82,10 @@ struct OperatorContext {
     func validateWindow(_ w: Window2D, input: Tensor) throws(DSCError) {
         guard w.kernelHeight >= 1, w.kernelWidth >= 1, w.strideHeight >= 1, w.strideWidth >= 1,
               w.dilationHeight >= 1, w.dilationWidth >= 1, w.padTop >= 0, w.padLeft >= 0,
-              w.padBottom >= 0, w.padRight >= 0,
-              w.kernelHeight <= 1 << 16, w.kernelWidth <= 1 << 16, w.dilationHeight <= 1 << 16,
+              w.padBottom >= 0, w.padRight >= 0 else {
+            throw malformed("window parameters below their minimum: \(w)")
+        }
+        guard w.kernelHeight <= 1 << 16, w.kernelWidth <= 1 << 16, w.dilationHeight <= 1 << 16,
               w.dilationWidth <= 1 << 16, w.strideHeight <= 1 << 20, w.strideWidth <= 1 << 20,
               w.padTop <= 1 << 20, w.padLeft <= 1 << 20, w.padBottom <= 1 << 20, w.padRight <= 1 << 20 else {
             throw unsupported("window parameters out of range: \(w)")
@@ -86,7 +93,7 @@ struct OperatorContext {
         let eh = (w.kernelHeight - 1) * w.dilationHeight + 1
         let ew = (w.kernelWidth - 1) * w.dilationWidth + 1
         if input.shape[1] + w.padTop + w.padBottom < eh || input.shape[2] + w.padLeft + w.padRight < ew {
-            throw unsupported("window \(eh)×\(ew) larger than the padded input \(input.shape)")
+            throw malformed("window \(eh)×\(ew) larger than the padded input \(input.shape)")
         }
     }
 
@@ -172,10 +179,49 @@ struct FastTarget {
     let rounding: RoundingMode
     /// Switches the tests turn to reach kernels this CPU would not otherwise choose.
     let tuning: KernelTuning
+    /// What the packings may still allocate (the session's memory limit less its tensors).
+    let budget: PackingBudget
 
     /// The microkernel `id` (DSCSIMD_KERNEL_*) of this path's build, or nil when it has none.
     func kernel(_ id: Int) -> UnsafePointer<dscsimd_kernel>? {
         dscsimd_kernel_find(isa, Int32(id))
+    }
+
+    /// 64-byte aligned memory (at least 64 bytes) for a packed operator's constants, freed with
+    /// `deallocate()`; nil when it would exceed the budget or the memory is not available (the budget
+    /// records why: the preparation then fails with `DSCError.outOfMemory`, the operator's `.reference`
+    /// result is never used).
+    func allocate(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        budget.allocate(bytes)
+    }
+}
+
+/// The memory a model's packings may take, and the first allocation that did not fit.
+final class PackingBudget {
+    /// Bytes still available.
+    private(set) var remaining: Int
+    /// Bytes allocated so far.
+    private(set) var used = 0
+    /// Set when an allocation was refused (over the budget, or no memory).
+    private(set) var failure: DSCError?
+
+    init(remaining: Int) { self.remaining = remaining }
+
+    func allocate(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        let n = max(bytes, 64)
+        guard failure == nil else { return nil }
+        guard bytes >= 0, n <= remaining else {
+            failure = .outOfMemory("packing an operator's constants needs \(bytes) more bytes than the session's memory limit leaves (\(remaining))")
+            return nil
+        }
+        // posix_memalign memory: Swift's deallocate() frees it (both are the C heap's free on Linux).
+        guard let p = dsc_aligned_alloc(n, 64, 0) else {
+            failure = .outOfMemory("cannot allocate \(n) bytes for an operator's packed constants")
+            return nil
+        }
+        remaining -= n
+        used += n
+        return p
     }
 }
 

@@ -12,7 +12,7 @@ enum Pad: OperatorDefinition {
         try r.requireSameQuantization(x, y)
         let flat = try r.constantIntegers(r.raw.inputs[1], op: r.index, role: "paddings")
         let rank = r.tensors[x].shape.count
-        guard flat.count == 2 * rank else { throw r.unsupported("\(flat.count) padding values for rank \(rank)") }
+        guard flat.count == 2 * rank else { throw r.malformed("\(flat.count) padding values for rank \(rank)") }
         let paddings = (0..<rank).map { (before: flat[2 * $0], after: flat[2 * $0 + 1]) }
         var value = try r.quantization(y).zeroPoint
         if r.raw.code == TFLiteSchema.Op.padV2 && r.raw.inputs.count == 3 && r.raw.inputs[2] >= 0 {

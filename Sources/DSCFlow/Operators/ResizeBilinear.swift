@@ -41,7 +41,7 @@ enum ResizeBilinear: OperatorDefinition {
         }
         // Tables: rows (low, high, weight) then columns, as int32.
         let entries = 3 * (outS.h + outS.w)
-        let mem = FastPacking.allocate(4 * entries)
+        guard let mem = target.allocate(4 * entries) else { return .reference("out of memory") }
         let t = mem.bindMemory(to: Int32.self, capacity: entries)
         for (i, r) in p.rows.enumerated() { t[3 * i] = r.low; t[3 * i + 1] = r.high; t[3 * i + 2] = r.weight }
         let cols = t + 3 * outS.h

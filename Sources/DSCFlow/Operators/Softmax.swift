@@ -38,7 +38,7 @@ enum Softmax: OperatorDefinition {
         else { return .reference("not an int8 softmax over the last dimension") }
         guard let kernel = target.kernel(DSCSIMD_KERNEL_SOFTMAX) else { return .reference("no softmax kernel") }
         typealias F = GemmlowpFixedPoint
-        let mem = FastPacking.allocate(2 * 4 * 256)
+        guard let mem = target.allocate(2 * 4 * 256) else { return .reference("out of memory") }
         let tables = mem.bindMemory(to: Int32.self, capacity: 2 * 256)
         for d in 0..<256 {
             let diff = Int32(-d)

@@ -11,7 +11,7 @@ enum SpaceToDepth: OperatorDefinition {
         let x = try r.input(0, "input"), y = try r.output()
         try r.requireSameQuantization(x, y)
         let b = Int(try opts?.i32(0) ?? 0)
-        guard b >= 1 else { throw r.unsupported("block size \(b)") }
+        guard b >= 1 else { throw r.malformed("block size \(b)") }
         return Operator(kind: .spaceToDepth(SpaceToDepthParameters(blockSize: b)), inputs: [x], outputs: [y])
     }
 
@@ -20,8 +20,9 @@ enum SpaceToDepth: OperatorDefinition {
         let x = c.input()
         guard x.shape.count == 4 else { throw c.fail(x, "rank \(x.shape.count); expected 4 (NHWC)") }
         let b = p.blockSize
-        guard b >= 1, b <= 1 << 12, x.shape[1] % b == 0, x.shape[2] % b == 0 else {
-            throw c.unsupported("block size \(b) does not divide \(x.shape[1])×\(x.shape[2])")
+        guard b >= 1, b <= 1 << 12 else { throw c.unsupported("block size \(b) (1…4096)") }
+        guard x.shape[1] % b == 0, x.shape[2] % b == 0 else {
+            throw c.malformed("block size \(b) does not divide \(x.shape[1])×\(x.shape[2])")
         }
         try c.requireShape(c.output, [x.shape[0], x.shape[1] / b, x.shape[2] / b, x.shape[3] * b * b])
         try c.requireType(c.output, [x.type])

@@ -43,8 +43,10 @@ public final class PreparedModel: @unchecked Sendable {
     let scratchBytesPerThread: Int
 
     /// Prepares `model` for `options`. Throws when the kernel path cannot run on this CPU, the thread
-    /// count is out of range, the arena cannot be planned, or the model is an accelerator program
-    /// (`Model.acceleratorProgramKey`).
+    /// count is out of range, the arena cannot be planned, the model is an accelerator program
+    /// (`Model.acceleratorProgramKey`), or a session would need more memory than `options.memoryLimit`
+    /// (`DSCError.outOfMemory`, checked before the arena, and before the packed constants grow past
+    /// the limit).
     public init(model: Model, options: SessionOptions = SessionOptions()) throws(DSCError) {
         if let design = model.acceleratorProgramDesign {
             throw DSCError.unsupported(op: -1, name: "accelerator program \(design)", reason: "its bytes come from the accelerator's schedule, not from a graph; run it with DSCFlowAccelerator (dscflow run / detect / eval-dacsdc)")
@@ -52,16 +54,22 @@ public final class PreparedModel: @unchecked Sendable {
         guard options.threads >= 1 && options.threads <= SessionOptions.maxThreads else {
             throw DSCError.invalidArgument("threads must be 1...\(SessionOptions.maxThreads), not \(options.threads)")
         }
+        guard options.memoryLimit >= 0 else { throw DSCError.invalidArgument("memory limit \(options.memoryLimit) is negative") }
         let path = try options.kernels.resolved()
         self.model = model
         self.options = options
         self.kernelPath = path
         self.plan = try ArenaPlanner.plan(model, preserveAll: options.preserveAllTensors)
+        let limit = options.memoryLimit
+        guard plan.size <= limit else {
+            throw DSCError.outOfMemory("a session needs \(plan.size) bytes of arena for the model's tensors alone, above its memory limit of \(limit) bytes")
+        }
+        let budget = PackingBudget(remaining: limit - plan.size)
         var packed: [PackedOperator?] = []
         var kernels: [KernelChoice] = []
         var scratch = 0
         if let isa = path.isa {
-            let target = FastTarget(path: path, isa: isa, rounding: options.rounding, tuning: options.tuning)
+            let target = FastTarget(path: path, isa: isa, rounding: options.rounding, tuning: options.tuning, budget: budget)
             for (i, op) in model.operations.enumerated() {
                 var v = FastOperatorPreparation(context: OperatorContext(index: i, op: op, tensors: model.tensors),
                                                 target: target)
@@ -79,14 +87,24 @@ public final class PreparedModel: @unchecked Sendable {
             packed = model.operations.map { _ in nil }
             kernels = model.operations.map { _ in .reference("the reference path") }
         }
+        if let failure = budget.failure { throw failure }
         self.packed = packed
         self.kernels = kernels
-        scratchBytesPerThread = packed.contains { $0 != nil } ? (scratch + 127) / 64 * 64 : 0
+        let share = packed.contains { $0 != nil } ? try checkedAdd(scratch, 127, "kernel scratch") / 64 * 64 : 0
+        scratchBytesPerThread = share
         let inPlace = options.preserveAllTensors ? ConcatenationInPlace() : ConcatenationInPlace(model, packed)
         self.inPlace = inPlace
         if !inPlace.aliases.isEmpty {
             self.plan = try ArenaPlanner.plan(tensors: model.tensors, operations: model.operations, inputs: model.inputs,
                                               outputs: model.outputs, preserveAll: false, aliases: inPlace.aliases)
+        }
+        let threadScratch = try checkedMul(share, options.threads, "kernel scratch")
+        requiredArenaSize = try checkedAdd(checkedAdd(plan.size, threadScratch, "arena size"), ArenaPlan.alignment, "arena size")
+        memory = try SessionMemory(arena: requiredArenaSize, packedConstants: budget.used,
+                                   tables: FastKernelBinding.sessionTableBytes(model: model, packed: packed, inPlace: inPlace,
+                                                                               tuning: options.tuning))
+        guard memory.total <= limit else {
+            throw DSCError.outOfMemory("a session needs \(memory.total) bytes (\(memory)), above its memory limit of \(limit) bytes")
         }
     }
 
@@ -94,8 +112,35 @@ public final class PreparedModel: @unchecked Sendable {
     let inPlace: ConcatenationInPlace
 
     /// Arena bytes a session needs: the tensors, each thread's kernel scratch, and alignment slack.
-    public var requiredArenaSize: Int {
-        plan.size + scratchBytesPerThread * options.threads + ArenaPlan.alignment
+    public let requiredArenaSize: Int
+
+    /// The memory a session takes, item by item; its `total` is what `options.memoryLimit` bounds.
+    public let memory: SessionMemory
+}
+
+/// The memory one session of a prepared model takes (what `SessionOptions.memoryLimit` bounds).
+public struct SessionMemory: Sendable, Equatable, CustomStringConvertible {
+    /// The arena: tensors, every thread's kernel scratch, alignment slack (the caller's memory for a
+    /// session in a caller-provided arena).
+    public let arena: Int
+    /// The kernels' packed constants (weights in kernel layout, requantization tables), made once per
+    /// `PreparedModel` and shared by its sessions.
+    public let packedConstants: Int
+    /// The session's own tables: bound kernel arguments, conv indirection tables, staging, timings.
+    public let tables: Int
+    /// All of it.
+    public let total: Int
+
+    init(arena: Int, packedConstants: Int, tables: Int) throws(DSCError) {
+        self.arena = arena
+        self.packedConstants = packedConstants
+        self.tables = tables
+        total = try checkedAdd(checkedAdd(arena, packedConstants, "session memory"), tables, "session memory")
+    }
+
+    /// "arena A + packed constants P + tables T".
+    public var description: String {
+        "arena \(arena) + packed constants \(packedConstants) + tables \(tables)"
     }
 }
 

@@ -40,11 +40,14 @@ public final class Session {
         try self.init(prepared: PreparedModel(model: model, options: options))
     }
 
-    /// A session of a prepared model whose arena DSCFlow allocates (and frees with the session).
+    /// A session of a prepared model whose arena DSCFlow allocates (and frees with the session). The
+    /// allocation reports failure: memory that is not available is `DSCError.outOfMemory`, never a trap
+    /// (`prepared` has already checked the options' memory limit).
     public convenience init(prepared: PreparedModel) throws(DSCError) {
         let size = prepared.requiredArenaSize
-        let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: ArenaPlan.alignment)
-        p.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 1))
+        guard let p = dsc_aligned_alloc(size, ArenaPlan.alignment, 1) else {
+            throw DSCError.outOfMemory("cannot allocate a \(size)-byte arena")
+        }
         try self.init(prepared: prepared, arena: UnsafeMutableRawBufferPointer(start: p, count: size), owned: p)
     }
 
@@ -61,59 +64,77 @@ public final class Session {
     }
 
     /// `owned`, if given, is `arena`'s allocation: the session frees it, also when creation fails.
+    /// Every allocation here reports failure (`DSCError.outOfMemory`) and is undone when a later step
+    /// fails; the worker threads start last.
     private init(prepared: PreparedModel, arena: UnsafeMutableRawBufferPointer, owned: UnsafeMutableRawPointer?) throws(DSCError) {
         let plan = prepared.plan
         let share = prepared.scratchBytesPerThread
         let threads = prepared.options.threads
-        let needed = plan.size + share * threads
+        let needed = prepared.requiredArenaSize - ArenaPlan.alignment
+        let model = prepared.model
+        var allocated: [UnsafeMutableRawPointer] = owned.map { [$0] } ?? []
+        func undo() { for p in allocated { dsc_aligned_free(p) } }
+        func allocate(_ bytes: Int, _ what: String) throws(DSCError) -> UnsafeMutableRawPointer {
+            guard let p = dsc_aligned_alloc(bytes, 64, 1) else {
+                throw DSCError.outOfMemory("cannot allocate \(bytes) bytes for the session's \(what)")
+            }
+            allocated.append(p)
+            return p
+        }
         let base: UnsafeMutableRawPointer
+        let timings: UnsafeMutableRawPointer, partScratch: UnsafeMutableRawPointer, staging: UnsafeMutableRawPointer?
+        let fast: FastKernelBinding
+        let bindings: [OperatorBinding]
         do throws(DSCError) {
             guard let raw = arena.baseAddress else { throw DSCError.invalidArgument("the arena is NULL") }
             let misalign = (ArenaPlan.alignment - Int(bitPattern: raw) % ArenaPlan.alignment) % ArenaPlan.alignment
             guard arena.count >= misalign, arena.count - misalign >= needed else {
-                throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(needed + ArenaPlan.alignment) (\(needed) + alignment slack)")
+                throw DSCError.invalidArgument("the arena has \(arena.count) bytes; this model needs \(prepared.requiredArenaSize) (\(needed) + alignment slack)")
             }
             base = raw + misalign
-            self.arena = UnsafeMutableRawBufferPointer(start: base, count: arena.count - misalign)
+            timings = try allocate(8 * max(model.operations.count, 1), "timings")
+            partScratch = try allocate(MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride * threads, "thread scratch table")
+            let staged = prepared.inPlace.outputPixelStrides.keys.map { model.tensors[model.operations[$0].outputs[0]].byteCount }
+            if let most = staged.max() { staging = try allocate(most, "staging buffer") } else { staging = nil }
+            bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
+            fast = try FastKernelBinding(prepared, bindings: bindings, scratch: base + plan.size)
         } catch {
-            owned?.deallocate()
+            undo()
             throw error
         }
-        // Nothing below can fail before the workers start; they are started last.
         let workers: OpaquePointer?
         if threads > 1 && prepared.kernelPath.isa != nil && share > 0 {
             guard let w = dscsimd_workers_create(Int32(threads)) else {
-                owned?.deallocate()
+                fast.deallocate()
+                undo()
                 throw DSCError.invalidArgument("could not start \(threads - 1) worker threads")
             }
             workers = w
         } else {
             workers = nil
         }
+        self.arena = UnsafeMutableRawBufferPointer(start: base, count: arena.count - (base - arena.baseAddress!))
         self.workers = workers
-        self.model = prepared.model
+        self.model = model
         self.prepared = prepared
         self.ownedArena = owned
-        let model = prepared.model
-        self.bindings = model.operations.map { OperatorBinding(op: $0, model: model, plan: plan, base: base) }
-        self.timings = UnsafeMutablePointer<UInt64>.allocate(capacity: max(model.operations.count, 1))
-        self.timings.initialize(repeating: 0, count: max(model.operations.count, 1))
-        self.fast = FastKernelBinding(prepared, bindings: bindings, scratch: base + plan.size)
+        self.bindings = bindings
+        self.timings = timings.bindMemory(to: UInt64.self, capacity: max(model.operations.count, 1))
+        self.fast = fast
         self.fastOps = fast.ops
-        let staged = prepared.inPlace.outputPixelStrides.keys.map { model.tensors[model.operations[$0].outputs[0]].byteCount }
-        self.observerStaging = staged.max().map { UnsafeMutableRawPointer.allocate(byteCount: max($0, 1), alignment: 64) }
-        self.partScratch = .allocate(capacity: threads)
+        self.observerStaging = staging
+        self.partScratch = partScratch.bindMemory(to: UnsafeMutablePointer<UInt8>?.self, capacity: threads)
         for i in 0..<threads {
-            partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
+            self.partScratch[i] = (base + plan.size + i * share).assumingMemoryBound(to: UInt8.self)
         }
     }
 
     deinit {
         dscsimd_workers_destroy(workers)
-        observerStaging?.deallocate()
-        partScratch.deallocate()
-        ownedArena?.deallocate()
-        timings.deallocate()
+        dsc_aligned_free(observerStaging)
+        dsc_aligned_free(partScratch)
+        dsc_aligned_free(ownedArena)
+        dsc_aligned_free(timings)
         fast.deallocate()
     }
 

@@ -23,6 +23,9 @@ public final class Classifier {
     /// The session that runs the model (its arena holds the last input and output).
     public let session: Session
 
+    /// The most classes (elements of the output) a classifier takes: 1,048,576 (each gets a label).
+    public static let maxClasses = 1 << 20
+
     /// A classifier for `model`. `labels` nil means the model's own (`LabelList.labels(of:)`).
     public init(model: Model, preprocessOverrides: [String: String] = [:], labels: [String]? = nil,
                 options: SessionOptions = SessionOptions()) throws {
@@ -32,6 +35,9 @@ public final class Classifier {
         let out = model.tensors[model.outputs[0]]
         guard out.type == .int8 || out.type == .uint8 || out.type == .int16 else {
             throw DSCError.invalidTensor(op: -1, tensor: out.name, reason: "classifier outputs must be int8, uint8 or int16, not \(out.type.name)")
+        }
+        guard out.elementCount <= Classifier.maxClasses else {
+            throw DSCError.invalidArgument("a classifier has at most \(Classifier.maxClasses) classes; output \(out.name) has \(out.elementCount) elements")
         }
         self.model = model
         self.preprocessor = try Preprocessor(model: model, overrides: preprocessOverrides)

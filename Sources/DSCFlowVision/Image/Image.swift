@@ -35,6 +35,28 @@ public struct Image: Sendable, Equatable {
     /// The largest image DSCFlow accepts (256 MiB of pixels).
     public static let maxBytes = 1 << 28
 
+    /// The largest image file DSCFlow reads (512 MiB: twice the largest image's pixels); a larger file is
+    /// refused after one `fstat`, before anything is read.
+    public static let maxFileBytes = 1 << 29
+
+    /// Throws `DSCError.io` naming `file` when a `width`×`height`×`channels` image, as a file's header
+    /// declares it, has more than `maxBytes` of pixels (checked before anything is allocated).
+    static func checkDeclaredSize(_ width: Int, _ height: Int, _ channels: Int, file: String) throws {
+        let (n, o1) = width.multipliedReportingOverflow(by: height)
+        let (bytes, o2) = n.multipliedReportingOverflow(by: channels)
+        if o1 || o2 || bytes > maxBytes {
+            throw DSCError.io(path: file, reason: "image of \(width)×\(height)×\(channels) is above the limit of \(maxBytes) bytes of pixels")
+        }
+    }
+
+    /// Reads an image file of at most `maxFileBytes` whose first bytes pass `signature` (which returns
+    /// the error for bytes of another format, or nil) into memory, safely against hostile sizes.
+    static func readFile(_ path: String, signature: (UnsafeRawBufferPointer) -> DSCError?) throws -> ByteStorage {
+        try ByteStorage(contentsOfFile: path, maxBytes: maxFileBytes, what: "image file") { (header) throws(DSCError) in
+            if let e = signature(header) { throw e }
+        }
+    }
+
     /// Converts to `channels` (1, 3 or 4): gray is replicated, RGB→gray uses ITU-R 601 luma
     /// (0.299, 0.587, 0.114, rounded), alpha is dropped or set to 255.
     public func converted(toChannels target: Int) throws -> Image {

@@ -14,19 +14,26 @@ public enum ImageFile {
         return nil
     }
 
-    /// Decodes PNG or JPEG bytes to an 8-bit gray, RGB or RGBA image.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "image") throws -> Image {
+    /// Decodes PNG or JPEG bytes to an 8-bit gray, RGB or RGBA image. `sizeSeen`, if given, receives the
+    /// image's width, height and channels as soon as its header is read (also when decoding fails later).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "image",
+                              sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
         switch format(of: bytes) {
-        case .png: return try PNGCodec.decode(bytes, name: name)
-        case .jpeg: return try JPEGCodec.decode(bytes, name: name)
-        case nil: throw DSCError.io(path: name, reason: "not a PNG or JPEG file (unknown signature)")
+        case .png: return try PNGCodec.decode(bytes, name: name, sizeSeen: sizeSeen)
+        case .jpeg: return try JPEGCodec.decode(bytes, name: name, sizeSeen: sizeSeen)
+        case nil: throw signatureError(name)
         }
     }
 
-    /// Reads and decodes a PNG or JPEG file.
-    public static func read(path: String) throws -> Image {
-        let storage = try ByteStorage(contentsOfFile: path)
-        return try decode(storage.buffer, name: path)
+    private static func signatureError(_ name: String) -> DSCError {
+        DSCError.io(path: name, reason: "not a PNG or JPEG file (unknown signature)")
+    }
+
+    /// Reads and decodes a PNG or JPEG file: a file above `Image.maxFileBytes`, or whose first bytes are
+    /// neither format's signature, is refused before the file is read (see `ByteStorage(contentsOfFile:)`).
+    public static func read(path: String, sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
+        let storage = try Image.readFile(path) { format(of: $0) == nil ? signatureError(path) : nil }
+        return try decode(storage.buffer, name: path, sizeSeen: sizeSeen)
     }
 }
 

@@ -20,11 +20,18 @@ public enum JPEGCodec {
         bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF
     }
 
-    /// Decodes JPEG bytes to an 8-bit gray (1 channel) or RGB (3 channels) image.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "JPEG") throws -> Image {
-        guard let base = bytes.baseAddress, isJPEG(bytes) else {
-            throw DSCError.io(path: name, reason: "not a JPEG file (no FF D8 FF signature)")
-        }
+    /// The error for bytes that do not start like a JPEG file, or nil when they do.
+    static func signatureError(_ bytes: UnsafeRawBufferPointer, name: String) -> DSCError? {
+        isJPEG(bytes) ? nil : DSCError.io(path: name, reason: "not a JPEG file (no FF D8 FF signature)")
+    }
+
+    /// Decodes JPEG bytes to an 8-bit gray (1 channel) or RGB (3 channels) image. `sizeSeen`, if given,
+    /// receives the width, height and channels as soon as the header is read (before the size limits
+    /// are checked), also when decoding fails later.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "JPEG",
+                              sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
+        if let e = signatureError(bytes, name: name) { throw e }
+        guard let base = bytes.baseAddress else { throw DSCError.io(path: name, reason: "not a JPEG file (0 bytes)") }
         guard let size = UInt(exactly: bytes.count), size <= UInt(Int32.max) else {
             throw DSCError.io(path: name, reason: "JPEG of \(bytes.count) bytes is too large")
         }
@@ -41,9 +48,11 @@ public enum JPEGCodec {
         guard gray || colorspace == Int32(TJCS_RGB.rawValue) || colorspace == Int32(TJCS_YCbCr.rawValue) else {
             throw DSCError.io(path: name, reason: "CMYK/YCCK JPEG files are not supported (only gray and colour)")
         }
+        sizeSeen?(Int(width), Int(height), gray ? 1 : 3)
         guard width >= 1, height >= 1, Int(width) <= maxSide, Int(height) <= maxSide else {
             throw DSCError.io(path: name, reason: "JPEG of \(width)×\(height) pixels is outside 1…\(maxSide) per side")
         }
+        try Image.checkDeclaredSize(Int(width), Int(height), gray ? 1 : 3, file: name)
         let format = gray ? TJPF_GRAY : TJPF_RGB
         var image = try Image(width: Int(width), height: Int(height), channels: gray ? 1 : 3)
         let flags = Int32(TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
@@ -56,10 +65,11 @@ public enum JPEGCodec {
         return image
     }
 
-    /// Reads and decodes a JPEG file.
-    public static func read(path: String) throws -> Image {
-        let storage = try ByteStorage(contentsOfFile: path)
-        return try decode(storage.buffer, name: path)
+    /// Reads and decodes a JPEG file: a file above `Image.maxFileBytes`, or whose first bytes are not a
+    /// JPEG signature, is refused before the file is read (see `ByteStorage(contentsOfFile:)`).
+    public static func read(path: String, sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
+        let storage = try Image.readFile(path) { signatureError($0, name: path) }
+        return try decode(storage.buffer, name: path, sizeSeen: sizeSeen)
     }
 
     /// libjpeg's message for the last failure, worded like DSCFlow's own messages.

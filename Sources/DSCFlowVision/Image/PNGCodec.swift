@@ -13,12 +13,19 @@ public enum PNGCodec {
         bytes.count >= 8 && (0..<8).allSatisfy { bytes[$0] == signature[$0] }
     }
 
+    /// The error for bytes that do not start like a PNG file, or nil when they do.
+    static func signatureError(_ bytes: UnsafeRawBufferPointer, name: String) -> DSCError? {
+        if bytes.count < 8 { return DSCError.io(path: name, reason: "not a PNG file (\(bytes.count) bytes)") }
+        return isPNG(bytes) ? nil : DSCError.io(path: name, reason: "not a PNG file (bad signature)")
+    }
+
     /// Decodes PNG bytes to an 8-bit gray, RGB or RGBA image (the file's own colour model).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "PNG") throws -> Image {
-        guard let base = bytes.baseAddress, bytes.count >= 8 else {
-            throw DSCError.io(path: name, reason: "not a PNG file (\(bytes.count) bytes)")
-        }
-        guard isPNG(bytes) else { throw DSCError.io(path: name, reason: "not a PNG file (bad signature)") }
+    /// `sizeSeen`, if given, receives the width, height and channels of the decoded image as soon as
+    /// the header is read (before the size limits are checked), also when decoding fails later.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "PNG",
+                              sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
+        if let e = signatureError(bytes, name: name) { throw e }
+        guard let base = bytes.baseAddress else { throw DSCError.io(path: name, reason: "not a PNG file (0 bytes)") }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
@@ -33,9 +40,11 @@ public enum PNGCodec {
         // image tools and ML pipelines do), not as linear light (libpng's default would gamma-encode them).
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
         let width = Int(image.width), height = Int(image.height)
+        sizeSeen?(width, height, channels)
         guard width >= 1, height >= 1, width <= 1 << 16, height <= 1 << 16 else {
             throw DSCError.io(path: name, reason: "PNG of \(width)×\(height) pixels is outside 1…65536 per side")
         }
+        try Image.checkDeclaredSize(width, height, channels, file: name)
         var out = try Image(width: width, height: height, channels: channels)
         let ok = out.pixels.withUnsafeMutableBytes { dst in
             png_image_finish_read(&image, nil, dst.baseAddress, Int32(width * channels), nil)
@@ -46,10 +55,11 @@ public enum PNGCodec {
         return out
     }
 
-    /// Reads and decodes a PNG file.
-    public static func read(path: String) throws -> Image {
-        let storage = try ByteStorage(contentsOfFile: path)
-        return try decode(storage.buffer, name: path)
+    /// Reads and decodes a PNG file: a file above `Image.maxFileBytes`, or whose first bytes are not a
+    /// PNG signature, is refused before the file is read (see `ByteStorage(contentsOfFile:)`).
+    public static func read(path: String, sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
+        let storage = try Image.readFile(path) { signatureError($0, name: path) }
+        return try decode(storage.buffer, name: path, sizeSeen: sizeSeen)
     }
 
     /// Encodes an image as PNG bytes.

@@ -166,7 +166,7 @@ final class DSCMFormatTests: XCTestCase {
                 }
             }
             if rng.next() % 10 == 0 { b = Array(b.prefix(Int(rng.next() % UInt64(b.count)))) }
-            let storage = b.withUnsafeBytes { ByteStorage(copying: $0) }
+            let storage = try b.withUnsafeBytes { try ByteStorage(copying: $0) }
             do {
                 let m = try DSCMFormat.importModel(storage, verifyChecksums: false)
                 loadedCount += 1

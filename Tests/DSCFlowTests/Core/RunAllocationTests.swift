@@ -28,6 +28,26 @@ final class RunAllocationTests: XCTestCase {
         XCTAssertGreaterThan(n, 0)
     }
 
+    /// Allocations of other threads count too (a session's worker threads): a thread that allocates 50
+    /// times while the counting thread only waits adds at least 50.
+    func testTheCounterSeesOtherThreads() {
+        let go = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            go.wait()
+            for k in 0..<50 {
+                let p = malloc(64 + k)
+                free(p)
+            }
+            done.signal()
+        }
+        thread.start()
+        let n = countAllocations {
+            go.signal()
+            done.wait()
+        }
+        XCTAssertGreaterThanOrEqual(n, 50, "another thread's allocations are not counted")
+    }
+
     func testRunDoesNotAllocateOnAnyPath() throws {
         XCTAssertEqual(dsc_test_allocation_counting_works(), 1, "malloc is not interposed")
         var models: [(String, Model)] = []
@@ -40,10 +60,12 @@ final class RunAllocationTests: XCTestCase {
         models.append(("builtin", try RunAllocationTests.smallModel()))
         for (name, model) in models {
             for path in KernelPath.supported where path != .reference {
-                let s = try Session(model: model, options: SessionOptions(kernels: path))
-                s.run()
-                let n = countAllocations { for _ in 0..<20 { s.run() } }
-                XCTAssertEqual(n, 0, "\(name) on \(path.rawValue): \(n) heap allocations in 20 runs")
+                for threads in [1, 2] {
+                    let s = try Session(model: model, options: SessionOptions(kernels: path, threads: threads))
+                    s.run()
+                    let n = countAllocations { for _ in 0..<20 { s.run() } }
+                    XCTAssertEqual(n, 0, "\(name) on \(path.rawValue), \(threads) thread(s): \(n) heap allocations in 20 runs")
+                }
             }
         }
     }

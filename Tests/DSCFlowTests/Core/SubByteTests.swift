@@ -106,13 +106,13 @@ final class SubByteTests: XCTestCase {
         // Version-2 features in a file that says version 1 are errors (the CRCs are not checked here).
         var v1 = bytes
         v1[8] = 1
-        let storage = v1.withUnsafeBytes { ByteStorage(copying: $0) }
+        let storage = try v1.withUnsafeBytes { try ByteStorage(copying: $0) }
         XCTAssertThrowsError(try DSCMFormat.importModel(storage, verifyChecksums: false)) {
             XCTAssertTrue("\($0)".contains("needs format version 2; the file is version 1"), "\($0)")
         }
         // A version this build does not know.
         var newer = bytes
         newer[8] = UInt8(DSCMFormat.version + 1)
-        XCTAssertThrowsError(try DSCMFormat.importModel(newer.withUnsafeBytes { ByteStorage(copying: $0) }, verifyChecksums: false))
+        XCTAssertThrowsError(try DSCMFormat.importModel(try newer.withUnsafeBytes { try ByteStorage(copying: $0) }, verifyChecksums: false))
     }
 }

@@ -51,7 +51,7 @@ final class ONNXModelTests: XCTestCase {
             XCTAssertEqual(bytes[8], 3, "\(name): header version")
             var older = bytes
             older[8] = 2
-            XCTAssertThrowsError(try DSCMFormat.importModel(older.withUnsafeBytes { ByteStorage(copying: $0) }, verifyChecksums: false)) {
+            XCTAssertThrowsError(try DSCMFormat.importModel(try older.withUnsafeBytes { try ByteStorage(copying: $0) }, verifyChecksums: false)) {
                 XCTAssertTrue("\($0)".contains("needs format version 3; the file is version 2"), "\(name): \($0)")
             }
             let loaded = try bytes.withUnsafeBytes { try Model.load(bytes: $0) }

@@ -165,7 +165,8 @@ enum ConvolutionPacking {
             return .reference("shapes out of the kernels' range")
         }
         let weightBytes = blocks * k4 * 16
-        let mem = FastPacking.allocate(weightBytes + RequantizationTables.bytes(padded))
+        let wideBytes = target.isa == Int32(DSCSIMD_ISA_AVX2) ? 2 * weightBytes : 0  // `packed_weights16`
+        guard let mem = target.allocate(weightBytes + RequantizationTables.bytes(padded) + wideBytes) else { return .reference("out of memory") }
         let packed = mem.bindMemory(to: Int8.self, capacity: weightBytes)
         packed.initialize(repeating: 0, count: weightBytes)
         var tables = RequantizationTables(mem + weightBytes, padded: padded)
@@ -207,6 +208,11 @@ enum ConvolutionPacking {
         a.input_xor = unsigned ? 0 : 0x8080_8080
         a.pad_byte = UInt8(truncatingIfNeeded: p.paddingValue)
         a.packed_weights = UnsafePointer(packed)
+        if wideBytes > 0 {
+            let wide = (mem + weightBytes + RequantizationTables.bytes(padded)).bindMemory(to: Int16.self, capacity: weightBytes)
+            for i in 0..<weightBytes { wide[i] = Int16(packed[i]) }
+            a.packed_weights16 = UnsafePointer(wide)
+        }
         a.bias = UnsafePointer(tables.bias)
         a.rq = tables.requant(o.requantizer, saturation: saturation, rounding: target.rounding)
         a.sat_block_q = Int32((saturation?.channelBlock ?? 0) / 4)

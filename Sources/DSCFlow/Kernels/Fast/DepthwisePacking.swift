@@ -57,7 +57,7 @@ enum DepthwisePacking {
         let genericBytes = id == DSCSIMD_KERNEL_DWCONV_GENERIC ? 4 * taps * period : 0
         let phaseBytes = id == DSCSIMD_KERNEL_DWCONV_PHASE ? 4 * taps * phasePeriod + RequantizationTables.bytes(phasePeriod) : 0
         let tableBytes = RequantizationTables.bytes(period)
-        let mem = FastPacking.allocate(tableBytes + genericBytes + vnniBytes + phaseBytes)
+        guard let mem = target.allocate(tableBytes + genericBytes + vnniBytes + phaseBytes) else { return .reference("out of memory") }
         var tables = RequantizationTables(mem, padded: period)
         guard tables.fill(o.requantizer, count: channels) else { mem.deallocate(); return .reference("requantizer channel count") }
         let src = o.fdata.pointer.assumingMemoryBound(to: Int8.self)

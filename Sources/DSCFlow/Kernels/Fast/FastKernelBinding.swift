@@ -1,4 +1,5 @@
 import CDSCFlowSIMD
+import CDSCFlowSupport
 
 /// A session's fast operators: each packed operator's template with the session's arena addresses and
 /// scratch filled in, and the per-session tables they point at (conv indirection). Freed with
@@ -9,15 +10,53 @@ struct FastKernelBinding {
     /// Per-session tables the ops point at.
     let tables: [UnsafeMutableRawPointer]
 
+    /// Entries of the conv indirection table built at session creation for `conv` (0: none; the kernel
+    /// then builds its pointers per run).
+    static func indirectionEntries(_ conv: inout dscsimd_conv, tuning: KernelTuning) -> Int {
+        let entries = Int(dscsimd_conv_indirection_count(&conv))
+        return entries <= tuning.maxIndirectionBytes / MemoryLayout<UnsafeRawPointer>.stride ? entries : 0
+    }
+
+    /// Bytes a session allocates besides its arena: the bound operators, the indirection and concat
+    /// tables `init` builds, the observer's staging buffer and the timings (`SessionMemory.tables`).
+    static func sessionTableBytes(model: Model, packed: [PackedOperator?], inPlace: ConcatenationInPlace,
+                                  tuning: KernelTuning) throws(DSCError) -> Int {
+        let pointer = MemoryLayout<UnsafeRawPointer>.stride
+        let n = max(model.operations.count, 1)
+        var total = try checkedMul(n, MemoryLayout<dscsimd_op>.stride + 8, "session tables")
+        for (i, p) in packed.enumerated() {
+            guard var op = p?.template else { continue }
+            if op.kind == Int32(DSCSIMD_OP_CONV) {
+                total = try checkedAdd(total, indirectionEntries(&op.conv, tuning: tuning) * pointer, "session tables")
+            } else if op.kind == Int32(DSCSIMD_OP_CONCAT) {
+                total = try checkedAdd(total, max(model.operations[i].inputs.count, 1) * pointer, "session tables")
+            }
+        }
+        let staged = inPlace.outputPixelStrides.keys.map { model.tensors[model.operations[$0].outputs[0]].byteCount }.max() ?? 0
+        return try checkedAdd(total, staged, "session tables")
+    }
+
     /// Binds every packed operator of `prepared` to the addresses of `bindings` and to `scratch`
-    /// (operators' scratch, one thread's share).
-    init(_ prepared: PreparedModel, bindings: [OperatorBinding], scratch: UnsafeMutableRawPointer) {
+    /// (operators' scratch, one thread's share). Throws `DSCError.outOfMemory` when a table cannot be
+    /// allocated (nothing is left allocated then).
+    init(_ prepared: PreparedModel, bindings: [OperatorBinding], scratch: UnsafeMutableRawPointer) throws(DSCError) {
         let n = max(prepared.model.operations.count, 1)
-        ops = .allocate(capacity: n)
+        guard let opsMemory = dsc_aligned_alloc(n * MemoryLayout<dscsimd_op>.stride, 64, 0) else {
+            throw DSCError.outOfMemory("cannot allocate the session's \(n) bound operators")
+        }
+        ops = opsMemory.bindMemory(to: dscsimd_op.self, capacity: n)
         ops.initialize(repeating: dscsimd_op(), count: n)
         var tables: [UnsafeMutableRawPointer] = []
+        func table(_ bytes: Int) throws(DSCError) -> UnsafeMutableRawPointer {
+            guard let t = dsc_aligned_alloc(bytes, 64, 0) else {
+                for t in tables { dsc_aligned_free(t) }
+                dsc_aligned_free(opsMemory)
+                throw DSCError.outOfMemory("cannot allocate a \(bytes)-byte kernel table")
+            }
+            tables.append(t)
+            return t
+        }
         let scratchBytes = scratch.assumingMemoryBound(to: UInt8.self)
-        let maxIndirection = prepared.options.tuning.maxIndirectionBytes
         for (i, packed) in prepared.packed.enumerated() {
             guard let packed else { continue }
             let b = bindings[i]
@@ -30,11 +69,9 @@ struct FastKernelBinding {
                 op.conv.output = output
                 if let stride = prepared.inPlace.outputPixelStrides[i] { op.conv.out_pixel_stride = Int32(stride) }
                 op.conv.scratch = scratchBytes
-                let entries = dscsimd_conv_indirection_count(&op.conv)
-                if entries > 0 && entries <= maxIndirection / MemoryLayout<UnsafeRawPointer>.stride {
-                    let table = UnsafeMutableRawPointer.allocate(byteCount: entries * MemoryLayout<UnsafeRawPointer>.stride,
-                                                                 alignment: 64)
-                    tables.append(table)
+                let entries = FastKernelBinding.indirectionEntries(&op.conv, tuning: prepared.options.tuning)
+                if entries > 0 {
+                    let table = try table(entries * MemoryLayout<UnsafeRawPointer>.stride)
                     dscsimd_conv_prepare_indirection(&op.conv, op.isa,
                                                      table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: entries))
                 }
@@ -75,9 +112,7 @@ struct FastKernelBinding {
                 op.mean.output = output
             case Int32(DSCSIMD_OP_CONCAT):
                 let n = b.inputs.count
-                let table = UnsafeMutableRawPointer.allocate(byteCount: max(n, 1) * MemoryLayout<UnsafeRawPointer>.stride,
-                                                             alignment: 64)
-                tables.append(table)
+                let table = try table(max(n, 1) * MemoryLayout<UnsafeRawPointer>.stride)
                 let sources = table.bindMemory(to: UnsafePointer<UInt8>?.self, capacity: n)
                 let inputs = prepared.model.operations[i].inputs
                 for k in 0..<n {
@@ -94,7 +129,7 @@ struct FastKernelBinding {
     }
 
     func deallocate() {
-        ops.deallocate()
-        for t in tables { t.deallocate() }
+        dsc_aligned_free(ops)
+        for t in tables { dsc_aligned_free(t) }
     }
 }

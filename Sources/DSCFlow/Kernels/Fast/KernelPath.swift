@@ -41,7 +41,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
             if let raw = dscsimd_getenv(KernelPath.environmentVariable) {
                 let name = String(cString: raw)
                 guard let p = KernelPath(rawValue: name) else {
-                    throw DSCError.invalidArgument("\(KernelPath.environmentVariable)=\(name): expected one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw DSCError.invalidArgument("\(KernelPath.environmentVariable)=\(name): expected one of \(KernelPath.allCases.map { $0.rawValue }.joined(separator: ", "))")
                 }
                 path = p == .auto ? KernelPath.best : p
             } else {
@@ -49,7 +49,7 @@ public enum KernelPath: String, Sendable, CaseIterable {
             }
         }
         guard KernelPath.supported.contains(path) else {
-            throw DSCError.unsupported(op: -1, name: "kernel path \(path.rawValue)", reason: "this CPU does not support it (supported: \(KernelPath.supported.map(\.rawValue).joined(separator: ", ")))")
+            throw DSCError.unsupported(op: -1, name: "kernel path \(path.rawValue)", reason: "this CPU does not support it (supported: \(KernelPath.supported.map { $0.rawValue }.joined(separator: ", ")))")
         }
         return path
     }

@@ -12,7 +12,7 @@ enum ORTPacking {
             return .reference("no ONNX Runtime kernel on \(target.path.rawValue)")
         }
         let floatBytes = (4 * floats + 63) / 64 * 64
-        let mem = FastPacking.allocate(floatBytes + bytes)
+        guard let mem = target.allocate(floatBytes + bytes) else { return .reference("out of memory") }
         let f = mem.bindMemory(to: Float.self, capacity: max(floats, 1))
         f.initialize(repeating: 0, count: floatBytes / 4)
         let b = (mem + floatBytes).bindMemory(to: UInt8.self, capacity: max(bytes, 1))

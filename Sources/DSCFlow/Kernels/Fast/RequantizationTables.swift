@@ -234,12 +234,9 @@ enum FastPacking {
     /// (the bias with the zero-point correction folded in), for DSCSIMD_RQ_NARROW.
     static func accumulatorBound(bias: Int32, weights: StridedWeights) -> Int {
         let (positive, negative) = weights.signedSums
-        return max(abs(Int(bias) + 255 * positive), abs(Int(bias) + 255 * negative))
-    }
-
-    /// 64-byte aligned memory for a packed operator (at least 64 bytes).
-    static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        // In Int64: on a 32-bit device Int would overflow for large biases (the result then clamps,
+        // which only declines the narrow path).
+        return Int(clamping: max(abs(Int64(bias) + 255 * Int64(positive)), abs(Int64(bias) + 255 * Int64(negative))))
     }
 
     /// `v` fits a C `int32_t` argument and is not negative.

@@ -1,0 +1,22 @@
+import DSCFlow
+import FuzzSupport
+
+/// SkrSkr / SEUer B parameter files: the input is SkyNet.bin (the .wt bytes then the .bm bytes; other
+/// sizes are split 97 % / 3 % and go through the two-file import). The imported SkyNet (464 M MACs) is
+/// prepared for the fast path (its weights packed), not run.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSkrSkr(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    Fuzz.expectingOnlyDSCErrors {
+        let bytes = UnsafeRawBufferPointer(start: data, count: size)
+        let model: Model
+        if size == SkrSkrImporter.combinedFileBytes {
+            model = try SkrSkrImporter.importModel(combined: bytes)
+        } else {
+            let split = size / 100 * 97
+            model = try SkrSkrImporter.importModel(weights: UnsafeRawBufferPointer(rebasing: bytes[..<split]),
+                                                   biasMultipliers: UnsafeRawBufferPointer(rebasing: bytes[split...]))
+        }
+        _ = try PreparedModel(model: model, options: SessionOptions(memoryLimit: Fuzz.memoryLimit))
+    }
+    return 0
+}
