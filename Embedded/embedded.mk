@@ -26,7 +26,7 @@ QEMU_TIMEOUT ?= 600
 EMB_UNICODE  := $(dir $(shell command -v $(SWIFT) 2>/dev/null))../lib/swift/embedded
 
 # The sources of the two modules and the C files (portable kernels only: x86 ISA builds and the pthread
-# workers stay out; Embedded/device/platform.c stands in for the workers and CDSCFlowSupport).
+# workers stay out; Embedded/device/platform.c stands in for the workers and CDSCFlowSupport, whose aligned.c the firmware shares).
 EMB_CORE_SOURCES := $(shell find Sources/DSCFlow -name '*.swift' | sort)
 EMB_CAPI_SOURCES := $(filter-out %/ImageFunctions.swift,$(wildcard Sources/DSCFlowCAPI/*.swift))
 EMB_C_SOURCES    := $(filter-out %-avx2.c %-avxvnni.c %-avx512vnni.c %-avx512vbmi.c %/threads.c, \
@@ -105,7 +105,8 @@ EMB_ARM_LDFLAGS := -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=softfp -mthumb --s
 	-Wl,--gc-sections -Wl,--defsym=__flash=0 -Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x20000000 \
 	-Wl,--defsym=__ram_size=0x400000 -Wl,--defsym=__stack_size=0x10000 -Wl,-z,noexecstack -Wl,--no-enum-size-warning \
 	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=posix_memalign,--wrap=aligned_alloc,--wrap=memalign
-EMB_FW_SOURCES := Embedded/firmware/firmware.c Embedded/device/platform.c Embedded/device/heap_guard.c
+EMB_FW_SOURCES := Embedded/firmware/firmware.c Embedded/device/platform.c Embedded/device/heap_guard.c \
+                  Sources/CDSCFlowSupport/aligned.c
 EMB_KERNELS_FLAG_portable  := DSC_SESSION_KERNELS(DSC_KERNELS_PORTABLE)
 EMB_KERNELS_FLAG_reference := DSC_SESSION_KERNELS(DSC_KERNELS_REFERENCE)
 # $(call qemu_run,ELF,ARGS): runs ELF on the emulated Cortex-M7; ARGS (comma-separated, no spaces) reach the

@@ -53,19 +53,6 @@ int dsc_file_write(const char *path, const void *buffer, uint64_t size) {
     return ENOSYS;
 }
 
-/* The library's fallible aligned allocations (CDSCFlowSupport's on the hosted build): the C heap, which
- * the heap guard seals after start-up (posix_memalign is declared here: the firmware builds as C99). */
-int posix_memalign(void **memptr, size_t alignment, size_t size);
-void *dsc_aligned_alloc(size_t size, size_t alignment, int zeroed) {
-    void *p = NULL;
-    if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return NULL;
-    if (posix_memalign(&p, alignment, size > 0 ? size : 1) != 0) return NULL;
-    if (zeroed) memset(p, 0, size);
-    return p;
-}
-
-void dsc_aligned_free(void *pointer) { free(pointer); }
-
 const char *dsc_strerror(int code) {
     if (code == ENOSYS) return "this device has no file system";
     if (code == -1) return "file is shorter than expected";

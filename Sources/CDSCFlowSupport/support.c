@@ -66,18 +66,6 @@ void dsc_file_close(dsc_file *f) {
     free(f);
 }
 
-void *dsc_aligned_alloc(size_t size, size_t alignment, int zeroed) {
-    void *p = NULL;
-    if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0) return NULL;
-    if (posix_memalign(&p, alignment, size > 0 ? size : 1) != 0) return NULL;
-    if (zeroed) memset(p, 0, size);
-    return p;
-}
-
-void dsc_aligned_free(void *pointer) {
-    free(pointer);
-}
-
 int dsc_file_write(const char *path, const void *buffer, uint64_t size) {
     FILE *f = fopen(path, "wb");
     if (f == NULL) return errno;
