@@ -3,6 +3,37 @@
 #ifndef DSCSIMD_REQUANT_AVX512_H
 #define DSCSIMD_REQUANT_AVX512_H
 
+/// The tail stores of the block epilogues: a masked store of the lanes `keep` selects (a prefix). Under
+/// AddressSanitizer LLVM checks a masked store lane by lane with a branch each, which made the AVX-512
+/// conv tiles (hundreds of unrolled stores) take minutes to compile; there the bytes up to the last kept
+/// lane are checked once (`__asan_storeN`, ASan's own report) and the store is issued from assembly,
+/// which ASan does not instrument. Other builds use the intrinsic.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DSCSIMD_ASAN_STORES 1
+#endif
+#endif
+#ifdef DSCSIMD_ASAN_STORES
+void __asan_storeN(uintptr_t address, size_t size);
+static inline __attribute__((always_inline)) void rq_store_epi8_128(uint8_t *p, __mmask16 keep, __m128i v) {
+    if (keep == 0) return;
+    __asan_storeN((uintptr_t)p, (size_t)(32 - __builtin_clz((unsigned)keep)));
+    __asm__ volatile("vmovdqu8 %1, %0%{%2%}" : "+m"(*(uint8_t(*)[16])(void *)p) : "v"(v), "Yk"(keep));
+}
+static inline __attribute__((always_inline)) void rq_store_epi32_512(uint8_t *p, __mmask16 keep, __m512i v) {
+    if (keep == 0) return;
+    __asan_storeN((uintptr_t)p, 4 * (size_t)(32 - __builtin_clz((unsigned)keep)));
+    __asm__ volatile("vmovdqu32 %1, %0%{%2%}" : "+m"(*(uint8_t(*)[64])(void *)p) : "v"(v), "Yk"(keep));
+}
+#else
+static inline __attribute__((always_inline)) void rq_store_epi8_128(uint8_t *p, __mmask16 keep, __m128i v) {
+    _mm_mask_storeu_epi8(p, keep, v);
+}
+static inline __attribute__((always_inline)) void rq_store_epi32_512(uint8_t *p, __mmask16 keep, __m512i v) {
+    _mm512_mask_storeu_epi32(p, keep, v);
+}
+#endif
+
 /// M(0) ... M(15): the 16 vector registers of a block written out (the unroller gives up on the larger
 /// bodies and would leave the vectors in memory).
 #define DSC_RQ_EACH16(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
@@ -137,9 +168,9 @@ static inline __attribute__((always_inline)) void rq_block_store_raw(
 #pragma clang loop unroll(full)
         for (int i = 0; i < MR / 2; i++) {
             if (2 * i >= rows) break;
-            _mm512_mask_storeu_epi32(out + (size_t)(2 * i) * out_stride + 4 * (size_t)c, keep & 0xFF, v[i]);
+            rq_store_epi32_512(out + (size_t)(2 * i) * out_stride + 4 * (size_t)c, keep & 0xFF, v[i]);
             if (2 * i + 1 < rows)
-                _mm512_mask_storeu_epi32(out + (size_t)(2 * i + 1) * out_stride + 4 * (size_t)c, keep & 0xFF,
+                rq_store_epi32_512(out + (size_t)(2 * i + 1) * out_stride + 4 * (size_t)c, keep & 0xFF,
                                          _mm512_shuffle_i64x2(v[i], v[i], 0xEE));
         }
         return;
@@ -147,7 +178,7 @@ static inline __attribute__((always_inline)) void rq_block_store_raw(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r >= rows) break;
-        _mm512_mask_storeu_epi32(out + (size_t)r * out_stride + 4 * (size_t)c, keep, v[r]);
+        rq_store_epi32_512(out + (size_t)r * out_stride + 4 * (size_t)c, keep, v[r]);
     }
 }
 
@@ -257,8 +288,8 @@ static inline __attribute__((always_inline)) void rq_block_store(
 #pragma clang loop unroll(full)
         for (int i = 0; i < vectors; i++) {
             if (2 * i >= rows) break;
-            _mm_mask_storeu_epi8(out + (size_t)(2 * i) * out_stride + c, keep, o[i]);
-            if (2 * i + 1 < rows) _mm_mask_storeu_epi8(out + (size_t)(2 * i + 1) * out_stride + c, keep, _mm_srli_si128(o[i], 8));
+            rq_store_epi8_128(out + (size_t)(2 * i) * out_stride + c, keep, o[i]);
+            if (2 * i + 1 < rows) rq_store_epi8_128(out + (size_t)(2 * i + 1) * out_stride + c, keep, _mm_srli_si128(o[i], 8));
         }
         return;
     }
@@ -266,7 +297,7 @@ static inline __attribute__((always_inline)) void rq_block_store(
     for (int r = 0; r < MR; r++) {
         if (r >= rows) break;
         if (n >= 16) _mm_storeu_si128((__m128i *)(void *)(out + r * out_stride + c), o[r]);
-        else _mm_mask_storeu_epi8(out + r * out_stride + c, keep, o[r]);
+        else rq_store_epi8_128(out + r * out_stride + c, keep, o[r]);
     }
 }
 
