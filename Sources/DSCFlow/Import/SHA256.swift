@@ -14,37 +14,51 @@ package enum SHA256 {
 
     /// The 32-byte digest of `bytes`.
     package static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        // The message, a 1 bit, zeros up to 56 mod 64 bytes, and the bit length (big-endian).
+        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        // The message, a 1 bit, zeros up to 56 mod 64 bytes, and the bit length (big-endian): the whole
+        // blocks are read in place, the rest from a copy of at most two blocks.
         let n = bytes.count
-        let padded = (n + 9 + 63) / 64 * 64
-        var tail = [UInt8](repeating: 0, count: padded - n / 64 * 64)
         let full = n / 64 * 64
+        var tail = [UInt8](repeating: 0, count: (n - full + 9 + 63) / 64 * 64)
         for i in full..<n { tail[i - full] = bytes[i] }
         tail[n - full] = 0x80
         let bits = UInt64(n) &* 8
         for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        func block(_ byte: (Int) -> UInt8) {
-            for t in 0..<16 {
-                w[t] = UInt32(byte(4 * t)) << 24 | UInt32(byte(4 * t + 1)) << 16 | UInt32(byte(4 * t + 2)) << 8 | UInt32(byte(4 * t + 3))
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            if let base = bytes.baseAddress {
+                for start in stride(from: 0, to: full, by: 64) { compress(&h, base + start, w) }
             }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            tail.withUnsafeBytes { t in
+                for start in stride(from: 0, to: t.count, by: 64) { compress(&h, t.baseAddress! + start, w) }
             }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        }
+        return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { v in
+            (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) }
+        }
+    }
+
+    /// One 64-byte block at `block` into the state `h`; `w` is the 64-word message schedule.
+    private static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+                                 _ block: UnsafeRawPointer, _ w: UnsafeMutableBufferPointer<UInt32>) {
+        let w = w.baseAddress!
+        for t in 0..<16 { w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
+        for t in 16..<64 {
+            let a = w[t &- 15], b = w[t &- 2]
+            let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >> 3)
+            let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >> 10)
+            w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, hh) = h
+        k.withUnsafeBufferPointer { k in
+            let k = k.baseAddress!
             for t in 0..<64 {
                 let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
                 let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
                 hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
             }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
         }
-        for start in stride(from: 0, to: full, by: 64) { block { bytes[start + $0] } }
-        for start in stride(from: 0, to: tail.count, by: 64) { block { tail[start + $0] } }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
 
     /// The digest as 64 lowercase hexadecimal digits.
@@ -53,5 +67,5 @@ package enum SHA256 {
         return String(digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x &>> n | x &<< (32 &- n) }
 }

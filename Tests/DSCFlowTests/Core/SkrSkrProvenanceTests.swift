@@ -15,6 +15,10 @@ final class SkrSkrProvenanceTests: XCTestCase {
         XCTAssertEqual(hex(String(repeating: "a", count: 55)), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
         XCTAssertEqual(hex(String(repeating: "a", count: 56)), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
         XCTAssertEqual(hex(String(repeating: "a", count: 64)), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        // Many whole blocks read in place, then a partial one (digests from Python's hashlib).
+        XCTAssertEqual(hex(String(repeating: "a", count: 1000)), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual((0..<4099).map { UInt8(truncatingIfNeeded: $0 * 7) }.withUnsafeBytes { SHA256.hex($0) },
+                       "98cb8c1375c3931d019e477289812c1f0cf15972aa5c81469381545b9224d9ab")
     }
 
     func testTheSameWeightsFromTwoDirectoriesGiveTheSameDSCMBytes() throws {
