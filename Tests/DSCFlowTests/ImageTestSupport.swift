@@ -77,9 +77,12 @@ enum RawPNG {
 
 /// The `dscflow` executable built beside the tests, if any.
 func dscflowExecutable() -> URL? {
-    let candidates = [TestPaths.packageRoot.appendingPathComponent(".build/debug/dscflow"),
-                      TestPaths.packageRoot.appendingPathComponent(".build/release/dscflow"),
-                      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("dscflow")]
+    // The CLI of the build these tests belong to first (a sanitizer build's own, under .build/asan),
+    // then the package's default builds.
+    let testBinary = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+    let candidates = [testBinary.deletingLastPathComponent().appendingPathComponent("dscflow"),
+                      TestPaths.packageRoot.appendingPathComponent(".build/debug/dscflow"),
+                      TestPaths.packageRoot.appendingPathComponent(".build/release/dscflow")]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }
 

@@ -87,3 +87,12 @@ struct GoldenCase {
         return files.count
     }
 }
+
+/// The sanitizer this test process (and the CLI built with it) runs under, if any: ASan and TSan reserve
+/// terabytes of shadow address space at start-up, so a child run under `ulimit -v` cannot start.
+let runningSanitizer: String? = {
+    let rtldDefault = UnsafeMutableRawPointer(bitPattern: 0)
+    if dlsym(rtldDefault, "__asan_init") != nil { return "AddressSanitizer" }
+    if dlsym(rtldDefault, "__tsan_init") != nil { return "ThreadSanitizer" }
+    return nil
+}()
