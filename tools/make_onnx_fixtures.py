@@ -14,6 +14,8 @@ Layout (Tests/DSCFlowTests/Fixtures/onnx):
   README.md, INDEX.tsv             what each model is
   malformed/<case>.onnx            broken or unsupported models derived from the above, and
   malformed/expected.tsv           the text each one's one-line error must contain (ONNXModelTests)
+  float_conv/                      ONNX Runtime's float32 Conv output bits on the convs it runs in float
+                                   (tools/onnx_float_conv_goldens.py; ONNXFloatConvTests)
 
 Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check | --malformed]
   --check      re-runs ONNX Runtime on the committed models and inputs and compares with the committed
@@ -31,6 +33,7 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_float_conv_goldens  # noqa: E402
 import onnx_models as om  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DSCFlowTests", "Fixtures", "onnx")
@@ -50,6 +53,30 @@ SHAPES = [("conv", 3, 2, 6, None), ("pad", 1, 0, 2, 1), ("convg", 3, 1, 8, 2, "r
 
 SUMS = [("conv", 3, 1, 8, "relu"), ("sum", [("pw", 12, "relu")], [("dw", 3, 1, 1, None), ("pw", 12, None)]),
         ("avgpool", 3, 1, 1, 0), ("pw", 16, None), ("avgpool", 2, 2, 0, 1), ("gap",)]
+
+# Depthwise convs on channel counts that are not multiples of 4, each reading a tensor two nodes read (a
+# residual or two branches), so ONNX Runtime keeps the int8 pair and runs them on MLAS's generic float
+# Conv (im2col + SGEMM M=1 kernel): C = 3, 5, 7 (ODD_A) and 6, 10, 13 (ODD_B), strides 1 and 2, 3x3 and 5x5,
+# plus the generic path's other kernels: a depthwise multiplier 2, a grouped conv and a group-1 conv on 18
+# channels (im2col K = 162 > 128: two SGEMM K blocks).
+ODD_A = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 3, None)]),
+         ("sum", [("dw", 3, 2, 1, None), ("pw", 5, "relu")], [("dw", 3, 2, 1, "relu6"), ("pw", 5, None)]),
+         ("res", [("dw", 3, 1, 1, "relu6"), ("pw", 5, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu"), ("pw", 7, None)], [("dw", 5, 2, 1, None), ("pw", 7, "relu")]),
+         ("res", [("dw", 3, 1, 1, None), ("pw", 7, "relu")]),
+         ("sum", [("dw", 3, 1, 2, "relu")], [("convg", 3, 1, 14, 7, None)]),
+         ("gap",), ("flatten",), ("gemm", 6, 1)]
+ODD_B = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 6, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu6"), ("pw", 18, None)], [("dw", 3, 2, 1, None), ("pw", 18, None)]),
+         ("res", [("conv", 3, 1, 18, "relu")]),
+         ("res", [("dw", 5, 1, 1, "relu"), ("pw", 18, None)]),
+         ("pw", 10, "relu"),
+         ("res", [("dw", 3, 1, 1, None), ("pw", 10, None)]),
+         ("sum", [("dw", 3, 2, 1, None), ("pw", 13, "relu")], [("dw", 3, 2, 1, "relu"), ("pw", 13, None)]),
+         ("res", [("dw", 3, 1, 1, "relu6"), ("pw", 13, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu"), ("pw", 12, None)], [("dw", 3, 2, 1, None), ("pw", 12, "relu")]),
+         ("sum", [("convg", 3, 1, 12, 6, None)], [("pw", 12, "relu")]),
+         ("gap",), ("flatten",), ("gemm", 5, 1)]
 
 # name, specs, (channels, height, width), format, activation type, per-channel, description
 FIXTURES = [
@@ -81,6 +108,16 @@ FIXTURES = [
      "QDQ int8 whose Add and AveragePools ONNX Runtime fuses after turning their pairs into uint8 (zero points + 128)"),
     ("residual_qdq_s8_pc", MOBILENET, (3, 24, 24), "qdq", "s8", True,
      "the MobileNet net in QDQ int8: the residual's tensors feed two nodes, so ONNX Runtime runs those Convs and the Add in float"),
+    ("oddchannels_qdq_s8", ODD_A, (3, 20, 20), "qdq", "s8", False,
+     "QDQ int8 depthwise convs on 3, 5, 7 channels (strides 1 and 2, 3x3 and 5x5, multiplier 2), grouped conv: "
+     "ONNX Runtime's generic float Conv (im2col + SGEMM)"),
+    ("oddchannels_qdq_s8_pc", ODD_A, (3, 20, 20), "qdq", "s8", True,
+     "the same, per-channel weights"),
+    ("oddchannels6_qdq_s8", ODD_B, (6, 26, 26), "qdq", "s8", False,
+     "QDQ int8 depthwise convs on 6, 10, 13, 18 channels (strides 1 and 2, 3x3 and 5x5), a group-1 3x3 conv on "
+     "18 channels at 13x13 (two SGEMM K blocks), 6 groups of 2: ONNX Runtime's generic float Conv"),
+    ("oddchannels6_qdq_s8_pc", ODD_B, (6, 26, 26), "qdq", "s8", True,
+     "the same, per-channel weights"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]
@@ -262,6 +299,7 @@ def check(root):
                 if not np.array_equal(got[tensor].reshape(-1).view(np.uint8), want.view(np.uint8)):
                     print(f"MISMATCH {name}/{case}/{f} ({tensor})")
                     bad += 1
+    bad += onnx_float_conv_goldens.check(root)
     print("check:", "all goldens reproduced" if bad == 0 else f"{bad} mismatches")
     return bad == 0
 
@@ -276,6 +314,7 @@ def main():
         sys.exit(0 if check(a.out) else 1)
     if not a.malformed:
         make(a.out)
+        onnx_float_conv_goldens.write(a.out)
     malformed(a.out)
 
 

@@ -35,6 +35,7 @@ enum ORTFloatConv: OperatorDefinition {
     static func prepareFast(_ p: Parameters, _ c: OperatorContext, _ target: FastTarget) -> FastPreparation {
         let x = c.input(), w = c.input(1), out = c.output
         guard !x.isConstant, let data = w.data else { return .reference("constant input") }
+        if p.algorithm == .generic { return .reference("MLAS's generic float Conv order (im2col + SGEMM) has no fast kernel") }
         let (m, kh, kw, cg) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         let mg = m / p.groups, taps = kh * kw, blocks = (m + 15) / 16
         // The kernel's 16 lanes share one group's input channels (or are depthwise lanes).
