@@ -64,7 +64,7 @@ def spatial(spec, hw):
         return (hw[0] + spec[1] + spec[3], hw[1] + spec[2] + spec[4])
     if kind == "res":
         return hw
-    if kind == "concat":
+    if kind in ("concat", "sum"):
         for s in spec[1]:
             hw = spatial(s, hw)
         return hw
@@ -100,7 +100,9 @@ def random_plan(rng):
             new = [("dw", 3, stride, 1, act()), ("pw", cout, act())]
             channels = cout
         elif kind == "res":
-            new = [("res", [("dw", 3, 1, 1, act()), ("pw", channels, None)])]
+            # int8 activations keep the residual's pair, so ONNX Runtime runs the dw in float (MLAS's generic
+            # Conv when the channel count is not a multiple of 4)
+            new = [("res", [("dw", int(rng.choice([3, 3, 5])), 1, 1, act()), ("pw", channels, None)])]
             if rng.random() < 0.5:
                 new.append(("relu",))
         elif kind == "concat":
@@ -109,7 +111,11 @@ def random_plan(rng):
             channels = a + b
         elif kind == "sum":
             cout = int(rng.integers(2, 17))
-            new = [("sum", [("pw", cout, act())], [("dw", 3, 1, 1, act()), ("pw", cout, act())])]
+            if rng.random() < 0.5:
+                new = [("sum", [("pw", cout, act())], [("dw", 3, 1, 1, act()), ("pw", cout, act())])]
+            else:  # two depthwise branches on one input (strides 1 or 2): float convs with int8 activations
+                new = [("sum", [("dw", 3, stride, 1, act()), ("pw", cout, act())],
+                        [("dw", int(rng.choice([3, 5])), stride, 1, act()), ("pw", cout, act())])]
             channels = cout
         elif kind == "maxpool" and min(hw) >= 4:
             new = [[("maxpool", 2, 2, 0), ("maxpool", 3, 1, 1), ("maxpool", 3, 2, 1)][int(rng.integers(0, 3))]]
