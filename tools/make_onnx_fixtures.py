@@ -78,6 +78,14 @@ ODD_B = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 6, None)]),
          ("sum", [("convg", 3, 1, 12, 6, None)], [("pw", 12, "relu")]),
          ("gap",), ("flatten",), ("gemm", 5, 1)]
 
+# Nearest Resize (up and down, scales and sizes) in the coordinate and rounding modes ONNX Runtime has.
+RESIZE = [("conv", 3, 1, 6, "relu"), ("resize", "scales", 2.0, "asymmetric", "floor"), ("dw", 3, 1, 1, "relu"),
+          ("resize", "sizes", (13, 11), "half_pixel", "round_prefer_floor"), ("pw", 8, None),
+          ("resize", "sizes", (20, 17), "align_corners", "round_prefer_ceil"),
+          ("resize", "scales", 0.5, "pytorch_half_pixel", "round_prefer_floor"),
+          ("resize", "sizes", (15, 7), "tf_half_pixel_for_nn", "ceil"),
+          ("resize", "scales", 1.5, "half_pixel", "round_prefer_floor"), ("gap",)]
+
 # name, specs, (channels, height, width), format, activation type, per-channel, description
 FIXTURES = [
     ("mobilenet_qdq_u8", MOBILENET, (3, 24, 24), "qdq", "u8", False,
@@ -118,6 +126,11 @@ FIXTURES = [
      "18 channels at 13x13 (two SGEMM K blocks), 6 groups of 2: ONNX Runtime's generic float Conv"),
     ("oddchannels6_qdq_s8_pc", ODD_B, (6, 26, 26), "qdq", "s8", True,
      "the same, per-channel weights"),
+    ("resize_qdq_u8", RESIZE, (3, 9, 10), "qdq", "u8", False,
+     "nearest Resize x2 asymmetric/floor, to 13x11 half_pixel, 20x17 align_corners/round_prefer_ceil, x0.5 "
+     "pytorch_half_pixel, 15x7 tf_half_pixel_for_nn/ceil, x1.5; QDQ uint8"),
+    ("resize_qop_s8_pc", RESIZE, (3, 9, 10), "qop", "s8", True, "the same resizes, QOperator int8, per-channel"),
+    ("resize_qdq_s8", RESIZE, (3, 9, 10), "qdq", "s8", False, "the same resizes, QDQ int8"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]

@@ -1,5 +1,5 @@
 /// Operators that move or select bytes (MaxPool, Flatten, Reshape, Transpose, Squeeze, Unsqueeze,
-/// Identity, Pad) and Relu/Clip, on an 8-bit tensor directly (QOperator format) or inside a QDQ group.
+/// Identity, Pad, nearest Resize) and Relu/Clip, on an 8-bit tensor directly (QOperator format) or inside a QDQ group.
 /// In a QDQ group ONNX Runtime either drops the DequantizeLinear/QuantizeLinear pair (same parameters)
 /// or computes in float; both give QuantizeLinear(DequantizeLinear(x)) of the moved bytes, so the group is
 /// the byte operation plus ONNX Runtime's requantization table where the parameters differ (monotone
@@ -95,6 +95,8 @@ extension ONNXGraphBuilder {
             try emitTranspose(x, y, shape: s)
         case "Pad":
             try emitPad(x, y, shape: s, value: padValue)
+        case "Resize":
+            try emitResize(x, y, shape: s)
         default:
             throw unsupported("operator \(n.opType)")
         }
