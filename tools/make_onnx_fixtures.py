@@ -16,6 +16,7 @@ Layout (Tests/DSCFlowTests/Fixtures/onnx):
   malformed/expected.tsv           the text each one's one-line error must contain (ONNXModelTests)
   float_conv/                      ONNX Runtime's float32 Conv output bits on the convs it runs in float
                                    (tools/onnx_float_conv_goldens.py; ONNXFloatConvTests)
+  resize_nearest.tsv               ONNX Runtime's nearest Resize indices (tools/onnx_resize_goldens.py)
 
 Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check | --malformed]
   --check      re-runs ONNX Runtime on the committed models and inputs and compares with the committed
@@ -34,6 +35,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_float_conv_goldens  # noqa: E402
+import onnx_resize_goldens  # noqa: E402
 import onnx_models as om  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DSCFlowTests", "Fixtures", "onnx")
@@ -81,7 +83,7 @@ ODD_B = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 6, None)]),
 # Nearest Resize (up and down, scales and sizes) in the coordinate and rounding modes ONNX Runtime has.
 RESIZE = [("conv", 3, 1, 6, "relu"), ("resize", "scales", 2.0, "asymmetric", "floor"), ("dw", 3, 1, 1, "relu"),
           ("resize", "sizes", (13, 11), "half_pixel", "round_prefer_floor"), ("pw", 8, None),
-          ("resize", "sizes", (20, 17), "align_corners", "round_prefer_ceil"),
+          ("resize", "sizes", (20, 17), "align_corners", "floor"),
           ("resize", "scales", 0.5, "pytorch_half_pixel", "round_prefer_floor"),
           ("resize", "sizes", (15, 7), "tf_half_pixel_for_nn", "ceil"),
           ("resize", "scales", 1.5, "half_pixel", "round_prefer_floor"), ("gap",)]
@@ -127,7 +129,7 @@ FIXTURES = [
     ("oddchannels6_qdq_s8_pc", ODD_B, (6, 26, 26), "qdq", "s8", True,
      "the same, per-channel weights"),
     ("resize_qdq_u8", RESIZE, (3, 9, 10), "qdq", "u8", False,
-     "nearest Resize x2 asymmetric/floor, to 13x11 half_pixel, 20x17 align_corners/round_prefer_ceil, x0.5 "
+     "nearest Resize x2 asymmetric/floor, to 13x11 half_pixel, 20x17 align_corners/floor, x0.5 "
      "pytorch_half_pixel, 15x7 tf_half_pixel_for_nn/ceil, x1.5; QDQ uint8"),
     ("resize_qop_s8_pc", RESIZE, (3, 9, 10), "qop", "s8", True, "the same resizes, QOperator int8, per-channel"),
     ("resize_qdq_s8", RESIZE, (3, 9, 10), "qdq", "s8", False, "the same resizes, QDQ int8"),
@@ -313,6 +315,7 @@ def check(root):
                     print(f"MISMATCH {name}/{case}/{f} ({tensor})")
                     bad += 1
     bad += onnx_float_conv_goldens.check(root)
+    bad += onnx_resize_goldens.check(root)
     print("check:", "all goldens reproduced" if bad == 0 else f"{bad} mismatches")
     return bad == 0
 
@@ -328,6 +331,7 @@ def main():
     if not a.malformed:
         make(a.out)
         onnx_float_conv_goldens.write(a.out)
+        onnx_resize_goldens.write(a.out)
     malformed(a.out)
 
 

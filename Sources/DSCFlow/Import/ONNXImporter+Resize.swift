@@ -3,7 +3,9 @@
 /// input row and column, chosen as ONNX Runtime 1.32's `UpsampleBase` chooses them in float32. It becomes a
 /// RESIZE_BILINEAR whose taps have weight 0 and no fraction bits (a copy).
 extension ONNXGraphBuilder {
-    /// The input index ONNX Runtime reads for each of `resized` outputs along an axis of `length` inputs.
+    /// The input index ONNX Runtime reads for each of `resized` outputs along an axis of `length` inputs
+    /// (when the output shape differs from the input's; an equal shape is a copy). Nil for a mode DSCFlow
+    /// does not reproduce.
     static func nearestIndices(length: Int, resized: Int, scale: Float, transform: String, nearest: String) -> [Int32]? {
         let l = Float(length), r = Float(resized)
         var out: [Int32] = []
@@ -25,7 +27,9 @@ extension ONNXGraphBuilder {
                 // ONNX Runtime: halfway (x == trunc(x) + 0.5) prefers floor, else std::round (half away from 0).
                 index = original == original.rounded(.towardZero) + 0.5 ? original.rounded(.down)
                                                                        : original.rounded(.toNearestOrAwayFromZero)
-            case "round_prefer_ceil": index = original.rounded(.toNearestOrAwayFromZero)
+            // round_prefer_ceil is not reproduced: ONNX Runtime 1.32 rounds some coordinates a float32 step
+            // below k + ½ up (15 of the 870 round_prefer_ceil axes of resize_nearest.tsv), which std::round
+            // on the float32 coordinate does not; refused rather than guessed.
             case "floor": index = original.rounded(.down)
             case "ceil": index = original.rounded(.up)
             case "": index = scale < 1 ? original.rounded(.up) : original.rounded(.towardZero)  // Resize-10
@@ -49,8 +53,8 @@ extension ONNXGraphBuilder {
         guard ["asymmetric", "half_pixel", "pytorch_half_pixel", "tf_half_pixel_for_nn", "align_corners"].contains(transform) else {
             throw unsupported("Resize coordinate_transformation_mode '\(transform)'")
         }
-        guard ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil", ""].contains(nearest) else {
-            throw unsupported("Resize nearest_mode '\(nearest)'")
+        guard ["round_prefer_floor", "floor", "ceil", ""].contains(nearest) else {
+            throw unsupported("Resize nearest_mode '\(nearest)' (ONNX Runtime's rounding of it is not reproduced)")
         }
         guard attribute("axes") == nil, string("keep_aspect_ratio_policy", default: "stretch") == "stretch" else {
             throw unsupported("Resize with axes or keep_aspect_ratio_policy")
@@ -82,8 +86,10 @@ extension ONNXGraphBuilder {
         guard sizes[0] == s[0], sizes[1] == s[1] else {
             throw unsupported("Resize of the batch or channel axis (sizes \(sizes) of \(s))")
         }
-        guard let rows = Self.nearestIndices(length: s[2], resized: sizes[2], scale: scales[2], transform: transform, nearest: nearest),
-              let columns = Self.nearestIndices(length: s[3], resized: sizes[3], scale: scales[3], transform: transform, nearest: nearest) else {
+        // ONNX Runtime copies the input when the output shape equals it, whatever the scales.
+        let same = sizes == s
+        guard let rows = same ? Array(0..<Int32(s[2])) : Self.nearestIndices(length: s[2], resized: sizes[2], scale: scales[2], transform: transform, nearest: nearest),
+              let columns = same ? Array(0..<Int32(s[3])) : Self.nearestIndices(length: s[3], resized: sizes[3], scale: scales[3], transform: transform, nearest: nearest) else {
             throw unsupported("Resize index out of range")
         }
         let p = ResizeBilinearParameters(rowFractionBits: 0, columnFractionBits: 0,
