@@ -242,6 +242,14 @@ def malformed(out):
     n = first(m, "Softmax")
     n.op_type = "Sin"
     save("unsupported_op", m, f"Sin '{n.name}'")
+    rs = onnx.load(os.path.join(out, "resize_qop_s8_pc", "model.onnx"))
+    for mode, value in (("nearest_mode", b"round_prefer_ceil"), ("mode", b"linear")):
+        m = copy.deepcopy(rs)
+        n = first(m, "Resize", 1)
+        for a in n.attribute:
+            if a.name == mode:
+                a.s = value
+        save(f"resize_{value.decode()}", m, f"Resize '{n.name}'")
     save("float_conv", om.build_float_model([("conv", 3, 1, 4, "relu"), ("gap",)], 3, 8, 8, seed=1),
          "a float Conv")
     m = copy.deepcopy(qdq)
