@@ -124,13 +124,26 @@ static void ort_average_pool(const dscsimd_ort *a) {
         }
 }
 
+/// The float Conv's end for 16 output channels from oc0 (both algorithms): + bias, the activation as
+/// max then min, QuantizeLinear, the first `lanes` bytes stored at out + oc0.
+static inline __attribute__((always_inline)) void ort_float_conv_store(const dscsimd_ort *a, v16sf sum, uint8_t *out,
+                                                                       int32_t oc0, int64_t lanes) {
+    if (a->bias) {
+        v16sf bv;
+        memcpy(&bv, a->bias + oc0, 64);
+        sum = sum + bv;
+    }
+    if (a->act_lo > -__builtin_inff()) sum = __builtin_elementwise_max(sum, (v16sf){0} + a->act_lo);
+    if (a->act_hi < __builtin_inff()) sum = __builtin_elementwise_min(sum, (v16sf){0} + a->act_hi);
+    ort_store_bytes(out + oc0, ort_quantize16(sum, a->scale, a->zero_point, a->lo, a->hi), lanes);
+}
+
 /// The float-path Conv (ReferenceORTFloatConv), 16 output channels per vector: each lane's FMA chain
 /// runs over the same taps and channels in the same order as the reference's.
 static void ort_float_conv(const dscsimd_ort *a) {
     const int32_t kh = a->kernel_h, kw = a->kernel_w, C = a->channels, M = a->out_c, G = a->groups;
     const int32_t cg = C / G, mg = M / G, taps = kh * kw;
     const int32_t blocks = (M + 15) / 16;
-    const v16sf lo = (v16sf){0} + a->act_lo, hi = (v16sf){0} + a->act_hi;
     for (int32_t n = 0; n < a->batches; n++)
         for (int32_t oy = 0; oy < a->out_h; oy++) {
             const int32_t y0 = oy * a->stride_h - a->pad_top;
@@ -174,15 +187,7 @@ static void ort_float_conv(const dscsimd_ort *a) {
                         sum = first ? acc : acc + sum;
                         first = 0;
                     }
-                    if (a->bias) {
-                        v16sf bv;
-                        memcpy(&bv, a->bias + oc0, 64);
-                        sum = sum + bv;
-                    }
-                    if (a->act_lo > -__builtin_inff()) sum = __builtin_elementwise_max(sum, lo);
-                    if (a->act_hi < __builtin_inff()) sum = __builtin_elementwise_min(sum, hi);
-                    const int64_t k = M - oc0 < 16 ? M - oc0 : 16;
-                    ort_store_bytes(out + oc0, ort_quantize16(sum, a->scale, a->zero_point, a->lo, a->hi), k);
+                    ort_float_conv_store(a, sum, out, oc0, M - oc0 < 16 ? M - oc0 : 16);
                 }
             }
         }
@@ -197,7 +202,6 @@ static void ort_float_conv_generic(const dscsimd_ort *a) {
     const int32_t kh = a->kernel_h, kw = a->kernel_w, C = a->channels, M = a->out_c, G = a->groups;
     const int32_t cg = C / G, mg = M / G, taps = kh * kw, K = cg * taps;
     const int32_t blocks = (M + 15) / 16, stride_k = a->chunk > 0 ? a->chunk : K;
-    const v16sf lo = (v16sf){0} + a->act_lo, hi = (v16sf){0} + a->act_hi;
     for (int32_t n = 0; n < a->batches; n++)
         for (int32_t oy = 0; oy < a->out_h; oy++) {
             const int32_t y0 = oy * a->stride_h - a->pad_top;
@@ -237,14 +241,7 @@ static void ort_float_conv_generic(const dscsimd_ort *a) {
                         first = 0;
                         k = end;
                     }
-                    if (a->bias) {
-                        v16sf bv;
-                        memcpy(&bv, a->bias + oc0, 64);
-                        total = total + bv;
-                    }
-                    if (a->act_lo > -__builtin_inff()) total = __builtin_elementwise_max(total, lo);
-                    if (a->act_hi < __builtin_inff()) total = __builtin_elementwise_min(total, hi);
-                    ort_store_bytes(out + oc0, ort_quantize16(total, a->scale, a->zero_point, a->lo, a->hi), lanes);
+                    ort_float_conv_store(a, total, out, oc0, lanes);
                 }
             }
         }
