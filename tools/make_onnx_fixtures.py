@@ -133,6 +133,9 @@ FIXTURES = [
      "pytorch_half_pixel, 15x7 tf_half_pixel_for_nn/ceil, x1.5; QDQ uint8"),
     ("resize_qop_s8_pc", RESIZE, (3, 9, 10), "qop", "s8", True, "the same resizes, QOperator int8, per-channel"),
     ("resize_qdq_s8", RESIZE, (3, 9, 10), "qdq", "s8", False, "the same resizes, QDQ int8"),
+    ("resize_input_qop_u8", [("resize", "sizes", (11, 13), "half_pixel", "round_prefer_floor"), ("conv", 3, 2, 4, "relu"),
+                             ("gap",)], (3, 6, 7), "qop", "u8", False,
+     "a float Resize of the graph input before the first QuantizeLinear (QOperator leaves it in float)"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]

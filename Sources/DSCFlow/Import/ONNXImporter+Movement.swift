@@ -31,10 +31,11 @@ extension ONNXGraphBuilder {
             absorb(out)
             return
         }
-        if let b = bound[xName], tensors[b.index].type == .float32, n.opType == "MaxPool" || n.opType == "Pad",
+        if let b = bound[xName], tensors[b.index].type == .float32, ["MaxPool", "Pad", "Resize"].contains(n.opType),
            let out = try quantizedOutput(), out.clipNode == nil {
-            // A float MaxPool or Pad of a float graph input, then QuantizeLinear: QuantizeLinear is elementwise
-            // and monotone, so Q(maxpool(x)) = maxpool(Q(x)) and Q(pad(x, c)) = pad(Q(x), Q(c)) exactly.
+            // A float MaxPool, Pad or nearest Resize of a float graph input, then QuantizeLinear: QuantizeLinear
+            // is elementwise and monotone, so Q(maxpool(x)) = maxpool(Q(x)), Q(pad(x, c)) = pad(Q(x), Q(c))
+            // and Q(resize(x)) = resize(Q(x)) (a selection) exactly.
             let q = ONNXQuantized(name: xName + "#quantized", params: out.q.params, type: out.q.type)
             let t = addTensor(q.name, q.type, tensors[b.index].shape)
             emit(.quantize(q.params), [b.index], t)
