@@ -59,7 +59,8 @@ $(EMB)/modules/module.modulemap:
 		$(abspath Sources/CDSCFlowSIMD/include/CDSCFlowSIMD.h) $(abspath Sources/CDSCFlowSupport/include/CDSCFlowSupport.h) > $@
 
 # The core as an Embedded Swift module (object + .swiftmodule for the C API module).
-$(EMB)/%/DSCFlow.o: $(EMB_CORE_SOURCES) $(EMB)/modules/module.modulemap Sources/CDSCFlowSIMD/include/CDSCFlowSIMD.h
+$(EMB)/%/DSCFlow.o: $(EMB_CORE_SOURCES) $(EMB)/modules/module.modulemap Sources/CDSCFlowSIMD/include/CDSCFlowSIMD.h \
+		Sources/CDSCFlowSIMD/include/dscsimd_ort.h
 	@mkdir -p $(@D)
 	$(call no_warnings,embedded-$*-core,$(SWIFTC) $(EMB_SWIFTFLAGS) $(EMB_SWIFT_$*) -module-name DSCFlow \
 		-emit-module -emit-module-path $(@D)/DSCFlow.swiftmodule $(EMB_CORE_SOURCES) -c -o $@)

@@ -16,15 +16,21 @@ first a conv stem 4 times out of 5) from
     dw        depthwise k 3/5, stride 1/2, channel multiplier 1/2
     pw        1x1 conv
     dsc       dw 3x3 (stride 1/2) + pw
-    res       x + pw(dw(x)) (the residual Add)
+    res       x + pw(dw(x)) (the residual Add; dw 3x3 or 5x5)
     concat    Concat(pw(x), pw(dw(x)))
-    sum       pw(x) + pw(dw(x)) (an Add of two branches)
+    sum       pw(x) + pw(dw(x)), or pw(dw(x)) + pw(dw'(x)) with both dw at stride 1/2 (an Add of two branches)
     maxpool   k2 s2, k3 s1 pad 1, k3 s2 pad 1
     avgpool   k2 s2, k3 s1 pad 1 (count_include_pad 0/1)
     pad       a constant Pad
+    resize    nearest Resize by scales (2, 0.5, 1.5, 0.75) or to random sizes, asymmetric/floor, half_pixel,
+              align_corners, pytorch_half_pixel, asymmetric/ceil
 with ReLU / ReLU6 (Clip) / no activation, then a head: none, GAP, GAP + Gemm, GAP + Gemm + Softmax,
 Flatten + MatMul. The float model gets random weights, is calibrated on 8 random inputs and quantized by
 onnxruntime.quantization.quantize_static in a random format, activation type and weight granularity.
+
+With int8 activations a tensor read by two nodes (res, the two-dw sum) keeps its QDQ pair, so ONNX Runtime
+runs the convs reading it in float: on its NCHWc kernels, or on MLAS's generic Conv (im2col + SGEMM) when
+the channel count is not a multiple of 4; the line of a passed model says how many ran on the latter.
 
 For each model and each of --inputs random float inputs, ONNX Runtime gives the graph's outputs, and
     DSCFLOW_KERNELS=<path> $DSCFLOW run MODEL --input IN.bin --output OUT.bin
@@ -64,7 +70,9 @@ def spatial(spec, hw):
         return (hw[0] + spec[1] + spec[3], hw[1] + spec[2] + spec[4])
     if kind == "res":
         return hw
-    if kind == "concat":
+    if kind == "resize":
+        return tuple(int(np.float32(spec[2]) * np.float32(d)) for d in hw) if spec[1] == "scales" else tuple(spec[2])
+    if kind in ("concat", "sum"):
         for s in spec[1]:
             hw = spatial(s, hw)
         return hw
@@ -78,7 +86,7 @@ def random_plan(rng):
     specs = []
     channels, hw = c, (h, w)
     for b in range(int(rng.integers(1, 7))):
-        kind = ["conv", "dw", "pw", "dsc", "res", "concat", "maxpool", "avgpool", "pad", "sum"][int(rng.integers(0, 10))]
+        kind = ["conv", "dw", "pw", "dsc", "res", "concat", "maxpool", "avgpool", "pad", "sum", "resize"][int(rng.integers(0, 11))]
         if b == 0 and rng.random() < 0.8:
             kind = "conv"  # a DSC net's stem (float pools before any conv stay float in ONNX Runtime's tool)
         stride = int(rng.choice([1, 2])) if min(hw) >= 6 else 1
@@ -100,7 +108,9 @@ def random_plan(rng):
             new = [("dw", 3, stride, 1, act()), ("pw", cout, act())]
             channels = cout
         elif kind == "res":
-            new = [("res", [("dw", 3, 1, 1, act()), ("pw", channels, None)])]
+            # int8 activations keep the residual's pair, so ONNX Runtime runs the dw in float (MLAS's generic
+            # Conv when the channel count is not a multiple of 4)
+            new = [("res", [("dw", int(rng.choice([3, 3, 5])), 1, 1, act()), ("pw", channels, None)])]
             if rng.random() < 0.5:
                 new.append(("relu",))
         elif kind == "concat":
@@ -109,7 +119,11 @@ def random_plan(rng):
             channels = a + b
         elif kind == "sum":
             cout = int(rng.integers(2, 17))
-            new = [("sum", [("pw", cout, act())], [("dw", 3, 1, 1, act()), ("pw", cout, act())])]
+            if rng.random() < 0.5:
+                new = [("sum", [("pw", cout, act())], [("dw", 3, 1, 1, act()), ("pw", cout, act())])]
+            else:  # two depthwise branches on one input (strides 1 or 2): float convs with int8 activations
+                new = [("sum", [("dw", 3, stride, 1, act()), ("pw", cout, act())],
+                        [("dw", int(rng.choice([3, 5])), stride, 1, act()), ("pw", cout, act())])]
             channels = cout
         elif kind == "maxpool" and min(hw) >= 4:
             new = [[("maxpool", 2, 2, 0), ("maxpool", 3, 1, 1), ("maxpool", 3, 2, 1)][int(rng.integers(0, 3))]]
@@ -117,6 +131,16 @@ def random_plan(rng):
             new = [[("avgpool", 2, 2, 0, 0), ("avgpool", 3, 1, 1, int(rng.integers(0, 2)))][int(rng.integers(0, 2))]]
         elif kind == "pad":
             new = [("pad", *[int(v) for v in rng.integers(0, 3, 4)])]
+        elif kind == "resize":
+            # nearest, as PyTorch exports it (asymmetric/floor) or in the other modes DSCFlow reproduces
+            coord, nearest = [("asymmetric", "floor"), ("half_pixel", "round_prefer_floor"), ("align_corners", "floor"),
+                              ("pytorch_half_pixel", "round_prefer_floor"), ("asymmetric", "ceil")][int(rng.integers(0, 5))]
+            if rng.random() < 0.5 or max(hw) > 24:
+                scale = float([2.0, 0.5, 1.5, 0.75][int(rng.integers(0, 4)) if max(hw) <= 24 else 1])
+                if min(int(np.float32(scale) * np.float32(d)) for d in hw) >= 1:
+                    new = [("resize", "scales", scale, coord, nearest)]
+            else:
+                new = [("resize", "sizes", (int(rng.integers(2, 33)), int(rng.integers(2, 33))), coord, nearest)]
         for s in new:
             hw = spatial(s, hw)
         specs += new
@@ -163,6 +187,12 @@ def run_dscflow(binary, model, x, tmp, path):
     return open(out, "rb").read(), r.stderr
 
 
+def float_convs(binary, model):
+    """How many of the model's convolutions run on MLAS's generic float Conv (`dscflow info`)."""
+    r = subprocess.run([binary, "info", model], capture_output=True, text=True)
+    return r.stdout.count("float generic/")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog=__doc__.split("\n\n", 1)[1])
@@ -174,7 +204,7 @@ def main():
     ap.add_argument("--keep", metavar="DIR", default="onnx-fuzz-failures")
     a = ap.parse_args()
     binary = find_dscflow(a.dscflow)
-    passed = failed = unsupported = 0
+    passed = failed = unsupported = generic = 0
     checked_paths = set()
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(a.first, a.first + a.count):
@@ -219,8 +249,12 @@ def main():
                     fh.write(repr(plan) + "\n" + "\n".join(problems) + "\n" + (reason or "") + "\n")
             else:
                 passed += 1
-                print(f"{name}: ok [{specs}] ({len(checked_paths)} kernel paths x {a.inputs} inputs)")
+                n = float_convs(binary, qpath)
+                generic += n
+                print(f"{name}: ok [{specs}] ({len(checked_paths)} kernel paths x {a.inputs} inputs"
+                      f"{f', {n} on the generic float Conv' if n else ''})")
     print(f"unsupported: {unsupported} models (refused with a reason, not compared)")
+    print(f"generic float convs (MLAS im2col + SGEMM) in passed models: {generic}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -14,6 +14,9 @@ Layout (Tests/DSCFlowTests/Fixtures/onnx):
   README.md, INDEX.tsv             what each model is
   malformed/<case>.onnx            broken or unsupported models derived from the above, and
   malformed/expected.tsv           the text each one's one-line error must contain (ONNXModelTests)
+  float_conv/                      ONNX Runtime's float32 Conv output bits on the convs it runs in float
+                                   (tools/onnx_float_conv_goldens.py; ONNXFloatConvTests)
+  resize_nearest.tsv               ONNX Runtime's nearest Resize indices (tools/onnx_resize_goldens.py)
 
 Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check | --malformed]
   --check      re-runs ONNX Runtime on the committed models and inputs and compares with the committed
@@ -31,6 +34,8 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_float_conv_goldens  # noqa: E402
+import onnx_resize_goldens  # noqa: E402
 import onnx_models as om  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DSCFlowTests", "Fixtures", "onnx")
@@ -50,6 +55,38 @@ SHAPES = [("conv", 3, 2, 6, None), ("pad", 1, 0, 2, 1), ("convg", 3, 1, 8, 2, "r
 
 SUMS = [("conv", 3, 1, 8, "relu"), ("sum", [("pw", 12, "relu")], [("dw", 3, 1, 1, None), ("pw", 12, None)]),
         ("avgpool", 3, 1, 1, 0), ("pw", 16, None), ("avgpool", 2, 2, 0, 1), ("gap",)]
+
+# Depthwise convs on channel counts that are not multiples of 4, each reading a tensor two nodes read (a
+# residual or two branches), so ONNX Runtime keeps the int8 pair and runs them on MLAS's generic float
+# Conv (im2col + SGEMM M=1 kernel): C = 3, 5, 7 (ODD_A) and 6, 10, 13 (ODD_B), strides 1 and 2, 3x3 and 5x5,
+# plus the generic path's other kernels: a depthwise multiplier 2, a grouped conv and a group-1 conv on 18
+# channels (im2col K = 162 > 128: two SGEMM K blocks).
+ODD_A = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 3, None)]),
+         ("sum", [("dw", 3, 2, 1, None), ("pw", 5, "relu")], [("dw", 3, 2, 1, "relu6"), ("pw", 5, None)]),
+         ("res", [("dw", 3, 1, 1, "relu6"), ("pw", 5, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu"), ("pw", 7, None)], [("dw", 5, 2, 1, None), ("pw", 7, "relu")]),
+         ("res", [("dw", 3, 1, 1, None), ("pw", 7, "relu")]),
+         ("sum", [("dw", 3, 1, 2, "relu")], [("convg", 3, 1, 14, 7, None)]),
+         ("gap",), ("flatten",), ("gemm", 6, 1)]
+ODD_B = [("res", [("dw", 3, 1, 1, "relu"), ("pw", 6, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu6"), ("pw", 18, None)], [("dw", 3, 2, 1, None), ("pw", 18, None)]),
+         ("res", [("conv", 3, 1, 18, "relu")]),
+         ("res", [("dw", 5, 1, 1, "relu"), ("pw", 18, None)]),
+         ("pw", 10, "relu"),
+         ("res", [("dw", 3, 1, 1, None), ("pw", 10, None)]),
+         ("sum", [("dw", 3, 2, 1, None), ("pw", 13, "relu")], [("dw", 3, 2, 1, "relu"), ("pw", 13, None)]),
+         ("res", [("dw", 3, 1, 1, "relu6"), ("pw", 13, None)]),
+         ("sum", [("dw", 3, 2, 1, "relu"), ("pw", 12, None)], [("dw", 3, 2, 1, None), ("pw", 12, "relu")]),
+         ("sum", [("convg", 3, 1, 12, 6, None)], [("pw", 12, "relu")]),
+         ("gap",), ("flatten",), ("gemm", 5, 1)]
+
+# Nearest Resize (up and down, scales and sizes) in the coordinate and rounding modes ONNX Runtime has.
+RESIZE = [("conv", 3, 1, 6, "relu"), ("resize", "scales", 2.0, "asymmetric", "floor"), ("dw", 3, 1, 1, "relu"),
+          ("resize", "sizes", (13, 11), "half_pixel", "round_prefer_floor"), ("pw", 8, None),
+          ("resize", "sizes", (20, 17), "align_corners", "floor"),
+          ("resize", "scales", 0.5, "pytorch_half_pixel", "round_prefer_floor"),
+          ("resize", "sizes", (15, 7), "tf_half_pixel_for_nn", "ceil"),
+          ("resize", "scales", 1.5, "half_pixel", "round_prefer_floor"), ("gap",)]
 
 # name, specs, (channels, height, width), format, activation type, per-channel, description
 FIXTURES = [
@@ -81,6 +118,24 @@ FIXTURES = [
      "QDQ int8 whose Add and AveragePools ONNX Runtime fuses after turning their pairs into uint8 (zero points + 128)"),
     ("residual_qdq_s8_pc", MOBILENET, (3, 24, 24), "qdq", "s8", True,
      "the MobileNet net in QDQ int8: the residual's tensors feed two nodes, so ONNX Runtime runs those Convs and the Add in float"),
+    ("oddchannels_qdq_s8", ODD_A, (3, 20, 20), "qdq", "s8", False,
+     "QDQ int8 depthwise convs on 3, 5, 7 channels (strides 1 and 2, 3x3 and 5x5, multiplier 2), grouped conv: "
+     "ONNX Runtime's generic float Conv (im2col + SGEMM)"),
+    ("oddchannels_qdq_s8_pc", ODD_A, (3, 20, 20), "qdq", "s8", True,
+     "the same, per-channel weights"),
+    ("oddchannels6_qdq_s8", ODD_B, (6, 26, 26), "qdq", "s8", False,
+     "QDQ int8 depthwise convs on 6, 10, 13, 18 channels (strides 1 and 2, 3x3 and 5x5), a group-1 3x3 conv on "
+     "18 channels at 13x13 (two SGEMM K blocks), 6 groups of 2: ONNX Runtime's generic float Conv"),
+    ("oddchannels6_qdq_s8_pc", ODD_B, (6, 26, 26), "qdq", "s8", True,
+     "the same, per-channel weights"),
+    ("resize_qdq_u8", RESIZE, (3, 9, 10), "qdq", "u8", False,
+     "nearest Resize x2 asymmetric/floor, to 13x11 half_pixel, 20x17 align_corners/floor, x0.5 "
+     "pytorch_half_pixel, 15x7 tf_half_pixel_for_nn/ceil, x1.5; QDQ uint8"),
+    ("resize_qop_s8_pc", RESIZE, (3, 9, 10), "qop", "s8", True, "the same resizes, QOperator int8, per-channel"),
+    ("resize_qdq_s8", RESIZE, (3, 9, 10), "qdq", "s8", False, "the same resizes, QDQ int8"),
+    ("resize_input_qop_u8", [("resize", "sizes", (11, 13), "half_pixel", "round_prefer_floor"), ("conv", 3, 2, 4, "relu"),
+                             ("gap",)], (3, 6, 7), "qop", "u8", False,
+     "a float Resize of the graph input before the first QuantizeLinear (QOperator leaves it in float)"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]
@@ -190,6 +245,14 @@ def malformed(out):
     n = first(m, "Softmax")
     n.op_type = "Sin"
     save("unsupported_op", m, f"Sin '{n.name}'")
+    rs = onnx.load(os.path.join(out, "resize_qop_s8_pc", "model.onnx"))
+    for mode, value in (("nearest_mode", b"round_prefer_ceil"), ("mode", b"linear")):
+        m = copy.deepcopy(rs)
+        n = first(m, "Resize", 1)
+        for a in n.attribute:
+            if a.name == mode:
+                a.s = value
+        save(f"resize_{value.decode()}", m, f"Resize '{n.name}'")
     save("float_conv", om.build_float_model([("conv", 3, 1, 4, "relu"), ("gap",)], 3, 8, 8, seed=1),
          "a float Conv")
     m = copy.deepcopy(qdq)
@@ -262,6 +325,8 @@ def check(root):
                 if not np.array_equal(got[tensor].reshape(-1).view(np.uint8), want.view(np.uint8)):
                     print(f"MISMATCH {name}/{case}/{f} ({tensor})")
                     bad += 1
+    bad += onnx_float_conv_goldens.check(root)
+    bad += onnx_resize_goldens.check(root)
     print("check:", "all goldens reproduced" if bad == 0 else f"{bad} mismatches")
     return bad == 0
 
@@ -276,6 +341,8 @@ def main():
         sys.exit(0 if check(a.out) else 1)
     if not a.malformed:
         make(a.out)
+        onnx_float_conv_goldens.write(a.out)
+        onnx_resize_goldens.write(a.out)
     malformed(a.out)
 
 

@@ -25,6 +25,9 @@ Layer specs (`c` is the current channel count):
   ("softmax",)                            Softmax over the last axis
   ("relu",) / ("relu6",)                  standalone activations
   ("transpose_nhwc",)                     Transpose to NHWC and back (a layout round trip)
+  ("resize", how, value, coord, nearest)  nearest Resize: how "scales" (value: one float for H and W) or
+                                          "sizes" (value: (height, width)); coordinate_transformation_mode,
+                                          nearest_mode
 """
 
 import logging
@@ -109,6 +112,19 @@ def _apply(b, x, c, hw, specs):
             assert hw1 == hw2, "concatenated branches must keep one size"
             x = b.node("Concat", [y1, y2], axis=1)
             c, hw = c1 + c2, hw1
+        elif kind == "resize":
+            _, how, value, coord, nearest = s
+            empty = b.const(np.array([], np.float32), "roi")
+            if how == "scales":
+                scales = b.const(np.array([1, 1, value, value], np.float32), "scales")
+                x = b.node("Resize", [x, empty, scales], mode="nearest", coordinate_transformation_mode=coord,
+                           nearest_mode=nearest)
+                hw = tuple(int(np.float32(value) * np.float32(d)) for d in hw)
+            else:
+                sizes = b.const(np.array([1, c, value[0], value[1]], np.int64), "sizes")
+                x = b.node("Resize", [x, empty, b.const(np.array([], np.float32), "scales"), sizes], mode="nearest",
+                           coordinate_transformation_mode=coord, nearest_mode=nearest)
+                hw = tuple(value)
         elif kind == "maxpool":
             _, k, stride, pad = s
             x = b.node("MaxPool", [x], kernel_shape=[k, k], strides=[stride, stride], pads=[pad] * 4)

@@ -124,13 +124,26 @@ static void ort_average_pool(const dscsimd_ort *a) {
         }
 }
 
+/// The float Conv's end for 16 output channels from oc0 (both algorithms): + bias, the activation as
+/// max then min, QuantizeLinear, the first `lanes` bytes stored at out + oc0.
+static inline __attribute__((always_inline)) void ort_float_conv_store(const dscsimd_ort *a, v16sf sum, uint8_t *out,
+                                                                       int32_t oc0, int64_t lanes) {
+    if (a->bias) {
+        v16sf bv;
+        memcpy(&bv, a->bias + oc0, 64);
+        sum = sum + bv;
+    }
+    if (a->act_lo > -__builtin_inff()) sum = __builtin_elementwise_max(sum, (v16sf){0} + a->act_lo);
+    if (a->act_hi < __builtin_inff()) sum = __builtin_elementwise_min(sum, (v16sf){0} + a->act_hi);
+    ort_store_bytes(out + oc0, ort_quantize16(sum, a->scale, a->zero_point, a->lo, a->hi), lanes);
+}
+
 /// The float-path Conv (ReferenceORTFloatConv), 16 output channels per vector: each lane's FMA chain
 /// runs over the same taps and channels in the same order as the reference's.
 static void ort_float_conv(const dscsimd_ort *a) {
     const int32_t kh = a->kernel_h, kw = a->kernel_w, C = a->channels, M = a->out_c, G = a->groups;
     const int32_t cg = C / G, mg = M / G, taps = kh * kw;
     const int32_t blocks = (M + 15) / 16;
-    const v16sf lo = (v16sf){0} + a->act_lo, hi = (v16sf){0} + a->act_hi;
     for (int32_t n = 0; n < a->batches; n++)
         for (int32_t oy = 0; oy < a->out_h; oy++) {
             const int32_t y0 = oy * a->stride_h - a->pad_top;
@@ -174,15 +187,61 @@ static void ort_float_conv(const dscsimd_ort *a) {
                         sum = first ? acc : acc + sum;
                         first = 0;
                     }
-                    if (a->bias) {
-                        v16sf bv;
-                        memcpy(&bv, a->bias + oc0, 64);
-                        sum = sum + bv;
+                    ort_float_conv_store(a, sum, out, oc0, M - oc0 < 16 ? M - oc0 : 16);
+                }
+            }
+        }
+}
+
+/// The generic float Conv (MLAS's im2col + SGEMM, ReferenceORTGenericConv): lane j is output channel
+/// oc0 + j, summing the im2col rows k = (channel, row, column) of its group (padding rows are 0). One
+/// filter per group: products rounded, summed in groups of 4, 2, 1, each group added to the running total
+/// (MlasSgemmKernelM1Avx); otherwise FMA chains from 0 per K block of `chunk` rows, blocks added in order.
+static void ort_float_conv_generic(const dscsimd_ort *a) {
+#pragma clang fp contract(off)
+    const int32_t kh = a->kernel_h, kw = a->kernel_w, C = a->channels, M = a->out_c, G = a->groups;
+    const int32_t cg = C / G, mg = M / G, taps = kh * kw, K = cg * taps;
+    const int32_t blocks = (M + 15) / 16, stride_k = a->chunk > 0 ? a->chunk : K;
+    for (int32_t n = 0; n < a->batches; n++)
+        for (int32_t oy = 0; oy < a->out_h; oy++) {
+            const int32_t y0 = oy * a->stride_h - a->pad_top;
+            for (int32_t ox = 0; ox < a->out_w; ox++) {
+                const int32_t x0 = ox * a->stride_w - a->pad_left;
+                uint8_t *out = a->output + (((size_t)n * (size_t)a->out_h + (size_t)oy) * (size_t)a->out_w + (size_t)ox) * (size_t)M;
+                for (int32_t b = 0; b < blocks; b++) {
+                    const int32_t oc0 = b * 16;
+                    const int32_t lanes = M - oc0 < 16 ? M - oc0 : 16;
+                    const float *wb = a->weights + (size_t)b * (size_t)taps * (size_t)cg * 16;
+                    int32_t base[16];
+                    for (int32_t j = 0; j < 16; j++) base[j] = j < lanes ? ((oc0 + j) / mg) * cg : 0;
+                    v16sf total = (v16sf){0};
+                    int first = 1;
+                    int32_t k = 0;
+                    while (k < K) {
+                        const int32_t end = mg == 1 ? k + (K - k >= 4 ? 4 : (K - k >= 2 ? 2 : 1))
+                                                    : (k + stride_k < K ? k + stride_k : K);
+                        v16sf part = (v16sf){0};
+                        for (int32_t r = k; r < end; r++) {
+                            const int32_t ci = r / taps, t = r - ci * taps, ky = t / kw, kx = t - ky * kw;
+                            const int32_t iy = y0 + ky, ix = x0 + kx;
+                            v16sf x = (v16sf){0}, w;
+                            if (iy >= 0 && iy < a->in_h && ix >= 0 && ix < a->in_w) {
+                                const uint8_t *px = a->a + (((size_t)n * (size_t)a->in_h + (size_t)iy) * (size_t)a->in_w + (size_t)ix) * (size_t)C;
+                                for (int32_t j = 0; j < lanes; j++) x[j] = a->table[px[base[j] + ci]];
+                            }
+                            memcpy(&w, wb + ((size_t)t * (size_t)cg + (size_t)ci) * 16, 64);
+                            if (mg == 1) {
+                                const v16sf product = x * w;
+                                part = r == k ? product : part + product;
+                            } else {
+                                part = __builtin_elementwise_fma(x, w, part);
+                            }
+                        }
+                        total = first ? part : part + total;
+                        first = 0;
+                        k = end;
                     }
-                    if (a->act_lo > -__builtin_inff()) sum = __builtin_elementwise_max(sum, lo);
-                    if (a->act_hi < __builtin_inff()) sum = __builtin_elementwise_min(sum, hi);
-                    const int64_t k = M - oc0 < 16 ? M - oc0 : 16;
-                    ort_store_bytes(out + oc0, ort_quantize16(sum, a->scale, a->zero_point, a->lo, a->hi), k);
+                    ort_float_conv_store(a, total, out, oc0, lanes);
                 }
             }
         }
@@ -196,7 +255,10 @@ void KFN(dscsimd_ort)(const dscsimd_op *op) {
     case DSCSIMD_ORT_ADD_FLOAT: ort_add_float(a); break;
     case DSCSIMD_ORT_GLOBAL_AVERAGE: ort_global_average(a); break;
     case DSCSIMD_ORT_AVERAGE_POOL: ort_average_pool(a); break;
-    case DSCSIMD_ORT_FLOAT_CONV: ort_float_conv(a); break;
+    case DSCSIMD_ORT_FLOAT_CONV:
+        if (a->algorithm == 4) ort_float_conv_generic(a);
+        else ort_float_conv(a);
+        break;
     default: break;
     }
 }

@@ -122,6 +122,13 @@ public enum ORTFloatConvAlgorithm: UInt8, Sendable {
     case pointwise = 2
     /// One input and one output channel per group: the taps summed from 0 with FMA.
     case depthwise = 3
+    /// MLAS's generic float Conv (`MlasConv`: im2col then SGEMM), for the convs NchwcTransformer leaves
+    /// alone: per output the taps in im2col order (input channel, row, column; padding taps are zeros).
+    /// One output channel per group (depthwise, multiplier 1) runs `MlasSgemmKernelM1Avx`: products rounded,
+    /// summed in groups of 4 (then 2, then 1), each group's sum added to the running total. Otherwise the
+    /// SGEMM kernel: FMA from 0 within each K block of MLAS's stride (128 halved while ≥ K, doubled while
+    /// the output size is small), the blocks' sums added in order.
+    case generic = 4
 
     /// The algorithm's name in messages.
     public var name: String {
@@ -130,6 +137,7 @@ public enum ORTFloatConvAlgorithm: UInt8, Sendable {
         case .nchwc: return "nchwc"
         case .pointwise: return "pointwise"
         case .depthwise: return "depthwise"
+        case .generic: return "generic"
         }
     }
 }

@@ -2,7 +2,7 @@ import CDSCFlowSIMD
 
 /// QDQ Conv groups ONNX Runtime does not fuse: it runs DequantizeLinear, a float32 Conv on its MLAS NCHWc
 /// kernels (NchwcTransformer) and QuantizeLinear. DSCFlow repeats those float operations in their order
-/// (`ORTFloatConv`); convolutions the NchwcTransformer leaves to MLAS's generic Conv are refused.
+/// (`ORTFloatConv`), or on MLAS's generic im2col + SGEMM Conv for the convolutions NchwcTransformer leaves.
 extension ONNXGraphBuilder {
     /// Where the current node's output goes through an optional Relu or Clip (redundant or not) to one
     /// QuantizeLinear, with the activation's float bounds.
@@ -24,10 +24,10 @@ extension ONNXGraphBuilder {
         return ((ONNXQuantized(name: qout, params: params, type: zpType ?? .uint8), qIndex, clip), lo, hi)
     }
 
-    /// The MLAS algorithm ONNX Runtime 1.32's NchwcTransformer and MlasNchwcConv choose for this Conv, or nil
-    /// when the NchwcTransformer leaves it to MLAS's generic Conv (measured: group 1 needs fewer input
-    /// channels than the block or a multiple of 4; depthwise a multiple of 4 channels and multiplier 1;
-    /// other groups multiples of the block in and out per group).
+    /// The MLAS algorithm ONNX Runtime 1.32's NchwcTransformer and MlasNchwcConv choose for this Conv;
+    /// `.generic` when the NchwcTransformer leaves it to MLAS's generic Conv (measured: group 1 needs fewer
+    /// input channels than the block or a multiple of 4; depthwise a multiple of 4 channels and multiplier 1;
+    /// other groups multiples of the block in and out per group); nil for a dilation DSCFlow does not follow.
     static func floatAlgorithm(channels c: Int, outputs m: Int, groups: Int, kernel: (Int, Int), window w: Window2D,
                                block: Int) -> ORTFloatConvAlgorithm? {
         guard block > 0, w.dilationHeight == 1, w.dilationWidth == 1 else { return nil }
@@ -35,11 +35,11 @@ extension ONNXGraphBuilder {
         let pointwise = kernel == (1, 1) && w.padTop + w.padLeft + w.padBottom + w.padRight == 0
         if groups == 1 {
             if c < block { return .nchw }
-            guard c % 4 == 0 else { return nil }
+            guard c % 4 == 0 else { return .generic }
             return pointwise ? .pointwise : .nchwc
         }
-        if cg == 1 && mg == 1 { return c % 4 == 0 ? .depthwise : nil }
-        guard cg % block == 0, mg % block == 0 else { return nil }
+        if cg == 1 && mg == 1 { return c % 4 == 0 ? .depthwise : .generic }
+        guard cg % block == 0, mg % block == 0 else { return .generic }
         return pointwise ? .pointwise : .nchwc
     }
 
@@ -60,7 +60,11 @@ extension ONNXGraphBuilder {
         let (oh, ow) = try outputSize(win, height: h, width: wd)
         let block = Int(dscsimd_ort_nchwc_block_size())
         guard let algorithm = Self.floatAlgorithm(channels: c, outputs: m, groups: groups, kernel: (kh, kw), window: win, block: block) else {
-            throw unfusedFloat("\(reason); its \(c)→\(m) channels in \(groups) groups go to MLAS's generic float Conv, not the NCHWc kernels DSCFlow reproduces")
+            throw unfusedFloat("\(reason); its dilation is not 1")
+        }
+        // MLAS's SGEMM takes another kernel (M1TransposeB) for a one-pixel output of several filters per group.
+        if algorithm == .generic && oh * ow == 1 && m / groups > 1 {
+            throw unfusedFloat("\(reason); its 1×1 output goes to MLAS's transposed M=1 SGEMM kernel, which DSCFlow does not reproduce")
         }
         // DequantizeLinear of the weights, OIHW → OHWI.
         var filter = [Float](repeating: 0, count: w.values.count)

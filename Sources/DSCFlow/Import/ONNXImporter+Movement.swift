@@ -1,5 +1,5 @@
 /// Operators that move or select bytes (MaxPool, Flatten, Reshape, Transpose, Squeeze, Unsqueeze,
-/// Identity, Pad) and Relu/Clip, on an 8-bit tensor directly (QOperator format) or inside a QDQ group.
+/// Identity, Pad, nearest Resize) and Relu/Clip, on an 8-bit tensor directly (QOperator format) or inside a QDQ group.
 /// In a QDQ group ONNX Runtime either drops the DequantizeLinear/QuantizeLinear pair (same parameters)
 /// or computes in float; both give QuantizeLinear(DequantizeLinear(x)) of the moved bytes, so the group is
 /// the byte operation plus ONNX Runtime's requantization table where the parameters differ (monotone
@@ -31,10 +31,11 @@ extension ONNXGraphBuilder {
             absorb(out)
             return
         }
-        if let b = bound[xName], tensors[b.index].type == .float32, n.opType == "MaxPool" || n.opType == "Pad",
+        if let b = bound[xName], tensors[b.index].type == .float32, ["MaxPool", "Pad", "Resize"].contains(n.opType),
            let out = try quantizedOutput(), out.clipNode == nil {
-            // A float MaxPool or Pad of a float graph input, then QuantizeLinear: QuantizeLinear is elementwise
-            // and monotone, so Q(maxpool(x)) = maxpool(Q(x)) and Q(pad(x, c)) = pad(Q(x), Q(c)) exactly.
+            // A float MaxPool, Pad or nearest Resize of a float graph input, then QuantizeLinear: QuantizeLinear
+            // is elementwise and monotone, so Q(maxpool(x)) = maxpool(Q(x)), Q(pad(x, c)) = pad(Q(x), Q(c))
+            // and Q(resize(x)) = resize(Q(x)) (a selection) exactly.
             let q = ONNXQuantized(name: xName + "#quantized", params: out.q.params, type: out.q.type)
             let t = addTensor(q.name, q.type, tensors[b.index].shape)
             emit(.quantize(q.params), [b.index], t)
@@ -95,6 +96,8 @@ extension ONNXGraphBuilder {
             try emitTranspose(x, y, shape: s)
         case "Pad":
             try emitPad(x, y, shape: s, value: padValue)
+        case "Resize":
+            try emitResize(x, y, shape: s)
         default:
             throw unsupported("operator \(n.opType)")
         }

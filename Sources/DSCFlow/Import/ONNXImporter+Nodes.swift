@@ -23,10 +23,8 @@ extension ONNXGraphBuilder {
         case "AveragePool", "GlobalAveragePool": try importQDQAveragePool()
         case "Concat": try importQDQConcat()
         case "Softmax": try importQDQSoftmax()
-        case "MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Relu", "Clip", "Pad":
+        case "MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Relu", "Clip", "Pad", "Resize":
             try importDataMovement()
-        case "Resize":
-            throw unsupported("Resize is not imported yet (docs/ONNX.md)")
         default:
             throw unsupported("operator \(n.opType) is not supported (docs/ONNX.md lists the supported operators)")
         }

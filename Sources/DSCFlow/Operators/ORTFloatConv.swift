@@ -38,7 +38,8 @@ enum ORTFloatConv: OperatorDefinition {
         let (m, kh, kw, cg) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
         let mg = m / p.groups, taps = kh * kw, blocks = (m + 15) / 16
         // The kernel's 16 lanes share one group's input channels (or are depthwise lanes).
-        guard p.algorithm == .depthwise || p.groups == 1 || mg % 16 == 0 else { return .reference("groups of \(mg) output channels") }
+        // (The generic algorithm's lanes each gather their own group's channels.)
+        guard p.algorithm == .depthwise || p.algorithm == .generic || p.groups == 1 || mg % 16 == 0 else { return .reference("groups of \(mg) output channels") }
         let src = data.pointer.assumingMemoryBound(to: Float.self)
         return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_FLOAT_CONV), perISA: true,
                                   floats: 256 + blocks * taps * cg * 16 + blocks * 16) { a, t, _ in
@@ -64,7 +65,12 @@ enum ORTFloatConv: OperatorDefinition {
             a.input_signed = x.type == .int8 ? 1 : 0
             a.groups = Int32(p.groups)
             a.algorithm = Int32(p.algorithm.rawValue)
-            a.chunk = Int32(p.algorithm == .pointwise ? 128 : p.algorithm == .nchw ? 1 : p.algorithm == .depthwise ? 1 : p.blockSize)
+            switch p.algorithm {
+            case .pointwise: a.chunk = 128
+            case .nchw, .depthwise: a.chunk = 1
+            case .nchwc: a.chunk = Int32(p.blockSize)
+            case .generic: a.chunk = Int32(ReferenceORTFloatConv.sgemmStrideK(k: cg * taps, n: out.shape[1] * out.shape[2]))
+            }
             a.act_lo = p.activationMin; a.act_hi = p.activationMax
             a.scale = p.output.scale
             ORTPacking.output(&a, out, zeroPoint: p.output.zeroPoint)

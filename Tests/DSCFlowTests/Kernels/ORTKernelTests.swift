@@ -130,18 +130,22 @@ final class ORTKernelTests: KernelTestCase {
         }
     }
 
-    /// The float-path Conv on every MLAS algorithm, with and without bias and activation.
+    /// The float-path Conv on every MLAS algorithm (the generic one on depthwise, grouped and group-1 convs),
+    /// with and without bias and activation.
     func testFloatConvMatchesReference() throws {
         var g = SeededGenerator(seed: 0x0A7_0005)
         var cases = 0
         while cases < 200 {
             let seed = g.state
             let type = byteType(&g)
-            let algorithm: ORTFloatConvAlgorithm = [.nchw, .nchwc, .pointwise, .depthwise].randomElement(using: &g)!
+            let algorithm: ORTFloatConvAlgorithm = [.nchw, .nchwc, .pointwise, .depthwise, .generic, .generic].randomElement(using: &g)!
             let block = [8, 16].randomElement(using: &g)!
-            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: 1...10, using: &g), w = Int.random(in: 1...10, using: &g)
-            var c = Int.random(in: 1...40, using: &g), m = Int.random(in: 1...40, using: &g), groups = 1
-            var kh = Int.random(in: 1...3, using: &g), kw = Int.random(in: 1...3, using: &g)
+            // The generic algorithm's group-1 convs on larger images: N ≥ K > 128 (several SGEMM K blocks).
+            let genericKind = algorithm == .generic ? Int.random(in: 0..<3, using: &g) : -1, large = genericKind == 2
+            let n = Int.random(in: 1...2, using: &g), h = Int.random(in: large ? 14...18 : 1...10, using: &g)
+            let w = Int.random(in: large ? 14...18 : 1...10, using: &g)
+            var c = Int.random(in: large ? 15...30 : 1...40, using: &g), m = Int.random(in: 1...40, using: &g), groups = 1
+            var kh = Int.random(in: large ? 3...3 : 1...3, using: &g), kw = Int.random(in: large ? 3...3 : 1...3, using: &g)
             var win: Window2D
             if algorithm == .pointwise {
                 kh = 1; kw = 1
@@ -155,6 +159,14 @@ final class ORTKernelTests: KernelTestCase {
                 win.padTop = ry.before; win.padBottom = ry.after; win.padLeft = rx.before; win.padRight = rx.after
             }
             if algorithm == .depthwise { groups = c; m = c }
+            if algorithm == .generic {
+                // MLAS's generic Conv: depthwise (multiplier 1 or more), grouped, or group 1 (K up to 360: SGEMM K blocks)
+                switch genericKind {
+                case 0: groups = c; m = c * Int.random(in: 1...3, using: &g)
+                case 1: groups = [1, 2, 3, 4, 5].filter { c % $0 == 0 }.randomElement(using: &g)!; m = groups * Int.random(in: 1...5, using: &g)
+                default: break
+                }
+            }
             if algorithm == .nchw { c = Int.random(in: 1..<block, using: &g) }
             let (oh, ow) = win.outputSize(inputHeight: h, inputWidth: w)
             guard oh >= 1, ow >= 1 else { continue }
@@ -163,13 +175,29 @@ final class ORTKernelTests: KernelTestCase {
             let weights = (0..<(m * kh * kw * cg)).map { _ in Float(Int.random(in: -127...127, using: &g)) * Float.random(in: 0.001...0.05, using: &g) }
             let bias: [Float] = Bool.random(using: &g) ? [] : (0..<m).map { _ in Float.random(in: -2...2, using: &g) }
             let (lo, hi): (Float, Float) = [(-.infinity, .infinity), (0, .infinity), (0, 6), (-1, 1)].randomElement(using: &g)!
-            let p = ORTFloatConvParameters(window: win, groups: groups, algorithm: algorithm, blockSize: block, input: x, output: y,
+            var p = ORTFloatConvParameters(window: win, groups: groups, algorithm: algorithm, blockSize: block, input: x, output: y,
                                            bias: bias, activationMin: lo, activationMax: hi)
+            let input = g.bytes(n * h * w * c)
+            if Bool.random(using: &g) {
+                // A byte moves with a float's last bit only at a rounding tie: put the largest output at one
+                // (scale = |v| / 100.5), so a sum in another order than the reference's shows.
+                var largest: Float = 0
+                input.withUnsafeBytes { xb in
+                    weights.withUnsafeBufferPointer { wb in
+                        ReferenceORTFloatConv.floatOutputs(p, input: xb.baseAddress!, inputShape: Shape4(n, h, w, c), signed: type == .int8,
+                                                           weights: wb.baseAddress!, weightShape: [m, kh, kw, cg],
+                                                           outputShape: Shape4(n, oh, ow, m)) { _, v in if abs(v) > abs(largest) { largest = v } }
+                    }
+                }
+                if largest.isFinite && abs(largest) > 1e-6 {
+                    p.output = LinearQuantizationParameters(scale: abs(largest) / 100.5, zeroPoint: type == .int8 ? 0 : 128)
+                }
+            }
             let filter = Tensor(name: "w", type: .float32, shape: [m, kh, kw, cg],
                                 data: ConstantData(bytes: weights.withUnsafeBytes { [UInt8]($0) }))
             let model = try oneOp(.ortFloatConv(p), input: Tensor(name: "x", type: type, shape: [n, h, w, c]), constants: [filter],
                                   output: Tensor(name: "y", type: type, shape: [n, oh, ow, m]))
-            try assertSame(model, [g.bytes(n * h * w * c)], rounding: .double, kernel: Int(DSCSIMD_KERNEL_ORT),
+            try assertSame(model, [input], rounding: .double, kernel: Int(DSCSIMD_KERNEL_ORT),
                            "float conv seed \(seed) \(algorithm) block \(block) \(type) [\(n),\(h),\(w),\(c)]→\(m) \(win)")
             cases += 1
         }
