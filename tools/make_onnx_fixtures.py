@@ -16,6 +16,8 @@ Layout (Tests/DSCFlowTests/Fixtures/onnx):
   malformed/expected.tsv           the text each one's one-line error must contain (ONNXModelTests)
   float_conv/                      ONNX Runtime's float32 Conv output bits on the convs it runs in float
                                    (tools/onnx_float_conv_goldens.py; ONNXFloatConvTests)
+  float_pool/                      ONNX Runtime's float32 AveragePool/MaxPool output bits
+                                   (tools/onnx_float_pool_goldens.py; ONNXFloatPoolTests)
   resize_nearest.tsv               ONNX Runtime's nearest Resize indices (tools/onnx_resize_goldens.py)
 
 Usage: python tools/make_onnx_fixtures.py [--out DIR] [--check | --malformed]
@@ -35,6 +37,7 @@ import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onnx_float_conv_goldens  # noqa: E402
+import onnx_float_pool_goldens  # noqa: E402
 import onnx_resize_goldens  # noqa: E402
 import onnx_models as om  # noqa: E402
 
@@ -88,6 +91,13 @@ RESIZE = [("conv", 3, 1, 6, "relu"), ("resize", "scales", 2.0, "asymmetric", "fl
           ("resize", "sizes", (15, 7), "tf_half_pixel_for_nn", "ceil"),
           ("resize", "scales", 1.5, "half_pixel", "round_prefer_floor"), ("gap",)]
 
+# Float pools: an AveragePool (count_include_pad 1) on the float graph input, then AveragePools ONNX Runtime
+# leaves unfused in QDQ int8 (their output feeds a residual: the int8 pair stays, the input's becomes uint8),
+# on 5 channels (MLAS's vector kernel) and 16 (NCHWc), and a MaxPool.
+FLOAT_POOLS = [("avgpool", 3, 1, 1, 1), ("conv", 3, 1, 5, "relu"), ("avgpool", 2, 2, 0, 0),
+               ("res", [("dw", 3, 1, 1, "relu"), ("pw", 5, None)]), ("pw", 16, "relu"), ("avgpool", 3, 1, 1, 0),
+               ("res", [("dw", 3, 1, 1, None), ("pw", 16, "relu")]), ("maxpool", 2, 2, 0), ("gap",)]
+
 # name, specs, (channels, height, width), format, activation type, per-channel, description
 FIXTURES = [
     ("mobilenet_qdq_u8", MOBILENET, (3, 24, 24), "qdq", "u8", False,
@@ -136,6 +146,9 @@ FIXTURES = [
     ("resize_input_qop_u8", [("resize", "sizes", (11, 13), "half_pixel", "round_prefer_floor"), ("conv", 3, 2, 4, "relu"),
                              ("gap",)], (3, 6, 7), "qop", "u8", False,
      "a float Resize of the graph input before the first QuantizeLinear (QOperator leaves it in float)"),
+    ("floatpool_qdq_s8", FLOAT_POOLS, (3, 16, 15), "qdq", "s8", False,
+     "an AveragePool of the float graph input (before the first QuantizeLinear), then AveragePools whose output "
+     "two nodes read (int8 pair kept, input pair uint8: ONNX Runtime runs them unfused in float) on 5 and 16 channels"),
 ]
 
 CASES = [("rand0", 0, 1.0), ("rand1", 1, 1.0), ("wide", 2, 4.0)]
@@ -326,6 +339,7 @@ def check(root):
                     print(f"MISMATCH {name}/{case}/{f} ({tensor})")
                     bad += 1
     bad += onnx_float_conv_goldens.check(root)
+    bad += onnx_float_pool_goldens.check(root)
     bad += onnx_resize_goldens.check(root)
     print("check:", "all goldens reproduced" if bad == 0 else f"{bad} mismatches")
     return bad == 0
@@ -342,6 +356,7 @@ def main():
     if not a.malformed:
         make(a.out)
         onnx_float_conv_goldens.write(a.out)
+        onnx_float_pool_goldens.write(a.out)
         onnx_resize_goldens.write(a.out)
     malformed(a.out)
 

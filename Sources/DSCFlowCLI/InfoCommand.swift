@@ -121,6 +121,8 @@ enum OperatorDescription {
             return out
         case .ortFloatConv(let p):
             return window(p.window) + " float \(p.algorithm.name)/\(p.blockSize) groups \(p.groups) " + out
+        case .ortFloatPool(let p):
+            return window(p.window) + (p.maximum ? " max" : " average \(p.order)") + (p.countIncludePad ? " count_include_pad " : " ") + out
         case .resizeBilinear(let p):
             return "\(p.rows.count)x\(p.columns.count) weights 2^-\(p.rowFractionBits) x 2^-\(p.columnFractionBits) " + out
         }

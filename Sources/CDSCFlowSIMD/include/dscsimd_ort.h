@@ -31,6 +31,9 @@ enum {
     DSCSIMD_ORT_SOFTMAX = 9,
     /// The float-path Conv (`ORTFloatConvAlgorithm` order) on NHWC, weights packed per output-channel block.
     DSCSIMD_ORT_FLOAT_CONV = 10,
+    /// ONNX Runtime's float32 AveragePool / MaxPool on NHWC float32 (`ORTFloatPoolParameters`): `algorithm`
+    /// is the summation order (0 row-major, 1 columns first, 2 four lanes) or 3 for the maximum.
+    DSCSIMD_ORT_FLOAT_POOL = 11,
 };
 
 /// An ONNX Runtime operator in ONNX Runtime's arithmetic (docs/ONNX.md): one struct for all of them,
@@ -61,7 +64,7 @@ typedef struct dscsimd_ort {
     /// Pools and FLOAT_CONV: NHWC geometry.
     int32_t batches, in_h, in_w, channels, out_h, out_w, out_c;
     int32_t kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
-    /// AVERAGE_POOL: divide by the kernel size even where the window is clipped.
+    /// AVERAGE_POOL, FLOAT_POOL: divide by the kernel size even where the window is clipped.
     int32_t include_pad;
     /// SOFTMAX: rows of `depth`.
     int64_t rows;

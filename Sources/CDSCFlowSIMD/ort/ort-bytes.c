@@ -1,5 +1,5 @@
 // ONNX Runtime's byte operators, the same for every ISA (`dscsimd_ort`): DequantizeLinear and lookup
-// tables by raw byte, Transpose of any rank <= 6, and QLinearSoftmax (scalar float32 in ONNX Runtime's
+// tables by raw byte, Transpose of any rank <= 6, the float32 pools (MLAS's summation orders), and QLinearSoftmax (scalar float32 in ONNX Runtime's
 // order: its kernel is scalar too).
 #include "CDSCFlowSIMD.h"
 #include <math.h>
@@ -83,6 +83,65 @@ static void ort_softmax(const dscsimd_ort *a) {
     }
 }
 
+/// The sum of input window rows [ys, ye) x columns [xs, xe) of channel `c` (pixel stride `pc`, row
+/// stride `row`) in MLAS's order `order` (`ORTFloatPoolOrder`); every addition rounded to float32.
+static float ort_pool_sum(const float *x, int64_t row, int64_t pc, int32_t order, int32_t ys, int32_t ye, int32_t xs, int32_t xe) {
+    float acc = 0;
+    if (order == 1) {
+        for (int32_t ix = xs; ix < xe; ix++) {
+            float column = x[ys * row + ix * pc];
+            for (int32_t iy = ys + 1; iy < ye; iy++) column += x[iy * row + ix * pc];
+            acc = ix == xs ? column : acc + column;
+        }
+    } else if (order == 2) {
+        const int32_t width = xe - xs, count = (ye - ys) * width, body = count / 4 * 4;
+        float lanes[4] = {0, 0, 0, 0};
+        for (int32_t i = 0; i < body; i++) {
+            const float v = x[(ys + i / width) * row + (xs + i % width) * pc];
+            lanes[i % 4] = i < 4 ? v : lanes[i % 4] + v;
+        }
+        acc = body > 0 ? (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) : 0;
+        for (int32_t i = body; i < count; i++) acc += x[(ys + i / width) * row + (xs + i % width) * pc];
+    } else {
+        for (int32_t iy = ys; iy < ye; iy++) {
+            for (int32_t ix = xs; ix < xe; ix++) acc += x[iy * row + ix * pc];
+        }
+    }
+    return acc;
+}
+
+static void ort_float_pool(const dscsimd_ort *a) {
+    const float *in = (const float *)(const void *)a->a;
+    float *out = (float *)(void *)a->output;
+    const int64_t c = a->channels, row = (int64_t)a->in_w * c, image = (int64_t)a->in_h * row;
+    for (int32_t n = 0; n < a->batches; n++) {
+        const float *x = in + n * image;
+        for (int32_t oy = 0; oy < a->out_h; oy++) {
+            const int32_t y0 = oy * a->stride_h - a->pad_top;
+            const int32_t ys = y0 > 0 ? y0 : 0, ye = y0 + a->kernel_h < a->in_h ? y0 + a->kernel_h : a->in_h;
+            for (int32_t ox = 0; ox < a->out_w; ox++, out += c) {
+                const int32_t x0 = ox * a->stride_w - a->pad_left;
+                const int32_t xs = x0 > 0 ? x0 : 0, xe = x0 + a->kernel_w < a->in_w ? x0 + a->kernel_w : a->in_w;
+                const float count = (float)(a->include_pad ? a->kernel_h * a->kernel_w : (ye - ys) * (xe - xs));
+                for (int64_t ch = 0; ch < c; ch++) {
+                    if (a->algorithm == 3) {
+                        float m = -3.40282347e+38f;
+                        for (int32_t iy = ys; iy < ye; iy++) {
+                            for (int32_t ix = xs; ix < xe; ix++) {
+                                const float v = x[iy * row + ix * c + ch];
+                                m = v > m ? v : m;
+                            }
+                        }
+                        out[ch] = m;
+                    } else {
+                        out[ch] = ort_pool_sum(x + ch, row, c, a->algorithm, ys, ye, xs, xe) / count;
+                    }
+                }
+            }
+        }
+    }
+}
+
 void dscsimd_ort_bytes(const dscsimd_op *op) {
     const dscsimd_ort *a = &op->ort;
     switch (a->mode) {
@@ -90,6 +149,7 @@ void dscsimd_ort_bytes(const dscsimd_op *op) {
     case DSCSIMD_ORT_LOOKUP: ort_lookup(a); break;
     case DSCSIMD_ORT_TRANSPOSE: ort_transpose(a); break;
     case DSCSIMD_ORT_SOFTMAX: ort_softmax(a); break;
+    case DSCSIMD_ORT_FLOAT_POOL: ort_float_pool(a); break;
     default: break;
     }
 }

@@ -178,3 +178,38 @@ public struct ORTFloatConvParameters: Sendable {
         self.activationMax = activationMax
     }
 }
+
+/// The order in which ONNX Runtime's float32 AveragePool (MLAS) sums a window (docs/ONNX.md, "Float pools").
+public enum ORTFloatPoolOrder: UInt8, Sendable {
+    /// Row by row, each row left to right (MLAS NCHWc pool, when the channels are a multiple of the
+    /// NCHWc block; MLAS's generic 2-D kernel).
+    case rowMajor = 0
+    /// Each window column summed top to bottom, then the columns left to right (MLAS's vector 2-D kernel:
+    /// stride width ≤ 2, kernel ≤ 32, input width plus padding ≤ 2044).
+    case columnsFirst = 1
+    /// The whole image in four interleaved float lanes (element i into lane i mod 4), the lanes added as
+    /// (l0 + l2) + (l1 + l3), then the remainder (MLAS's global kernel: kernel = image, no padding, stride 1).
+    case fourLanes = 2
+}
+
+/// ONNX Runtime's float32 AveragePool or MaxPool on an NHWC float32 tensor (floor output size): the average
+/// is the window clipped to the image summed from its first element in `order`, divided (one float
+/// division) by the clipped count, or by the kernel's size with `countIncludePad`; the maximum is order-free.
+public struct ORTFloatPoolParameters: Sendable {
+    /// Kernel, strides and resolved padding.
+    public var window: Window2D
+    /// A MaxPool (else an AveragePool).
+    public var maximum: Bool
+    /// Divide by the kernel size even where the window is clipped.
+    public var countIncludePad: Bool
+    /// The summation order of the average.
+    public var order: ORTFloatPoolOrder
+
+    /// Float pool parameters.
+    public init(window: Window2D, maximum: Bool, countIncludePad: Bool, order: ORTFloatPoolOrder) {
+        self.window = window
+        self.maximum = maximum
+        self.countIncludePad = countIncludePad
+        self.order = order
+    }
+}

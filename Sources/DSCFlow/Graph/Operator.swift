@@ -32,6 +32,8 @@ public enum OperatorKind: Sendable {
     case ortSoftmax(ORTSoftmaxParameters)
     /// A QDQ Conv ONNX Runtime runs in float32 (DequantizeLinear, MLAS NCHWc Conv, QuantizeLinear).
     case ortFloatConv(ORTFloatConvParameters)
+    /// ONNX Runtime's float32 AveragePool / MaxPool (MLAS) on an NHWC float32 tensor.
+    case ortFloatPool(ORTFloatPoolParameters)
     /// Bilinear resize with tabulated integer weights (UltraNet's on-chip resize).
     case resizeBilinear(ResizeBilinearParameters)
 
@@ -59,6 +61,7 @@ public enum OperatorKind: Sendable {
         case .lookupTable: return "LOOKUP_TABLE"
         case .ortSoftmax: return "QLINEAR_SOFTMAX"
         case .ortFloatConv: return "FLOAT_CONV"
+        case .ortFloatPool(let p): return p.maximum ? "FLOAT_MAX_POOL" : "FLOAT_AVERAGE_POOL"
         case .resizeBilinear: return "RESIZE_BILINEAR"
         }
     }

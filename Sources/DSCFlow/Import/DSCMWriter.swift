@@ -120,7 +120,7 @@ public enum DSCMWriter {
         for op in model.operations {
             switch op.kind {
             case .quantize, .dequantize, .transpose, .ortAdd, .ortAveragePool, .ortGlobalAveragePool, .lookupTable,
-                 .ortSoftmax, .ortFloatConv:
+                 .ortSoftmax, .ortFloatConv, .ortFloatPool:
                 return true
             case .conv2D(let p), .depthwiseConv2D(let p):
                 if case .ortFloat = p.requantizer { return true }

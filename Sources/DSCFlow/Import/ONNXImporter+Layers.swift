@@ -58,10 +58,19 @@ extension ONNXGraphBuilder {
 
     mutating func importQDQAveragePool() throws(DSCError) {
         let ins = try dequantizedInputs()
-        guard let x = ins.first ?? nil else { throw unsupported("\(node.opType) whose input is not dequantized (a float pool)") }
+        guard let x = ins.first ?? nil else {
+            // A float AveragePool of a float tensor DSCFlow computes (a float graph input, or a float pool's output).
+            if node.opType == "AveragePool", let xn = node.inputs.first, let b = bound[xn], tensors[b.index].type == .float32 {
+                try importFloatPool(floatInput: xn)
+                return
+            }
+            throw unsupported("\(node.opType) whose input is not dequantized (a float pool)")
+        }
         guard let out = try quantizedOutput() else { throw unfusedFloat("its output is not quantized by one QuantizeLinear") }
         let xu = effectivelyUnsigned(x)
         guard xu == effectivelyUnsigned(out.q) else {
+            // ONNX Runtime leaves the group unfused: DequantizeLinear, float AveragePool, QuantizeLinear.
+            if node.opType == "AveragePool" { return try emitUnfusedFloatPool(x, out) }
             throw unfusedFloat("input and output types differ once int8 pairs are converted to uint8")
         }
         if xu && x.type == .int8 {

@@ -45,6 +45,10 @@ extension ONNXGraphBuilder {
             absorb(out)
             return
         }
+        if n.opType == "MaxPool", let b = bound[xName], tensors[b.index].type == .float32 {
+            try importFloatPool(floatInput: xName)  // a float MaxPool whose output stays float
+            return
+        }
         guard let b = bound[xName], tensors[b.index].type == .int8 || tensors[b.index].type == .uint8 else {
             throw unsupported("\(n.opType) of '\(xName)', which is not an 8-bit tensor (a float \(n.opType))")
         }

@@ -33,6 +33,7 @@ extension OperatorKind {
         case .lookupTable(let p): return try v.visit(LookupTable.self, p)
         case .ortSoftmax(let p): return try v.visit(QLinearSoftmax.self, p)
         case .ortFloatConv(let p): return try v.visit(ORTFloatConv.self, p)
+        case .ortFloatPool(let p): return try v.visit(ORTFloatPool.self, p)
         case .resizeBilinear(let p): return try v.visit(ResizeBilinear.self, p)
         }
     }
@@ -42,8 +43,8 @@ extension OperatorKind {
 enum OperatorRegistry {
     /// The IR case of a `.dscm` kind code with its parameters read from `c`, or nil for an unknown code.
     static func decodeDSCM(kind: UInt32, _ c: inout DSCMCursor, index: Int) throws(DSCError) -> OperatorKind? {
-        // ONNX Runtime's operators (kinds 32…40) came with format version 3.
-        if kind >= QuantizeLinear.dscmKind && kind <= ORTFloatConv.dscmKind {
+        // ONNX Runtime's operators (kinds 32…41) came with format version 3.
+        if kind >= QuantizeLinear.dscmKind && kind <= ORTFloatPool.dscmKind {
             try c.requireVersion(3, "operator \(index): kind \(kind) (an ONNX Runtime operator)")
         }
         switch kind {
@@ -68,6 +69,7 @@ enum OperatorRegistry {
         case LookupTable.dscmKind: return .lookupTable(try LookupTable.decode(&c, index: index))
         case QLinearSoftmax.dscmKind: return .ortSoftmax(try QLinearSoftmax.decode(&c, index: index))
         case ORTFloatConv.dscmKind: return .ortFloatConv(try ORTFloatConv.decode(&c, index: index))
+        case ORTFloatPool.dscmKind: return .ortFloatPool(try ORTFloatPool.decode(&c, index: index))
         case ResizeBilinear.dscmKind:
             try c.requireVersion(2, "operator \(index): RESIZE_BILINEAR")
             return .resizeBilinear(try ResizeBilinear.decode(&c, index: index))

@@ -106,6 +106,42 @@ final class ORTKernelTests: KernelTestCase {
         }
     }
 
+    /// FLOAT_AVERAGE_POOL / FLOAT_MAX_POOL: every summation order and the maximum, explicit pads below the
+    /// kernel, float inputs with ties, ±0, infinities and huge values.
+    func testFloatPoolMatchesReference() throws {
+        var g = SeededGenerator(seed: 0x0A7_0006)
+        var cases = 0, kinds: Set<String> = []
+        while cases < 300 {
+            let seed = g.state
+            let s = shape(&g)
+            let kh = Int.random(in: 1...min(s[1] + 2, 5), using: &g), kw = Int.random(in: 1...min(s[2] + 2, 5), using: &g)
+            let pads = (0..<4).map { i in Int.random(in: 0..<(i % 2 == 0 ? kh : kw), using: &g) }
+            let win = Window2D(kernelHeight: kh, kernelWidth: kw, strideHeight: Int.random(in: 1...3, using: &g),
+                               strideWidth: Int.random(in: 1...3, using: &g), padding: .explicit,
+                               padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3])
+            guard s[1] + pads[0] + pads[2] >= kh, s[2] + pads[1] + pads[3] >= kw else { continue }
+            let (oh, ow) = win.outputSize(inputHeight: s[1], inputWidth: s[2])
+            guard oh >= 1, ow >= 1 else { continue }
+            let maximum = Int.random(in: 0..<4, using: &g) == 0
+            let order = ORTFloatPoolOrder(rawValue: UInt8.random(in: 0...2, using: &g))!
+            let p = ORTFloatPoolParameters(window: win, maximum: maximum, countIncludePad: Bool.random(using: &g), order: order)
+            kinds.insert(maximum ? "max" : "\(order)")
+            let model = try oneOp(.ortFloatPool(p), input: Tensor(name: "x", type: .float32, shape: s), constants: [],
+                                  output: Tensor(name: "y", type: .float32, shape: [s[0], oh, ow, s[3]]))
+            // No NaN: which NaN an addition returns depends on its operand order, which C compilers may swap
+            // (a quantized consumer maps every NaN alike).
+            var bytes = floatBytes(&g, s.reduce(1, *), scale: Float(sign: .plus, exponent: -3, significand: 1))
+            for i in stride(from: 0, to: bytes.count, by: 4) where Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8
+                                                                        | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24).isNaN {
+                bytes[i + 3] &= 0x3F  // a finite value
+            }
+            try assertSame(model, [bytes],
+                           rounding: .double, kernel: Int(DSCSIMD_KERNEL_ORT_BYTES), "float pool seed \(seed) \(s) \(p)")
+            cases += 1
+        }
+        XCTAssertEqual(kinds.count, 4)
+    }
+
     func testSoftmaxTransposeAndTablesMatchReference() throws {
         var g = SeededGenerator(seed: 0x0A7_0004)
         for _ in 0..<200 {
