@@ -28,12 +28,7 @@ enum ORTFloatPool: OperatorDefinition {
         let x = c.input(), out = c.output
         if x.isConstant { return .reference("constant input") }
         return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_FLOAT_POOL), perISA: false) { a, _, _ in
-            a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
-            a.out_h = Int32(out.shape[1]); a.out_w = Int32(out.shape[2])
-            a.kernel_h = Int32(p.window.kernelHeight); a.kernel_w = Int32(p.window.kernelWidth)
-            a.stride_h = Int32(p.window.strideHeight); a.stride_w = Int32(p.window.strideWidth)
-            a.pad_top = Int32(p.window.padTop); a.pad_left = Int32(p.window.padLeft)
-            a.include_pad = p.countIncludePad ? 1 : 0
+            ORTPacking.poolGeometry(&a, x, out, p.window, includePad: p.countIncludePad)
             a.algorithm = p.maximum ? 3 : Int32(p.order.rawValue)
         }
     }

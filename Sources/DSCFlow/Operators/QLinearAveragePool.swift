@@ -24,12 +24,7 @@ enum QLinearAveragePool: OperatorDefinition {
         let x = c.input(), out = c.output
         if x.isConstant { return .reference("constant input") }
         return ORTPacking.prepare(target, mode: Int32(DSCSIMD_ORT_AVERAGE_POOL), perISA: true, floats: 256) { a, t, _ in
-            a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
-            a.out_h = Int32(out.shape[1]); a.out_w = Int32(out.shape[2])
-            a.kernel_h = Int32(p.window.kernelHeight); a.kernel_w = Int32(p.window.kernelWidth)
-            a.stride_h = Int32(p.window.strideHeight); a.stride_w = Int32(p.window.strideWidth)
-            a.pad_top = Int32(p.window.padTop); a.pad_left = Int32(p.window.padLeft)
-            a.include_pad = p.countIncludePad ? 1 : 0
+            ORTPacking.poolGeometry(&a, x, out, p.window, includePad: p.countIncludePad)
             a.scale = p.output.scale
             ORTPacking.output(&a, out, zeroPoint: p.output.zeroPoint)
             ORTPacking.dequantizationTable(p.input, signed: x.type == .int8, into: t)

@@ -35,6 +35,16 @@ enum ORTPacking {
         }
     }
 
+    /// The NHWC geometry of a pool from `x` to `out` over window `w` into `a`.
+    static func poolGeometry(_ a: inout dscsimd_ort, _ x: Tensor, _ out: Tensor, _ w: Window2D, includePad: Bool) {
+        a.batches = Int32(x.shape[0]); a.in_h = Int32(x.shape[1]); a.in_w = Int32(x.shape[2]); a.channels = Int32(x.shape[3])
+        a.out_h = Int32(out.shape[1]); a.out_w = Int32(out.shape[2])
+        a.kernel_h = Int32(w.kernelHeight); a.kernel_w = Int32(w.kernelWidth)
+        a.stride_h = Int32(w.strideHeight); a.stride_w = Int32(w.strideWidth)
+        a.pad_top = Int32(w.padTop); a.pad_left = Int32(w.padLeft)
+        a.include_pad = includePad ? 1 : 0
+    }
+
     /// An 8-bit output's range and zero point into `a`.
     static func output(_ a: inout dscsimd_ort, _ t: Tensor, zeroPoint: Int32) {
         a.lo = t.type.range.lowerBound
