@@ -336,7 +336,7 @@ test-sanitizers:
 
 FUZZ_DIR     := .build/fuzz
 FUZZ_TARGETS := fuzz-tflite fuzz-dscm fuzz-skrskr fuzz-png fuzz-jpeg fuzz-capi
-## Seconds each target runs in `make fuzz` (CI: 30).
+## Seconds each target runs in `make fuzz` (CI: 20, DSCFLOW_CI_FUZZ_SECONDS).
 SECONDS      ?= 30
 
 # SwiftPM hands swiftc one -sanitize= flag per sanitizer, and swiftc keeps only the last one: with
