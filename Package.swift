@@ -22,7 +22,8 @@ let package = Package(
     ],
     targets: [
         // Thin C shims for what Swift cannot spell portably (clock, stdio without Glibc, SIMD intrinsics).
-        .target(name: "CDSCFlowSupport"),
+        // -O2 even in debug builds: SHA-256 of every imported SkrSkr / iSmart3 / UltraNet file.
+        .target(name: "CDSCFlowSupport", cSettings: [.unsafeFlags(["-O2"])]),
         // The system libpng (Debian: libpng-dev), used through its simplified png_image_* API.
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // The system libjpeg-turbo (Debian: libturbojpeg0-dev), through its TurboJPEG API: the decoder

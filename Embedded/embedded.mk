@@ -26,11 +26,13 @@ QEMU_TIMEOUT ?= 600
 EMB_UNICODE  := $(dir $(shell command -v $(SWIFT) 2>/dev/null))../lib/swift/embedded
 
 # The sources of the two modules and the C files (portable kernels only: x86 ISA builds and the pthread
-# workers stay out; Embedded/device/platform.c stands in for the workers and CDSCFlowSupport, whose aligned.c the firmware shares).
+# workers stay out; Embedded/device/platform.c stands in for the workers and CDSCFlowSupport, whose aligned.c the firmware shares and
+# whose sha256.c the runtime carries).
 EMB_CORE_SOURCES := $(shell find Sources/DSCFlow -name '*.swift' | sort)
 EMB_CAPI_SOURCES := $(filter-out %/ImageFunctions.swift,$(wildcard Sources/DSCFlowCAPI/*.swift))
 EMB_C_SOURCES    := $(filter-out %-avx2.c %-avxvnni.c %-avx512vnni.c %-avx512vbmi.c %/threads.c, \
-                      $(shell find Sources/CDSCFlowSIMD -name '*.c' | sort)) Sources/CDSCFlowCAPI/capi_shims.c
+                      $(shell find Sources/CDSCFlowSIMD -name '*.c' | sort)) Sources/CDSCFlowCAPI/capi_shims.c \
+                    Sources/CDSCFlowSupport/sha256.c
 
 EMB_SWIFTFLAGS := -enable-experimental-feature Embedded -wmo -Osize -parse-as-library -package-name DSCFlow \
 	-Xfrontend -function-sections -Xfrontend -disable-implicit-concurrency-module-import \

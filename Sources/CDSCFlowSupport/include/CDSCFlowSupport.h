@@ -1,4 +1,5 @@
-// C shims for the DSCFlow library: only what Swift cannot spell without Foundation or Glibc.
+// C shims for the DSCFlow library: what Swift cannot spell without Foundation or Glibc, and SHA-256
+// (see sha256.c).
 #ifndef CDSCFLOW_SUPPORT_H
 #define CDSCFLOW_SUPPORT_H
 
@@ -46,6 +47,9 @@ const char *dsc_strerror(int code);
 /// The C library's exp(x) in double precision (what numpy's float64 scalars and Python's
 /// math.exp use on the hosts DSCFlow reproduces), for bit-exact host-side decoders.
 double dsc_exp(double x);
+
+/// SHA-256 (FIPS 180-4) of `size` bytes at `data` (NULL allowed when `size` is 0) into `digest`.
+void dsc_sha256(const void *data, size_t size, uint8_t digest[32]);
 
 #ifdef __cplusplus
 }

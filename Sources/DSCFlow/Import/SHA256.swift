@@ -1,64 +1,15 @@
-/// SHA-256 (FIPS 180-4) of a byte buffer, for provenance records (`dscflow.source`): a model
-/// records the digest of the files it was imported from instead of their local paths.
-package enum SHA256 {
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+import CDSCFlowSupport
 
+/// SHA-256 (FIPS 180-4) of a byte buffer, for provenance records (`dscflow.source`): a model
+/// records the digest of the files it was imported from instead of their local paths. The hashing
+/// is `dsc_sha256` in CDSCFlowSupport (see sha256.c for why it is C).
+package enum SHA256 {
     /// The 32-byte digest of `bytes`.
     package static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-        // The message, a 1 bit, zeros up to 56 mod 64 bytes, and the bit length (big-endian): the whole
-        // blocks are read in place, the rest from a copy of at most two blocks.
-        let n = bytes.count
-        let full = n / 64 * 64
-        var tail = [UInt8](repeating: 0, count: (n - full + 9 + 63) / 64 * 64)
-        for i in full..<n { tail[i - full] = bytes[i] }
-        tail[n - full] = 0x80
-        let bits = UInt64(n) &* 8
-        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            if let base = bytes.baseAddress {
-                for start in stride(from: 0, to: full, by: 64) { compress(&h, base + start, w) }
-            }
-            tail.withUnsafeBytes { t in
-                for start in stride(from: 0, to: t.count, by: 64) { compress(&h, t.baseAddress! + start, w) }
-            }
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            dsc_sha256(bytes.baseAddress, bytes.count, out.baseAddress!)
+            count = 32
         }
-        return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { v in
-            (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) }
-        }
-    }
-
-    /// One 64-byte block at `block` into the state `h`; `w` is the 64-word message schedule.
-    private static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
-                                 _ block: UnsafeRawPointer, _ w: UnsafeMutableBufferPointer<UInt32>) {
-        let w = w.baseAddress!
-        for t in 0..<16 { w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
-        for t in 16..<64 {
-            let a = w[t &- 15], b = w[t &- 2]
-            let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >> 3)
-            let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >> 10)
-            w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, hh) = h
-        k.withUnsafeBufferPointer { k in
-            let k = k.baseAddress!
-            for t in 0..<64 {
-                let t1 = hh &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[t] &+ w[t]
-                let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-        }
-        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
 
     /// The digest as 64 lowercase hexadecimal digits.
@@ -66,6 +17,4 @@ package enum SHA256 {
         let digits = Array("0123456789abcdef")
         return String(digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
-
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x &>> n | x &<< (32 &- n) }
 }

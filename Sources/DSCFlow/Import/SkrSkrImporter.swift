@@ -35,8 +35,30 @@ public enum SkrSkrImporter {
     /// are recorded as for `importModel(combined:name:)`: last path component and SHA-256.
     public static func importModel(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
                                    weightsName: String = "SkyNet.wt", biasMultipliersName: String = "SkyNet.bm") throws(DSCError) -> Model {
-        try build(weights: wt, biasMultipliers: bm,
-                  source: provenance(weightsName, wt) + " + " + provenance(biasMultipliersName, bm))
+        // The sizes first: a wrong file is refused before it is hashed.
+        try checkSizes(weights: wt, biasMultipliers: bm)
+        return try build(weights: wt, biasMultipliers: bm,
+                         source: provenance(weightsName, wt) + " + " + provenance(biasMultipliersName, bm))
+    }
+
+    /// How many bytes, read as int8, are outside [−32, 31], i.e. whose b + 32 (mod 256) is 64 or more:
+    /// eight bytes at a time (each lane gets b + 32 without carries into the next; a lane is counted
+    /// when bit 7 or bit 6 of its sum is set), the last few one by one.
+    package static func countOutsideSixBits(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let n = bytes.count
+        var count = 0, i = 0
+        while n - i >= 8 {
+            let x = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let y = ((x & 0x7f7f_7f7f_7f7f_7f7f) &+ 0x2020_2020_2020_2020) ^ (x & 0x8080_8080_8080_8080)
+            count &+= ((y | y &<< 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            i &+= 8
+        }
+        while i < n {
+            let b = Int8(bitPattern: bytes[i])
+            if b < -32 || b > 31 { count += 1 }
+            i += 1
+        }
+        return count
     }
 
     /// "NAME (sha256 HEX)" with NAME reduced to its last path component.
@@ -45,14 +67,18 @@ public enum SkrSkrImporter {
         return "\(file) (sha256 \(SHA256.hex(bytes)))"
     }
 
-    private static func build(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
-                              source: String) throws(DSCError) -> Model {
+    private static func checkSizes(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer) throws(DSCError) {
         guard wt.count == weightFileBytes else {
             throw DSCError.malformedModel("SkrSkr weight file: \(wt.count) bytes; expected exactly \(weightFileBytes) (13792 words of 32 weights)")
         }
         guard bm.count == biasMultiplierFileBytes else {
             throw DSCError.malformedModel("SkrSkr bias/multiplier file: \(bm.count) bytes; expected exactly \(biasMultiplierFileBytes) (428 words of 16 int16)")
         }
+    }
+
+    private static func build(weights wt: UnsafeRawBufferPointer, biasMultipliers bm: UnsafeRawBufferPointer,
+                              source: String) throws(DSCError) -> Model {
+        try checkSizes(weights: wt, biasMultipliers: bm)
         let params = SkrSkrParameters(weights: wt, biasMultipliers: bm)
         var builder = SkrSkrGraphBuilder(params: params, source: source)
         return try builder.build()
@@ -99,7 +125,7 @@ struct SkrSkrParameters {
     init(weights: UnsafeRawBufferPointer, biasMultipliers: UnsafeRawBufferPointer) {
         wt = weights
         bm = biasMultipliers
-        for b in weights where Int8(bitPattern: b) < -32 || Int8(bitPattern: b) > 31 { outOfRangeWeights += 1 }
+        outOfRangeWeights = SkrSkrImporter.countOutsideSixBits(weights)
     }
 
     /// The accelerator loads a byte into a signed 6-bit register: the low 6 bits, sign-extended

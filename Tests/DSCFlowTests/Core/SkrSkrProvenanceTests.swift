@@ -21,6 +21,22 @@ final class SkrSkrProvenanceTests: XCTestCase {
                        "98cb8c1375c3931d019e477289812c1f0cf15972aa5c81469381545b9224d9ab")
     }
 
+    /// The eight-at-a-time count of weight bytes the 6-bit registers truncate, against the byte rule,
+    /// on random bytes of every length up to 40 at every offset up to 7 (the tail and unaligned loads).
+    func testTheOutOfRangeWeightCountEqualsTheByteRule() {
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<2000 {
+            let bytes = (0..<48).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let offset = trial % 8, count = trial / 8 % 41
+            let slice = bytes[offset..<offset + count]
+            let expected = slice.filter { Int8(bitPattern: $0) < -32 || Int8(bitPattern: $0) > 31 }.count
+            let got = bytes.withUnsafeBytes { SkrSkrImporter.countOutsideSixBits(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + count])) }
+            XCTAssertEqual(got, expected, "bytes \(Array(slice))")
+        }
+        // Every byte value once: 192 of the 256 are outside [-32, 31].
+        XCTAssertEqual((0...255).map { UInt8($0) }.withUnsafeBytes { SkrSkrImporter.countOutsideSixBits($0) }, 192)
+    }
+
     func testTheSameWeightsFromTwoDirectoriesGiveTheSameDSCMBytes() throws {
         let shared = try SkrSkrTestData.sharedOrSkip()
         let bin = try SkrSkrTestData.bytes(shared + "/skrskr/SkyNet.bin")
