@@ -13,8 +13,6 @@ point, signed (int8 input); <name>.x.bin input bytes NCHW, .w.bin float32 OIHW w
 bias, .y.bin ONNX Runtime's float32 NCHW output.
 """
 
-import os
-
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
@@ -57,29 +55,14 @@ def cases():
         bias = rng.normal(0, 0.3, m).astype(np.float32)
         y = om.run_ort(conv_model(c, m, groups, k, stride, h, w, weights, bias).SerializeToString(), x)[0]
         row = [f"case{i:02d}", c, m, groups, k, stride, k // 2, h, w, repr(float(scale)), zp, int(signed)]
-        yield row, q.astype(np.int8 if signed else np.uint8), weights, bias, y
+        yield row, [("x", q.astype(np.int8 if signed else np.uint8)), ("w", weights), ("b", bias), ("y", y)]
 
 
 def write(out):
-    d = os.path.join(out, "float_conv")
-    os.makedirs(d, exist_ok=True)
-    rows = ["name\tchannels\tfilters\tgroups\tkernel\tstride\tpad\theight\twidth\tscale\tzero_point\tsigned"]
-    for row, q, weights, bias, y in cases():
-        rows.append("\t".join(map(str, row)))
-        for suffix, a in (("x", q), ("w", weights), ("b", bias), ("y", y)):
-            a.tofile(os.path.join(d, f"{row[0]}.{suffix}.bin"))
-    with open(os.path.join(d, "cases.tsv"), "w") as fh:
-        fh.write("\n".join(rows) + "\n")
-    print(f"float_conv: {len(rows) - 1} convolutions")
+    om.write_goldens(out, "float_conv", "name\tchannels\tfilters\tgroups\tkernel\tstride\tpad\theight\twidth\tscale"
+                     "\tzero_point\tsigned", cases(), "convolutions")
 
 
 def check(out):
     """The number of cases whose committed output differs from ONNX Runtime's now."""
-    d = os.path.join(out, "float_conv")
-    bad = 0
-    for row, _, _, _, y in cases():
-        if not np.array_equal(np.fromfile(os.path.join(d, f"{row[0]}.y.bin"), np.float32).view(np.uint32),
-                              y.reshape(-1).view(np.uint32)):
-            print(f"MISMATCH float_conv/{row[0]}")
-            bad += 1
-    return bad
+    return om.check_goldens(out, "float_conv", cases())

@@ -13,8 +13,6 @@ right), count_include_pad, scale, zero point, signed; <name>.x.bin input bytes N
 float32 NCHW output.
 """
 
-import os
-
 import numpy as np
 from onnx import TensorProto, helper
 
@@ -56,30 +54,14 @@ def cases():
         x = (q - zp).astype(np.float32) * scale
         y = om.run_ort(pool_model(op, c, h, w, k, stride, pads, cip).SerializeToString(), x)[0]
         row = [f"case{i:02d}", op, c, h, w, k[0], k[1], stride[0], stride[1], *pads, cip, repr(float(scale)), zp, int(signed)]
-        yield row, q.astype(np.int8 if signed else np.uint8), y
+        yield row, [("x", q.astype(np.int8 if signed else np.uint8)), ("y", y)]
 
 
 def write(out):
-    d = os.path.join(out, "float_pool")
-    os.makedirs(d, exist_ok=True)
-    rows = ["name\top\tchannels\theight\twidth\tkernel_h\tkernel_w\tstride_h\tstride_w\tpad_t\tpad_l\tpad_b\tpad_r"
-            "\tcount_include_pad\tscale\tzero_point\tsigned"]
-    for row, q, y in cases():
-        rows.append("\t".join(map(str, row)))
-        q.tofile(os.path.join(d, f"{row[0]}.x.bin"))
-        y.tofile(os.path.join(d, f"{row[0]}.y.bin"))
-    with open(os.path.join(d, "cases.tsv"), "w") as fh:
-        fh.write("\n".join(rows) + "\n")
-    print(f"float_pool: {len(rows) - 1} pools")
+    om.write_goldens(out, "float_pool", "name\top\tchannels\theight\twidth\tkernel_h\tkernel_w\tstride_h\tstride_w"
+                     "\tpad_t\tpad_l\tpad_b\tpad_r\tcount_include_pad\tscale\tzero_point\tsigned", cases(), "pools")
 
 
 def check(out):
     """The number of cases whose committed output differs from ONNX Runtime's now."""
-    d = os.path.join(out, "float_pool")
-    bad = 0
-    for row, _, y in cases():
-        if not np.array_equal(np.fromfile(os.path.join(d, f"{row[0]}.y.bin"), np.float32).view(np.uint32),
-                              y.reshape(-1).view(np.uint32)):
-            print(f"MISMATCH float_pool/{row[0]}")
-            bad += 1
-    return bad
+    return om.check_goldens(out, "float_pool", cases())

@@ -31,6 +31,7 @@ Layer specs (`c` is the current channel count):
 """
 
 import logging
+import os
 
 import numpy as np
 import onnx
@@ -262,3 +263,32 @@ def with_outputs(model, names):
         if n in infos and n not in existing:
             m.graph.output.append(infos[n])
     return m
+
+
+def write_goldens(out, kind, header, cases, what):
+    """Writes a float-golden set: <out>/<kind>/cases.tsv (`header`, then one row per case) and each case's
+    arrays as <row name>.<suffix>.bin. `cases` yields (row, [(suffix, array), ...]); `what` names a case."""
+    d = os.path.join(out, kind)
+    os.makedirs(d, exist_ok=True)
+    rows = [header]
+    for row, arrays in cases:
+        rows.append("\t".join(map(str, row)))
+        for suffix, a in arrays:
+            a.tofile(os.path.join(d, f"{row[0]}.{suffix}.bin"))
+    with open(os.path.join(d, "cases.tsv"), "w") as fh:
+        fh.write("\n".join(rows) + "\n")
+    print(f"{kind}: {len(rows) - 1} {what}")
+
+
+def check_goldens(out, kind, cases):
+    """The number of cases whose committed float32 output (<name>.y.bin) differs in any bit from the "y" array
+    `cases` computes now (ONNX Runtime's output)."""
+    d = os.path.join(out, kind)
+    bad = 0
+    for row, arrays in cases:
+        y = dict(arrays)["y"]
+        if not np.array_equal(np.fromfile(os.path.join(d, f"{row[0]}.y.bin"), np.float32).view(np.uint32),
+                              y.reshape(-1).view(np.uint32)):
+            print(f"MISMATCH {kind}/{row[0]}")
+            bad += 1
+    return bad
