@@ -9,7 +9,7 @@ FUZZ_COUNT  ?= 40
 FUZZ_SEED   ?= 2026
 ONNX_FUZZ_COUNT ?= 24
 
-.PHONY: all build test check-docs test-swift test-fuzz test-fuzz-onnx cli-release clean lib cli install stage test-capi examples wheel test-wheel \
+.PHONY: all build test check-docs test-swift test-fuzz test-fuzz-onnx cli-release clean lib cli install stage test-capi examples wheel test-wheel fuzz-deps \
         example-c example-cpp example-python example-firmware
 
 all: build
@@ -345,11 +345,30 @@ SECONDS      ?= 30
 # -fsanitize flags, so the C targets get both from SwiftPM's flags.
 FUZZ_SWIFT   := --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xcc -Wno-pass-failed
 
-## Build the libFuzzer targets of Tests/Fuzz (with ASan) in $(FUZZ_DIR).
-## Compiler warnings fail it (NOT_A_WARNING is not one).
+# libpng and TurboJPEG with ASan and coverage (tools/build_fuzz_deps.sh: Debian's orig tarballs, pinned
+# SHA-256; needs curl and cmake), linked into the fuzz targets in place of the system's copies.
+FUZZ_DEPS    := .build/fuzz-deps
+
+## Build instrumented libpng and TurboJPEG in $(FUZZ_DEPS) (once; remove the directory to rebuild).
+fuzz-deps: $(FUZZ_DEPS)/lib/pkgconfig/libturbojpeg.pc
+$(FUZZ_DEPS)/lib/pkgconfig/libturbojpeg.pc: tools/build_fuzz_deps.sh
+	sh tools/build_fuzz_deps.sh $(FUZZ_DEPS) $(TOOLCHAIN_BIN)clang
+
+## Build the libFuzzer targets of Tests/Fuzz (with ASan) in $(FUZZ_DIR), against the instrumented
+## libpng and TurboJPEG of fuzz-deps; where those cannot be built (no network, no cmake) against the
+## system's uninstrumented ones, and it says so. Compiler warnings fail it (NOT_A_WARNING is not one).
+# SwiftPM rebuilds everything when its environment changes: make's own variables and `SECONDS=N` (a
+# command-line variable, exported) stay out of it.
 fuzz-build:
-	@mkdir -p $(BUILD_DIR); log=$(BUILD_DIR)/fuzz-build.log; \
-	$(SWIFT) build -c release --package-path Tests/Fuzz --scratch-path $(CURDIR)/$(FUZZ_DIR) \
+	@if $(MAKE) --no-print-directory fuzz-deps; then mode=instrumented; \
+	else mode=system; echo "fuzz-build: NOTE: instrumented libpng/TurboJPEG could not be built (above);" \
+		"the fuzz targets use the system's uninstrumented libraries"; fi; \
+	if [ -d $(FUZZ_DIR) ] && [ "$$(cat $(FUZZ_DIR)/deps-mode 2>/dev/null || echo system)" != $$mode ]; then \
+		echo "fuzz-build: $(FUZZ_DIR) was built against other libraries: removed"; rm -rf $(FUZZ_DIR); fi; \
+	if [ $$mode = instrumented ]; then PKG_CONFIG_PATH=$(CURDIR)/$(FUZZ_DEPS)/lib/pkgconfig; export PKG_CONFIG_PATH; fi; \
+	echo "fuzz-build: libpng and TurboJPEG: $$mode"; \
+	mkdir -p $(BUILD_DIR) $(FUZZ_DIR); echo $$mode > $(FUZZ_DIR)/deps-mode; log=$(BUILD_DIR)/fuzz-build.log; \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u SECONDS $(SWIFT) build -c release --package-path Tests/Fuzz --scratch-path $(CURDIR)/$(FUZZ_DIR) \
 		$(FUZZ_SWIFT) > $$log 2>&1; status=$$?; tail -3 $$log; \
 	if [ $$status -ne 0 ]; then cat $$log; exit $$status; fi; \
 	if grep 'warning:' $$log | grep -v "$(NOT_A_WARNING)" | grep -q .; then \
