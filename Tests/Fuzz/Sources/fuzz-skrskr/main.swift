@@ -2,11 +2,12 @@ import DSCFlow
 import FuzzSupport
 
 /// SkrSkr / SEUer B parameter files: the input is SkyNet.bin (the .wt bytes then the .bm bytes; other
-/// sizes are split 97 % / 3 % and go through the two-file import). One input in 32 (the first byte of its
-/// SHA-256, which the import records, a multiple of 32: mutations rarely touch any one byte, so a byte of
-/// the input would pick the same seeds' descendants every time) has the imported SkyNet (464 M MACs) prepared for the fast path (its weights packed),
-/// not run. The packing depends on the bytes only through the channel counts the import decides, and
-/// packing every input held the target to about 20 executions a second (one in 8: 72).
+/// sizes are split 97 % / 3 % and go through the two-file import, which refuses them before hashing).
+/// One input in 32 has the imported SkyNet (464 M MACs) prepared for the fast path (its weights
+/// packed), not run: those whose SHA-256, which the import records, starts with a multiple of 32.
+/// Mutations rarely touch any one byte, so a byte of the input would pick the same seeds' descendants
+/// every time. The packing depends on the bytes only through the channel counts the import decides;
+/// packing every input held the target to about 20 executions a second.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSkrSkr(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     Fuzz.expectingOnlyDSCErrors {
