@@ -19,12 +19,36 @@ public enum PNGCodec {
         return isPNG(bytes) ? nil : DSCError.io(path: name, reason: "not a PNG file (bad signature)")
     }
 
+    /// The error for the first chunk whose declared length runs past the end of `bytes` (its data and
+    /// CRC), or nil when every chunk up to IEND, or up to the end of the bytes, fits. libpng 1.6.39
+    /// allocates a text chunk's declared length before it finds the data missing: a 200-byte file
+    /// declaring a 2 GB zTXt made it ask for 2 GB (found by `fuzz-png` on an instrumented libpng).
+    package static func chunkError(_ bytes: UnsafeRawBufferPointer, name: String) -> DSCError? {
+        var offset = 8
+        while bytes.count - offset >= 8 {
+            var length = 0
+            for i in 0..<4 { length = length << 8 | Int(bytes[offset + i]) }
+            let type = (4..<8).map { i -> String in
+                let b = bytes[offset + i]
+                return (0x21...0x7E).contains(b) ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+            }.joined()
+            if type == "IEND" { return nil }
+            let follow = bytes.count - offset - 8
+            guard length <= 0x7FFF_FFFF, length + 4 <= follow else {
+                return DSCError.io(path: name, reason: "corrupt PNG: chunk '\(type)' at byte \(offset) declares \(length) bytes "
+                                   + "of data (+4 of CRC), but only \(follow) follow its header")
+            }
+            offset += 12 + length
+        }
+        return nil
+    }
+
     /// Decodes PNG bytes to an 8-bit gray, RGB or RGBA image (the file's own colour model).
     /// `sizeSeen`, if given, receives the width, height and channels of the decoded image as soon as
     /// the header is read (before the size limits are checked), also when decoding fails later.
     public static func decode(_ bytes: UnsafeRawBufferPointer, name: String = "PNG",
                               sizeSeen: ((_ width: Int, _ height: Int, _ channels: Int) -> Void)? = nil) throws -> Image {
-        if let e = signatureError(bytes, name: name) { throw e }
+        if let e = signatureError(bytes, name: name) ?? chunkError(bytes, name: name) { throw e }
         guard let base = bytes.baseAddress else { throw DSCError.io(path: name, reason: "not a PNG file (0 bytes)") }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)

@@ -51,6 +51,29 @@ final class PNGCodecTests: XCTestCase {
         }
     }
 
+    /// A chunk that declares more bytes than the file has is refused before libpng sees it (libpng
+    /// 1.6.39 allocates a text chunk's declared length first: 2 GB for this 200-byte file); chunks that
+    /// fit, ancillary ones included, still decode.
+    func testAChunkLongerThanTheFileIsRefusedBeforeLibpngAllocatesIt() throws {
+        let rows = Array(repeating: [UInt8](repeating: 9, count: 12), count: 4)
+        let good = RawPNG.file(width: 4, height: 4, bitDepth: 8, colorType: 2, rows: rows)
+        let ihdrEnd = 8 + 12 + 13
+        let text = RawPNG.chunk("tEXt", Array("Comment\u{0}made by a test".utf8))
+        XCTAssertEqual(try decode(Array(good[..<ihdrEnd]) + text + Array(good[ihdrEnd...])).pixels, rows.flatMap { $0 })
+        for (type, length) in [("zTXt", UInt32(0x7A54_9E7E)), ("iTXt", 0x7FFF_FFFF), ("tEXt", 0xFFFF_FFFF), ("IDAT", 200)] {
+            let lying = RawPNG.be32(length) + Array(type.utf8) + [UInt8](repeating: 0x41, count: 150)
+            let bytes = Array(good[..<ihdrEnd]) + lying
+            XCTAssertThrowsError(try decode(bytes), type) { error in
+                XCTAssertTrue("\(error)".contains("chunk '\(type)' at byte 33 declares \(length) bytes"), "\(error)")
+            }
+        }
+        // A chunk whose data fits but whose CRC is cut off; a missing IEND is left to libpng.
+        assertDSCError(Array(good.prefix(good.count - 14)), "IDAT without its CRC")
+        XCTAssertNotNil(good.withUnsafeBytes { PNGCodec.chunkError(UnsafeRawBufferPointer(rebasing: $0[..<(good.count - 14)]), name: "x") })
+        XCTAssertNil(good.withUnsafeBytes { PNGCodec.chunkError(UnsafeRawBufferPointer(rebasing: $0[..<(good.count - 12)]), name: "x") })
+        XCTAssertNil(good.withUnsafeBytes { PNGCodec.chunkError($0, name: "x") })
+    }
+
     func testWrongCRCIsAnError() throws {
         var bad = RawPNG.file(width: 4, height: 4, bitDepth: 8, colorType: 0, rows: Array(repeating: [1, 2, 3, 4], count: 4))
         // The IHDR CRC sits at bytes 29…32 (8 signature + 4 length + 4 type + 13 data).
